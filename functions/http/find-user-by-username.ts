@@ -1,0 +1,7 @@
+import { findByUsername } from '../shared/domain/users';
+import { httpHandler } from '../shared/http/handler';
+import { findUserByUsername as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ params }) => ({
+  body: await findByUsername(params.username),
+}));

@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http/handler';
+import { health } from '../shared/routes';
+
+export const handler = httpHandler(health, async () => ({ body: { status: 'ok' as const } }));

@@ -1,0 +1,8 @@
+import { login } from '../shared/domain/sessions';
+import { httpHandler } from '../shared/http/handler';
+import { login as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ body }) => ({
+  body: await login(body.username, body.password),
+  headers: { 'cache-control': 'no-store' },
+}));

@@ -1,0 +1,8 @@
+import { logout } from '../shared/domain/sessions';
+import { httpHandler } from '../shared/http/handler';
+import { logout as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ body }) => {
+  await logout(body.refreshToken);
+  return undefined;
+});

@@ -1,0 +1,8 @@
+import { refresh } from '../shared/domain/sessions';
+import { httpHandler } from '../shared/http/handler';
+import { refreshToken as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ body }) => ({
+  body: await refresh(body.refreshToken),
+  headers: { 'cache-control': 'no-store' },
+}));

@@ -1,0 +1,7 @@
+import { updateProfile } from '../shared/domain/users';
+import { httpHandler } from '../shared/http/handler';
+import { updateMe as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ callerId, body }) => ({
+  body: await updateProfile(callerId, body),
+}));

@@ -1,0 +1,51 @@
+/** The one DynamoDB document client, created once per execution environment. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
+
+export const tableName = config.tableName;
+
+export const dynamo = DynamoDBDocumentClient.from(
+  new DynamoDBClient({
+    ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+    maxAttempts: 3,
+  }),
+  { marshallOptions: { removeUndefinedValues: true } },
+);
+
+/** Reasons a transaction was cancelled, one per item in request order ('None' for items that passed). */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  if (error instanceof Error && error.name === 'TransactionCanceledException') {
+    const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    return (reasons ?? []).map((reason) => reason.Code ?? 'None');
+  }
+  return undefined;
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Runs a transaction, retrying when DynamoDB cancels it only because another transaction touched the same
+ * items at the same moment (`TransactionConflict`). Retrying turns a lost race into its real outcome, e.g. a
+ * `ConditionalCheckFailed` when the other transaction claimed the same username.
+ */
+export async function transactWrite(input: TransactWriteCommandInput, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo.send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      const conflictOnly =
+        codes?.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+      if (!conflictOnly || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/** Data access for users, username claims and refresh tokens. Knows DynamoDB; knows nothing of HTTP. */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../errors';
+import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
+import { refreshTokenKey, userKey, usernameKey } from './keys';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  location: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface UsernameClaim {
+  userId: string;
+  passwordHash: string;
+}
+
+const PROFILE_ATTRIBUTES = ['id', 'username', 'displayName', 'location', 'createdAt', 'updatedAt'] as const;
+
+function toUserRecord(item: Record<string, unknown>): UserRecord {
+  return {
+    id: item.id as string,
+    username: item.username as string,
+    displayName: item.displayName as string,
+    location: (item.location as string | undefined) ?? null,
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+  };
+}
+
+/**
+ * Creates the profile and claims the username in one transaction: if the name (in any case) is taken, the
+ * whole write is cancelled and nothing is stored.
+ */
+export async function createUser(user: UserRecord, passwordHash: string): Promise<void> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...userKey(user.id), type: 'User', ...user },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...usernameKey(user.username), type: 'UsernameClaim', userId: user.id, passwordHash },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+    });
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.[1] === 'ConditionalCheckFailed') {
+      throw new ConflictError(`The username "${user.username}" is already taken.`, [
+        { field: 'username', message: 'is already taken' },
+      ]);
+    }
+    throw error;
+  }
+}
+
+export async function getUser(userId: string): Promise<UserRecord | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: userKey(userId),
+      ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+    }),
+  );
+  return Item ? toUserRecord(Item) : undefined;
+}
+
+export async function getUsernameClaim(username: string): Promise<UsernameClaim | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName, Key: usernameKey(username), ConsistentRead: true }),
+  );
+  return Item ? { userId: Item.userId as string, passwordHash: Item.passwordHash as string } : undefined;
+}
+
+export async function updateUser(
+  userId: string,
+  changes: { displayName?: string; location?: string | null },
+  updatedAt: string,
+): Promise<UserRecord> {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':updatedAt': updatedAt };
+  const sets = ['#updatedAt = :updatedAt'];
+  const removes: string[] = [];
+  if (changes.displayName !== undefined) {
+    names['#displayName'] = 'displayName';
+    values[':displayName'] = changes.displayName;
+    sets.push('#displayName = :displayName');
+  }
+  if (changes.location === null) {
+    names['#location'] = 'location';
+    removes.push('#location');
+  } else if (changes.location !== undefined) {
+    names['#location'] = 'location';
+    values[':location'] = changes.location;
+    sets.push('#location = :location');
+  }
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: userKey(userId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toUserRecord(Attributes ?? {});
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) throw new NotFoundError('The user no longer exists.');
+    throw error;
+  }
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: string;
+  /** Epoch seconds; also the TTL attribute. */
+  expiresAt: number;
+}
+
+const refreshTokenItem = (record: RefreshTokenRecord) => ({
+  ...refreshTokenKey(record.tokenHash),
+  type: 'RefreshToken',
+  userId: record.userId,
+  createdAt: record.createdAt,
+  expiresAt: record.expiresAt,
+});
+
+export async function putRefreshToken(record: RefreshTokenRecord): Promise<void> {
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: refreshTokenItem(record),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+/**
+ * Consumes `oldHash` and stores `next` atomically. The delete is conditional on the old token existing, being
+ * the same user's and not expired, so two concurrent refreshes with one token cannot both succeed.
+ */
+export async function rotateRefreshToken(
+  oldHash: string,
+  next: RefreshTokenRecord,
+  nowEpoch: number,
+): Promise<void> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: refreshTokenKey(oldHash),
+            ConditionExpression: 'attribute_exists(PK) AND userId = :userId AND expiresAt > :now',
+            ExpressionAttributeValues: { ':userId': next.userId, ':now': nowEpoch },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: refreshTokenItem(next),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+    });
+  } catch (error) {
+    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
+      throw new UnauthorizedError('The refresh token is not valid.');
+    }
+    throw error;
+  }
+}
+
+export async function deleteRefreshToken(tokenHash: string): Promise<void> {
+  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: refreshTokenKey(tokenHash) }));
+}

@@ -1,0 +1,77 @@
+/**
+ * The typed errors the domain throws. Each knows its HTTP status and problem type; they are turned into
+ * `application/problem+json` responses in exactly one place (`http/problem-responses.ts`).
+ */
+
+export interface FieldProblem {
+  /** Dotted path of the failing field, e.g. `content.text`; `(body)` for the body as a whole. */
+  field: string;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly type: string;
+  abstract readonly title: string;
+  readonly errors: FieldProblem[] | undefined;
+
+  constructor(detail: string, errors?: FieldProblem[]) {
+    super(detail);
+    this.name = new.target.name;
+    this.errors = errors;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  readonly type = 'validation-error';
+  readonly title = 'The request is not valid';
+}
+
+export class MalformedJsonError extends AppError {
+  readonly status = 400;
+  readonly type = 'malformed-json';
+  readonly title = 'The request body is not valid JSON';
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly type = 'unauthorized';
+  readonly title = 'Authentication is required';
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly type = 'forbidden';
+  readonly title = 'You are not allowed to do this';
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly type = 'not-found';
+  readonly title = 'Not found';
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly type = 'conflict';
+  readonly title = 'The request conflicts with the current state';
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly type = 'payload-too-large';
+  readonly title = 'The request body is too large';
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly type = 'unsupported-media-type';
+  readonly title = 'The request body must be application/json';
+}
+
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly type = 'too-many-requests';
+  readonly title = 'Too many requests';
+}

@@ -1,0 +1,84 @@
+/**
+ * The one place where errors become HTTP responses. Typed errors keep their status and message; AWS service
+ * failures (throttling, timeouts, outages) become 503 with Retry-After; anything else is a bug and becomes a
+ * generic 500 whose body says nothing about the cause.
+ */
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { AppError, type FieldProblem, UnauthorizedError } from '../errors';
+import { logger } from '../logger';
+
+export const PROBLEM_TYPE_PREFIX = 'urn:chat-backend:problem:';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldProblem[];
+}
+
+export function problemResponse(
+  body: ProblemBody,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 & { statusCode: number; headers: Record<string, string> } {
+  return {
+    statusCode: body.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+const RETRYABLE_AWS_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'TransactionConflictException',
+]);
+
+/** True for errors raised by an AWS SDK call (service errors carry `$metadata`; network failures a code). */
+export function isAwsServiceFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if ('$metadata' in error || RETRYABLE_AWS_ERRORS.has(error.name)) return true;
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code);
+}
+
+export function errorToProblem(error: unknown) {
+  if (error instanceof AppError) {
+    const headers: Record<string, string> =
+      error instanceof UnauthorizedError ? { 'www-authenticate': 'Bearer realm="chat-api"' } : {};
+    return problemResponse(
+      {
+        type: `${PROBLEM_TYPE_PREFIX}${error.type}`,
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+        ...(error.errors ? { errors: error.errors } : {}),
+      },
+      headers,
+    );
+  }
+  if (isAwsServiceFailure(error)) {
+    logger.warn('AWS service failure', { errorName: (error as Error).name });
+    return problemResponse(
+      {
+        type: `${PROBLEM_TYPE_PREFIX}service-unavailable`,
+        title: 'Service temporarily unavailable',
+        status: 503,
+        detail: 'A backing service is busy or unavailable. Retry after the delay in Retry-After.',
+      },
+      { 'retry-after': '1' },
+    );
+  }
+  logger.error('Unhandled error', error as Error);
+  return problemResponse({
+    type: `${PROBLEM_TYPE_PREFIX}internal-error`,
+    title: 'Internal server error',
+    status: 500,
+    detail: 'Something went wrong on our side.',
+  });
+}

@@ -1,0 +1,39 @@
+import type { ZodType } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The DynamoDB actions a function may call on the table (and its indexes); the stack grants exactly these. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:BatchWriteItem';
+
+export interface RouteDefinition {
+  /** Kebab-case; names the Lambda function and its entry file `functions/http/<name>.ts`. */
+  name: string;
+  method: HttpMethod;
+  /** API Gateway path syntax: `/users/{id}`. */
+  path: string;
+  /** Older paths served by the same function (kept for existing clients; documented as deprecated). */
+  aliases?: readonly string[];
+  /** `user`: a valid access token is required and identifies the caller. */
+  auth: 'public' | 'user';
+  summary: string;
+  tag: string;
+  request?: { body?: ZodType; query?: ZodType; params?: ZodType };
+  /** The success response; its schema also filters what is sent (fields it does not name are dropped). */
+  response: { status: number; schema?: ZodType; description: string };
+  /** Error statuses this route can answer, for the OpenAPI document (400/401/503 are implied). */
+  errors?: readonly number[];
+  access: { table: readonly TableAction[]; signingKey: boolean };
+}
+
+export const defineRoute = <const R extends RouteDefinition>(route: R): R => route;
+
+export const routeKeys = (route: RouteDefinition): string[] =>
+  [route.path, ...(route.aliases ?? [])].map((path) => `${route.method} ${path}`);

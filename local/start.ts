@@ -1,0 +1,50 @@
+/** `npm start`: the whole API on this machine. PORT and DATA_DIR override the defaults. */
+import { MissingJavaError } from './services';
+import { startLocalStack } from './stack';
+
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = process.env.DATA_DIR ?? '.data';
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not "${process.env.PORT}".`);
+  process.exit(1);
+}
+process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+
+const started = Date.now();
+try {
+  const stack = await startLocalStack({ port, dataDir });
+  console.log(
+    [
+      '',
+      `Chat backend running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  HTTP API        ${stack.apiUrl}`,
+      `  OpenAPI         ${stack.apiUrl}/openapi.json`,
+      `  DynamoDB Local  ${stack.dynamoEndpoint}`,
+      `  S3 (s3rver)     ${stack.s3Endpoint}`,
+      `  Data            ${dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await stack.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+} catch (error) {
+  if (error instanceof MissingJavaError) {
+    console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Port ${port} is in use. Set another with PORT=3100 npm start.`);
+  } else {
+    console.error('Could not start the local stack:', (error as Error).message);
+  }
+  process.exit(1);
+}

@@ -9,6 +9,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+// Node 20 is supported for local runs; the deployed functions run on Node 22.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = Date.now();
 try {

@@ -1,0 +1,97 @@
+/** Drives the local HTTP gateway (the one `npm start` runs) from e2e tests. */
+import { afterAll, beforeAll } from 'vitest';
+import { startHttpApi } from '../../local/stack';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as `Authorization: Bearer <token>` unless `bareToken` is set. */
+  token?: string;
+  bareToken?: boolean;
+  headers?: Record<string, string>;
+  /** Sent as-is, without JSON encoding (for malformed bodies). */
+  rawBody?: string;
+}
+
+export interface TestApi {
+  url: string;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+}
+
+/** Starts the gateway for the current test file and stops it after. */
+export function useApi(): TestApi {
+  let stop: (() => Promise<void>) | undefined;
+  const api: TestApi = {
+    url: '',
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token !== undefined)
+        headers.authorization = options.bareToken ? options.token : `Bearer ${options.token}`;
+      let body: string | undefined = options.rawBody;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${api.url}${path}`, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed as any, text };
+    },
+  };
+  beforeAll(async () => {
+    const started = await startHttpApi(0);
+    api.url = started.url;
+    stop = started.stop;
+  });
+  afterAll(async () => {
+    await stop?.();
+  });
+  return api;
+}
+
+let counter = 0;
+/** A username unique within the run, so tests never depend on each other's accounts. */
+export function uniqueUsername(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}_${Date.now().toString(36)}${counter}${Math.floor(Math.random() * 1e4)}`.slice(0, 32);
+}
+
+export interface SignedInUser {
+  id: string;
+  username: string;
+  password: string;
+  token: string;
+  refreshToken: string;
+}
+
+export async function signUpAndLogin(
+  api: TestApi,
+  overrides: { username?: string; displayName?: string } = {},
+) {
+  const username = overrides.username ?? uniqueUsername();
+  const password = 'a long enough password';
+  const created = await api.request('POST', '/users', {
+    body: { username, password, ...(overrides.displayName ? { displayName: overrides.displayName } : {}) },
+  });
+  if (created.status !== 201) throw new Error(`sign-up failed: ${created.status} ${created.text}`);
+  const login = await api.request('POST', '/login', { body: { username, password } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+  return {
+    id: created.body.id,
+    username,
+    password,
+    token: login.body.token,
+    refreshToken: login.body.refreshToken,
+  } satisfies SignedInUser;
+}

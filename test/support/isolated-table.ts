@@ -1,0 +1,16 @@
+/**
+ * Runs before each integration/e2e test file: gives the file a table of its own and points the functions'
+ * configuration at it, before any function module is imported (they read configuration at load).
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { applyFunctionEnvironment, localDynamoClient } from '../../local/stack';
+import { ensureTable } from '../../local/table';
+
+const tableName = `test-${randomUUID()}`;
+const dynamoEndpoint = inject('dynamoEndpoint');
+applyFunctionEnvironment({ tableName, dynamoEndpoint, signingKeyFile: inject('signingKeyFile') });
+
+const client = localDynamoClient(dynamoEndpoint);
+await ensureTable(client, tableName);
+client.destroy();

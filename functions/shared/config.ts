@@ -21,7 +21,8 @@ const configSchema = z.object({
 export type Config = {
   tableName: string;
   dynamoEndpoint: string | undefined;
-  signingKeySource: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string };
+  /** Undefined for functions that neither sign nor verify tokens (the stack gives them no key access). */
+  signingKeySource: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
 };
@@ -38,8 +39,6 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     signingKeySource = { kind: 'secretsManager', secretId: value.TOKEN_SECRET_ARN };
   } else if (value.TOKEN_SIGNING_KEY_FILE !== undefined) {
     signingKeySource = { kind: 'file', path: value.TOKEN_SIGNING_KEY_FILE };
-  } else {
-    throw new Error('Invalid configuration: one of TOKEN_SECRET_ARN or TOKEN_SIGNING_KEY_FILE must be set');
   }
   return {
     tableName: value.TABLE_NAME,

@@ -31,6 +31,8 @@ export interface RouteDefinition {
   /** Error statuses this route can answer, for the OpenAPI document (400/401/503 are implied). */
   errors?: readonly number[];
   access: { table: readonly TableAction[]; signingKey: boolean };
+  /** Lambda memory (and so CPU); password hashing wants more than the default 512 MB. */
+  memoryMb?: number;
 }
 
 export const defineRoute = <const R extends RouteDefinition>(route: R): R => route;

@@ -54,6 +54,7 @@ export const signUp = defineRoute({
   response: { status: 201, schema: ownProfileSchema, description: 'The new account' },
   errors: [409, 413, 415],
   access: { table: ['dynamodb:PutItem'], signingKey: false },
+  memoryMb: 1024,
 });
 
 export const login = defineRoute({
@@ -71,6 +72,7 @@ export const login = defineRoute({
   },
   errors: [413, 415],
   access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], signingKey: true },
+  memoryMb: 1024,
 });
 
 export const refreshToken = defineRoute({

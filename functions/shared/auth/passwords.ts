@@ -29,12 +29,13 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const [scheme, n, r, p, salt, hash] = encoded.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
+  // Parameters scrypt refuses (a corrupted or tampered record) mean "no match", like any other bad encoding.
   const actual = await derive(password, Buffer.from(salt, 'base64url'), {
     N: Number(n),
     r: Number(r),
     p: Number(p),
-  });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }).catch(() => undefined);
+  return actual !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /**

@@ -1,0 +1,104 @@
+/**
+ * The HTTP API: one route per entry of the route table, each to its own function with exactly the table
+ * actions and secret access the entry declares.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { corsPolicy } from '../../functions/shared/cors';
+import type { RouteDefinition } from '../../functions/shared/route-definition';
+import { tableDefinition } from '../../functions/shared/data/table-definition';
+import { ChatFunction } from './chat-function';
+
+export interface HttpApiProps {
+  routes: readonly RouteDefinition[];
+  table: dynamodb.ITableV2;
+  signingKey: secretsmanager.ISecret;
+}
+
+/** Logical id of a route's function construct, e.g. `sign-up` -> `SignUp`. */
+export const functionIdFor = (route: RouteDefinition) =>
+  route.name.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
+
+export class ChatHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly functions = new Map<string, ChatFunction>();
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Chat backend HTTP API',
+      corsPreflight: {
+        allowOrigins: [...corsPolicy.allowOrigins],
+        allowMethods: corsPolicy.allowMethods.map((method) => apigw.CorsHttpMethod[method]),
+        allowHeaders: [...corsPolicy.allowHeaders],
+        exposeHeaders: [...corsPolicy.exposeHeaders],
+        maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
+      },
+      createDefaultStage: false,
+    });
+    new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            ip: '$context.identity.sourceIp',
+          }),
+        ),
+      },
+    });
+
+    for (const route of props.routes) {
+      const fn = new ChatFunction(this, functionIdFor(route), {
+        entry: `functions/http/${route.name}.ts`,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+        memoryMb: route.memoryMb,
+        environment: {
+          TABLE_NAME: props.table.tableName,
+          ...(route.access.signingKey ? { TOKEN_SECRET_ARN: props.signingKey.secretArn } : {}),
+        },
+      });
+      this.grantTableAccess(fn, route, props.table);
+      if (route.access.signingKey) props.signingKey.grantRead(fn.role);
+      this.functions.set(route.name, fn);
+
+      const integration = new HttpLambdaIntegration(`${functionIdFor(route)}Integration`, fn.function);
+      for (const path of [route.path, ...(route.aliases ?? [])]) {
+        this.api.addRoutes({ path, methods: [apigw.HttpMethod[route.method]], integration });
+      }
+    }
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Public routes (sign-up, login, refresh, health) need no auth; every other route verifies the access token inside its function (a JWT signed with the key in Secrets Manager), which an HTTP API JWT authorizer cannot do without a public OIDC issuer.',
+    });
+  }
+
+  /** Exactly the actions the route declares, on the table and (for queries) its named indexes: no wildcards. */
+  private grantTableAccess(fn: ChatFunction, route: RouteDefinition, table: dynamodb.ITableV2) {
+    if (route.access.table.length === 0) return;
+    const resources = [table.tableArn];
+    if (route.access.table.includes('dynamodb:Query')) {
+      for (const index of tableDefinition.globalSecondaryIndexes) {
+        resources.push(`${table.tableArn}/index/${index.indexName}`);
+      }
+    }
+    fn.role.addToPolicy(new iam.PolicyStatement({ actions: [...route.access.table], resources }));
+  }
+}

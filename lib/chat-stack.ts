@@ -1,10 +1,10 @@
 /** The deployed product: the table, the token signing key and the HTTP API. */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { routes } from '../functions/shared/routes';
-import { ChatHttpApi } from './constructs/http-api';
 import { ChatTable } from './constructs/chat-table';
+import { ChatHttpApi } from './constructs/http-api';
 
 export interface ChatStackProps extends StackProps {
   /** RETAIN (default) keeps the table when the stack is deleted; DESTROY is for throwaway stages. */

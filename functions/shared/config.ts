@@ -2,7 +2,7 @@
  * Configuration, read from the environment once at module load. A missing or malformed value fails the cold
  * start with a message naming it, instead of failing some later request in a confusing way.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
 

@@ -2,7 +2,8 @@
  * Generates the OpenAPI 3.1 document from the route table and the same zod schemas that validate requests,
  * so the reference can never drift from the behaviour. `npm run openapi` writes it to docs/openapi.json.
  */
-import { type ZodType, z } from 'zod';
+import type { ZodType } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_TYPE_PREFIX } from './http/problem-responses';
 import type { RouteDefinition } from './route-definition';
 import { routes } from './routes';

@@ -6,14 +6,14 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { corsPolicy } from '../../functions/shared/cors';
-import type { RouteDefinition } from '../../functions/shared/route-definition';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
+import type { RouteDefinition } from '../../functions/shared/route-definition';
 import { ChatFunction } from './chat-function';
 
 export interface HttpApiProps {

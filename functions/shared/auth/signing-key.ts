@@ -9,7 +9,8 @@ let cached: Promise<Uint8Array> | undefined;
 
 async function load(): Promise<Uint8Array> {
   const source = config.signingKeySource;
-  if (!source) throw new Error('Invalid configuration: TOKEN_SECRET_ARN or TOKEN_SIGNING_KEY_FILE must be set');
+  if (!source)
+    throw new Error('Invalid configuration: TOKEN_SECRET_ARN or TOKEN_SIGNING_KEY_FILE must be set');
   let secret: string;
   if (source.kind === 'file') {
     secret = (await readFile(source.path, 'utf8')).trim();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ownProfileSchema } from './users';
 
 // Login checks only shape and size: a username that could never exist still gets the same 401 as a wrong

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** C0 control characters other than tab and newline, and DEL: never valid in names or message text. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point

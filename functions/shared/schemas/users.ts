@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, singleLineText, timestampSchema } from './common';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;

@@ -8,10 +8,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
+import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,13 +89,45 @@ export async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
 }
 
-/** Starts the HTTP API over the current environment (see applyFunctionEnvironment). */
-export async function startHttpApi(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+export interface LocalApi {
+  url: string;
+  /** Waits until the stream consumers have caught up with every write so far. */
+  drainStreams(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP API and the table's stream consumers over the current environment (see
+ * applyFunctionEnvironment): what API Gateway, Lambda and the event source mapping do on AWS.
+ */
+export async function startApi(port: number): Promise<LocalApi> {
+  const tableName = process.env.TABLE_NAME;
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!tableName || !endpoint) throw new Error('applyFunctionEnvironment must run before startApi');
   // Imported here, after the environment is set, because modules read their configuration at load.
   const { routes } = await import('../functions/shared/routes');
+  const { handler: streamHandler } = await import('../functions/streams/table-stream');
+  const client = localDynamoClient(endpoint);
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  client.destroy();
+  if (!Table?.LatestStreamArn) throw new Error(`Table ${tableName} has no stream`);
+  const poller = startStreamPoller({
+    endpoint,
+    region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
+    streamArn: Table.LatestStreamArn,
+    handler: streamHandler,
+    onError: (error) => console.error('[streams] delivery failed', error),
+  });
   const server = createHttpGateway({ routes, handlers: await loadHttpHandlers(routes) });
   const boundPort = await listen(server, port);
-  return { url: `http://localhost:${boundPort}`, stop: () => closeServer(server) };
+  return {
+    url: `http://localhost:${boundPort}`,
+    drainStreams: () => poller.drain(),
+    async stop() {
+      await closeServer(server);
+      await poller.stop();
+    },
+  };
 }
 
 export interface LocalStack {
@@ -126,7 +159,7 @@ export async function startLocalStack(options: { port: number; dataDir: string }
       dynamoEndpoint: dynamo.endpoint,
       signingKeyFile,
     });
-    const api = await startHttpApi(options.port);
+    const api = await startApi(options.port);
     stoppers.push(api.stop);
     return { apiUrl: api.url, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint, stop };
   } catch (error) {

@@ -16,6 +16,7 @@ const configSchema = z.object({
   TOKEN_SIGNING_KEY_FILE: z.string().min(1).optional(),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
   REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+  MAX_GROUP_MEMBERS: positiveInt.max(10_000).default(256),
 });
 
 export type Config = {
@@ -25,6 +26,7 @@ export type Config = {
   signingKeySource: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  maxGroupMembers: number;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
@@ -46,6 +48,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     signingKeySource,
     accessTokenTtlSeconds: value.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: value.REFRESH_TOKEN_TTL_SECONDS,
+    maxGroupMembers: value.MAX_GROUP_MEMBERS,
   };
 }
 

@@ -94,10 +94,17 @@ describe('HTTP API routes', () => {
 });
 
 describe('IAM: least privilege per function', () => {
+  /** The statements of the policies attached to the route's function's own role. */
   const policyStatementsOf = (route: (typeof routes)[number]) => {
-    const policies = resourcesOf('AWS::IAM::Policy', `Http${functionIdFor(route)}Role`);
+    const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', `Http${functionIdFor(route)}Function`);
+    const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+    const policies = Object.values(resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Policy' &&
+        (resource.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
+    );
     expect(policies).toHaveLength(1);
-    return (policies[0]?.[1].Properties.PolicyDocument.Statement ?? []) as {
+    return (policies[0]?.Properties.PolicyDocument.Statement ?? []) as {
       Action: string | string[];
       Resource: unknown;
     }[];

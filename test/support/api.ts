@@ -1,6 +1,6 @@
 /** Drives the local HTTP gateway (the one `npm start` runs) from e2e tests. */
 import { afterAll, beforeAll } from 'vitest';
-import { startHttpApi } from '../../local/stack';
+import { startApi } from '../../local/stack';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -21,14 +21,18 @@ export interface RequestOptions {
 
 export interface TestApi {
   url: string;
+  /** Waits until the stream consumers (inbox fan-out) have processed every write so far. */
+  drainStreams(): Promise<void>;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
 }
 
 /** Starts the gateway for the current test file and stops it after. */
 export function useApi(): TestApi {
   let stop: (() => Promise<void>) | undefined;
+  let drain: (() => Promise<void>) | undefined;
   const api: TestApi = {
     url: '',
+    drainStreams: () => drain?.() ?? Promise.resolve(),
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token !== undefined)
@@ -50,9 +54,10 @@ export function useApi(): TestApi {
     },
   };
   beforeAll(async () => {
-    const started = await startHttpApi(0);
+    const started = await startApi(0);
     api.url = started.url;
     stop = started.stop;
+    drain = started.drainStreams;
   });
   afterAll(async () => {
     await stop?.();

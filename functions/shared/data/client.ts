@@ -6,6 +6,9 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { cancellationCodes } from './cancellation';
+
+export { cancellationCodes };
 
 export const tableName = config.tableName;
 
@@ -16,15 +19,6 @@ export const dynamo = DynamoDBDocumentClient.from(
   }),
   { marshallOptions: { removeUndefinedValues: true } },
 );
-
-/** Reasons a transaction was cancelled, one per item in request order ('None' for items that passed). */
-export function cancellationCodes(error: unknown): string[] | undefined {
-  if (error instanceof Error && error.name === 'TransactionCanceledException') {
-    const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-    return (reasons ?? []).map((reason) => reason.Code ?? 'None');
-  }
-  return undefined;
-}
 
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';

@@ -17,3 +17,35 @@ export const usernameKey = (username: string) => ({
 
 /** A refresh token, keyed by the SHA-256 of the token so the table never holds a usable token. */
 export const refreshTokenKey = (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' });
+
+/** A conversation's own state: type, name, member count, last message preview. */
+export const conversationKey = (conversationId: string) => ({ PK: `CONV#${conversationId}`, SK: 'META' });
+
+/**
+ * A user's membership of a conversation: role and read marker. Its GSI1 entry is the user's inbox, sorted by
+ * the conversation's latest activity (a ULID, so newest first when read backwards).
+ */
+export const memberKey = (conversationId: string, userId: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `MEMBER#${userId}`,
+});
+export const inboxIndexKey = (userId: string, activityId: string) => ({
+  GSI1PK: `INBOX#${userId}`,
+  GSI1SK: `ACT#${activityId}`,
+});
+export const MEMBER_PREFIX = 'MEMBER#';
+
+/** A message, sorted by its ULID within the conversation. */
+export const messageKey = (conversationId: string, messageId: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `MSG#${messageId}`,
+});
+export const MESSAGE_PREFIX = 'MSG#';
+
+/** Remembers a sender's clientMessageId so a retried send returns the original message. */
+export const clientMessageKey = (conversationId: string, senderId: string, clientMessageId: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `CMID#${senderId}#${clientMessageId}`,
+});
+
+export const conversationIdFromPk = (pk: string) => pk.slice('CONV#'.length);

@@ -4,6 +4,7 @@
  * generic 500 whose body says nothing about the cause.
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { cancellationCodes } from '../data/cancellation';
 import { AppError, type FieldProblem, UnauthorizedError } from '../errors';
 import { logger } from '../logger';
 
@@ -39,10 +40,17 @@ const RETRYABLE_AWS_ERRORS = new Set([
   'TransactionConflictException',
 ]);
 
-/** True for errors raised by an AWS SDK call (service errors carry `$metadata`; network failures a code). */
+/**
+ * True for AWS failures a retry can fix: throttling, timeouts, the service's own 5xx, and network errors.
+ * Other AWS errors (ValidationException, AccessDenied) are bugs or misconfiguration: they stay 500s.
+ */
 export function isAwsServiceFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if ('$metadata' in error || RETRYABLE_AWS_ERRORS.has(error.name)) return true;
+  if (RETRYABLE_AWS_ERRORS.has(error.name)) return true;
+  const reasons = cancellationCodes(error);
+  if (reasons?.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError')) return true;
+  const status = (error as Error & { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
   const code = (error as Error & { code?: unknown }).code;
   return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code);
 }

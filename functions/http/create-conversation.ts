@@ -1,0 +1,16 @@
+import { createDirect, createGroup } from '../shared/domain/conversations';
+import { httpHandler } from '../shared/http/handler';
+import { createConversation as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ body, callerId }) => {
+  if (body.type === 'direct') {
+    const { created, details } = await createDirect(callerId, body.userId);
+    return {
+      status: created ? 201 : 200,
+      body: details,
+      headers: { location: `/conversations/${details.id}` },
+    };
+  }
+  const details = await createGroup(callerId, body.name, body.memberIds);
+  return { body: details, headers: { location: `/conversations/${details.id}` } };
+});

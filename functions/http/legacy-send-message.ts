@@ -1,0 +1,18 @@
+/** POST /messages, as the previous system's clients send it: `{sender?, recipient | conversationId, content}`. */
+import { createDirect } from '../shared/domain/conversations';
+import { asLegacyMessage, send } from '../shared/domain/messages';
+import { ForbiddenError } from '../shared/errors';
+import { httpHandler } from '../shared/http/handler';
+import { legacySendMessage as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ body, callerId }) => {
+  if (body.sender !== undefined && body.sender !== callerId) {
+    throw new ForbiddenError('sender must be the signed-in user (or be left out).', [
+      { field: 'sender', message: 'is not the signed-in user' },
+    ]);
+  }
+  const conversationId =
+    body.conversationId ?? (await createDirect(callerId, body.recipient ?? '')).details.id;
+  const { message, created } = await send(callerId, conversationId, body);
+  return { status: created ? 201 : 200, body: asLegacyMessage(message) };
+});

@@ -1,0 +1,7 @@
+import { listForUser } from '../shared/domain/conversations';
+import { httpHandler } from '../shared/http/handler';
+import { listConversations as route } from '../shared/routes';
+
+export const handler = httpHandler(route, async ({ query, callerId }) => ({
+  body: await listForUser(callerId, query.limit, query.cursor),
+}));

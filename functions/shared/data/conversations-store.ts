@@ -1,0 +1,307 @@
+/** Data access for conversations and memberships. Knows DynamoDB; knows nothing of HTTP. */
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { MessagePreview } from '../schemas/messages';
+import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
+import { conversationKey, inboxIndexKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
+
+export type Role = 'owner' | 'admin' | 'member';
+export type ConversationType = 'direct' | 'group';
+
+export interface ConversationRecord {
+  id: string;
+  type: ConversationType;
+  name: string | null;
+  createdBy: string;
+  createdAt: string;
+  memberCount: number;
+  lastMessage: MessagePreview | null;
+  lastActivityAt: string;
+}
+
+export interface MemberRecord {
+  conversationId: string;
+  userId: string;
+  role: Role;
+  joinedAt: string;
+  lastReadMessageId: string | null;
+  lastReadAt: string | null;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export function toConversation(item: Record<string, unknown>): ConversationRecord {
+  return {
+    id: item.id as string,
+    type: item.conversationType as ConversationType,
+    name: (item.name as string | undefined) ?? null,
+    createdBy: item.createdBy as string,
+    createdAt: item.createdAt as string,
+    memberCount: item.memberCount as number,
+    lastMessage: (item.lastMessage as MessagePreview | undefined) ?? null,
+    lastActivityAt: item.lastActivityAt as string,
+  };
+}
+
+export function toMember(item: Record<string, unknown>): MemberRecord {
+  return {
+    conversationId: item.conversationId as string,
+    userId: item.userId as string,
+    role: item.role as Role,
+    joinedAt: item.joinedAt as string,
+    lastReadMessageId: (item.lastReadMessageId as string | undefined) ?? null,
+    lastReadAt: (item.lastReadAt as string | undefined) ?? null,
+  };
+}
+
+export const conversationItem = (conversation: ConversationRecord) => ({
+  ...conversationKey(conversation.id),
+  type: 'Conversation',
+  id: conversation.id,
+  conversationType: conversation.type,
+  ...(conversation.name === null ? {} : { name: conversation.name }),
+  createdBy: conversation.createdBy,
+  createdAt: conversation.createdAt,
+  memberCount: conversation.memberCount,
+  lastActivityAt: conversation.lastActivityAt,
+});
+
+export const memberItem = (member: MemberRecord, activityId: string) => ({
+  ...memberKey(member.conversationId, member.userId),
+  ...inboxIndexKey(member.userId, activityId),
+  type: 'Member',
+  conversationId: member.conversationId,
+  userId: member.userId,
+  role: member.role,
+  joinedAt: member.joinedAt,
+});
+
+export const putMember = (member: MemberRecord, activityId: string): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: memberItem(member, activityId),
+    ConditionExpression: 'attribute_not_exists(PK)',
+  },
+});
+
+/** Guards a write on the caller still being a member, with one of `roles` when given. */
+export function memberCondition(conversationId: string, userId: string, roles?: Role[]): TransactItem {
+  const roleNames = roles?.map((_, i) => `:role${i}`) ?? [];
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: memberKey(conversationId, userId),
+      ConditionExpression: roles
+        ? `attribute_exists(PK) AND #role IN (${roleNames.join(', ')})`
+        : 'attribute_exists(PK)',
+      ...(roles
+        ? {
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: Object.fromEntries(roles.map((role, i) => [`:role${i}`, role])),
+          }
+        : {}),
+    },
+  };
+}
+
+/**
+ * Writes a new conversation and its first members in one transaction, conditional on the conversation not
+ * existing yet (for direct chats the id is derived from the pair, so a second create finds it) and on every
+ * `mustExist` user existing. Returns the reason codes when the transaction was cancelled.
+ */
+export async function createConversation(
+  conversation: ConversationRecord,
+  members: MemberRecord[],
+  activityId: string,
+  mustExistUserIds: string[] = [],
+): Promise<{ created: true } | { created: false; codes: string[] }> {
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName,
+        Item: conversationItem(conversation),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    ...mustExistUserIds.map(
+      (userId): TransactItem => ({
+        ConditionCheck: {
+          TableName: tableName,
+          Key: userKey(userId),
+          ConditionExpression: 'attribute_exists(PK)',
+        },
+      }),
+    ),
+    ...members.map((member) => putMember(member, activityId)),
+  ];
+  try {
+    await transactWrite({ TransactItems: items });
+    return { created: true };
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes) return { created: false, codes };
+    throw error;
+  }
+}
+
+/** The conversation and all its members in one Query (`MEMBER#…` and `META` sort next to each other). */
+export async function getConversationWithMembers(
+  conversationId: string,
+): Promise<{ conversation: ConversationRecord | undefined; members: MemberRecord[] }> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': conversationKey(conversationId).PK,
+          ':from': MEMBER_PREFIX,
+          ':to': 'META',
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const meta = items.find((item) => item.SK === 'META');
+  return {
+    conversation: meta ? toConversation(meta) : undefined,
+    members: items.filter((item) => item.SK !== 'META').map(toMember),
+  };
+}
+
+export async function getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName, Key: memberKey(conversationId, userId) }),
+  );
+  return Item ? toMember(Item) : undefined;
+}
+
+export async function getConversation(conversationId: string): Promise<ConversationRecord | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName, Key: conversationKey(conversationId) }),
+  );
+  return Item ? toConversation(Item) : undefined;
+}
+
+/** BatchGetItem in chunks of 100, retrying unprocessed keys. Returns items in no particular order. */
+export async function batchGet(
+  keys: Record<string, string>[],
+  projection?: string[],
+): Promise<Record<string, unknown>[]> {
+  const results: Record<string, unknown>[] = [];
+  const chunks: Record<string, string>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending: Record<string, unknown>[] | undefined = chunk;
+      for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        const response: BatchGetCommandOutput = await dynamo.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: pending,
+                ...(projection
+                  ? {
+                      ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '),
+                      ExpressionAttributeNames: Object.fromEntries(
+                        projection.map((name, i) => [`#p${i}`, name]),
+                      ),
+                    }
+                  : {}),
+              },
+            },
+          }),
+        );
+        results.push(...(response.Responses?.[tableName] ?? []));
+        pending = response.UnprocessedKeys?.[tableName]?.Keys;
+      }
+      if (pending?.length)
+        throw Object.assign(new Error('BatchGetItem left keys unprocessed'), { name: 'ThrottlingException' });
+    }),
+  );
+  return results;
+}
+
+export async function getConversations(conversationIds: string[]): Promise<Map<string, ConversationRecord>> {
+  const items = await batchGet(conversationIds.map(conversationKey));
+  return new Map(items.map((item) => [item.id as string, toConversation(item)]));
+}
+
+/** One page of the user's inbox: memberships, most recent activity first. */
+export async function queryInbox(userId: string, limit: number, startKey?: Record<string, unknown>) {
+  const page = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': inboxIndexKey(userId, '').GSI1PK },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return {
+    members: (page.Items ?? []).map(toMember),
+    items: page.Items ?? [],
+    lastKey: page.LastEvaluatedKey,
+  };
+}
+
+/** Up to `limit` members (with `complete` false when there are more). */
+export async function queryMembers(conversationId: string, limit?: number) {
+  const input: QueryCommandInput = {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :member)',
+    ExpressionAttributeValues: { ':pk': conversationKey(conversationId).PK, ':member': MEMBER_PREFIX },
+    ProjectionExpression: 'userId, #role',
+    ExpressionAttributeNames: { '#role': 'role' },
+    ...(limit ? { Limit: limit } : {}),
+  };
+  const members: { userId: string; role: Role }[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? [])
+      members.push({ userId: item.userId as string, role: item.role as Role });
+    startKey = page.LastEvaluatedKey;
+    if (limit && startKey) return { members, complete: false };
+  } while (startKey);
+  return { members, complete: true };
+}
+
+export async function runTransaction(items: TransactItem[]): Promise<void> {
+  await transactWrite({ TransactItems: items });
+}
+
+/** Moves the inbox entry of a member to the top (GSI1SK), only forwards; a gone member is ignored. */
+export async function touchInboxEntry(
+  conversationId: string,
+  userId: string,
+  activityId: string,
+): Promise<void> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: memberKey(conversationId, userId),
+        UpdateExpression: 'SET GSI1SK = :activity',
+        ConditionExpression: 'attribute_exists(PK) AND GSI1SK < :activity',
+        ExpressionAttributeValues: { ':activity': inboxIndexKey(userId, activityId).GSI1SK },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}

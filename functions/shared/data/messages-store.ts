@@ -1,0 +1,317 @@
+/** Data access for messages, idempotency records and read markers. Knows DynamoDB; knows nothing of HTTP. */
+import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { MessagePreview } from '../schemas/messages';
+import { cancellationCodes, dynamo, tableName, transactWrite } from './client';
+import { memberCondition } from './conversations-store';
+import {
+  clientMessageKey,
+  conversationKey,
+  inboxIndexKey,
+  MESSAGE_PREFIX,
+  memberKey,
+  messageKey,
+} from './keys';
+
+export type StoredContent =
+  | { type: 'text'; text: string }
+  | { type: 'video' | 'image'; media: string; metadata?: Record<string, unknown> };
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  senderId: string;
+  content: StoredContent | null;
+  createdAt: string;
+  editedAt?: string;
+  deletedAt?: string;
+  clientMessageId?: string;
+}
+
+export function toMessage(item: Record<string, unknown>): MessageRecord {
+  return {
+    id: item.id as string,
+    conversationId: item.conversationId as string,
+    senderId: item.senderId as string,
+    content: (item.content as StoredContent | undefined) ?? null,
+    createdAt: item.createdAt as string,
+    ...(item.editedAt ? { editedAt: item.editedAt as string } : {}),
+    ...(item.deletedAt ? { deletedAt: item.deletedAt as string } : {}),
+    ...(item.clientMessageId ? { clientMessageId: item.clientMessageId as string } : {}),
+  };
+}
+
+const messageItem = (message: MessageRecord) => ({
+  ...messageKey(message.conversationId, message.id),
+  type: 'Message',
+  ...message,
+});
+
+export type SendOutcome =
+  | { outcome: 'sent' }
+  | { outcome: 'duplicate'; original: MessageRecord }
+  | { outcome: 'not-member' };
+
+/**
+ * Stores a message atomically with what it changes: the conversation's last-message preview, the sender's
+ * inbox position and read marker, and (with a clientMessageId) the idempotency record. The sender's
+ * membership is the condition on the same transaction, so a removed member cannot send, not even in a race.
+ */
+export async function sendMessage(message: MessageRecord, preview: MessagePreview): Promise<SendOutcome> {
+  const { conversationId, senderId, clientMessageId } = message;
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: messageItem(message),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: conversationKey(conversationId),
+            UpdateExpression: 'SET lastMessage = :preview, lastActivityAt = :at',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':preview': preview, ':at': message.createdAt },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: memberKey(conversationId, senderId),
+            UpdateExpression: 'SET GSI1SK = :activity, lastReadMessageId = :id, lastReadAt = :at',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: {
+              ':activity': inboxIndexKey(senderId, message.id).GSI1SK,
+              ':id': message.id,
+              ':at': message.createdAt,
+            },
+          },
+        },
+        ...(clientMessageId
+          ? [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...clientMessageKey(conversationId, senderId, clientMessageId),
+                    type: 'ClientMessageId',
+                    message,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ]
+          : []),
+      ],
+    });
+    return { outcome: 'sent' };
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    if (codes[1] === 'ConditionalCheckFailed' || codes[2] === 'ConditionalCheckFailed')
+      return { outcome: 'not-member' };
+    if (codes[3] === 'ConditionalCheckFailed' && clientMessageId) {
+      const original = await getByClientMessageId(conversationId, senderId, clientMessageId);
+      if (original) return { outcome: 'duplicate', original };
+    }
+    throw error;
+  }
+}
+
+export async function getByClientMessageId(
+  conversationId: string,
+  senderId: string,
+  clientMessageId: string,
+) {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: clientMessageKey(conversationId, senderId, clientMessageId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? (Item.message as MessageRecord) : undefined;
+}
+
+export async function getMessage(
+  conversationId: string,
+  messageId: string,
+): Promise<MessageRecord | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: messageKey(conversationId, messageId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? toMessage(Item) : undefined;
+}
+
+/**
+ * A page of messages: newest first, strictly older than `beforeId`; or, with `afterId`, oldest first and
+ * strictly newer (catch-up after a reconnect). The bound is a start key, so it never appears in the page.
+ */
+export async function queryMessages(
+  conversationId: string,
+  options: { limit: number; beforeId?: string; afterId?: string },
+): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
+  const pk = conversationKey(conversationId).PK;
+  const boundId = options.afterId ?? options.beforeId;
+  const response = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': MESSAGE_PREFIX },
+      ScanIndexForward: options.afterId !== undefined,
+      // One more than asked for tells whether another page exists, without returning an empty last page.
+      Limit: options.limit + 1,
+      ...(boundId ? { ExclusiveStartKey: messageKey(conversationId, boundId) } : {}),
+    }),
+  );
+  const items = response.Items ?? [];
+  return { messages: items.slice(0, options.limit).map(toMessage), hasMore: items.length > options.limit };
+}
+
+/** Messages after the read marker from others, not deleted; counts at most `cap` (shown as "99+"). */
+export async function countUnread(
+  conversationId: string,
+  userId: string,
+  lastReadMessageId: string | null,
+  cap = 100,
+): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined = lastReadMessageId
+    ? messageKey(conversationId, lastReadMessageId)
+    : undefined;
+  do {
+    const response: QueryCommandOutput = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        FilterExpression: 'senderId <> :me AND attribute_not_exists(deletedAt)',
+        ExpressionAttributeValues: {
+          ':pk': conversationKey(conversationId).PK,
+          ':prefix': MESSAGE_PREFIX,
+          ':me': userId,
+        },
+        Select: 'COUNT',
+        Limit: cap,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += response.Count ?? 0;
+    startKey = response.LastEvaluatedKey;
+  } while (startKey && count < cap);
+  return Math.min(count, cap);
+}
+
+/** Edits text; conditional on the caller being the sender, still a member, and the message not deleted. */
+export async function editMessageText(
+  message: MessageRecord,
+  text: string,
+  editedAt: string,
+): Promise<'edited' | 'conflict'> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: messageKey(message.conversationId, message.id),
+            UpdateExpression: 'SET content = :content, editedAt = :at',
+            ConditionExpression: 'senderId = :sender AND attribute_not_exists(deletedAt)',
+            ExpressionAttributeValues: {
+              ':content': { type: 'text', text },
+              ':at': editedAt,
+              ':sender': message.senderId,
+            },
+          },
+        },
+        memberCondition(message.conversationId, message.senderId),
+      ],
+    });
+    return 'edited';
+  } catch (error) {
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return 'conflict';
+    throw error;
+  }
+}
+
+/** Replaces the message by a tombstone; conditional on the caller's membership (and role, for moderators). */
+export async function tombstoneMessage(
+  message: MessageRecord,
+  callerId: string,
+  deletedAt: string,
+  asModerator: boolean,
+): Promise<'deleted' | 'conflict'> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: messageKey(message.conversationId, message.id),
+            UpdateExpression: 'SET deletedAt = :at, deletedBy = :caller REMOVE content',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
+            ExpressionAttributeValues: { ':at': deletedAt, ':caller': callerId },
+          },
+        },
+        memberCondition(message.conversationId, callerId, asModerator ? ['owner', 'admin'] : undefined),
+      ],
+    });
+    return 'deleted';
+  } catch (error) {
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return 'conflict';
+    throw error;
+  }
+}
+
+/**
+ * Moves the caller's read marker forward to `messageId`, atomically checking that the message exists in the
+ * conversation and the caller is a member. Returns why it did not move, if it did not.
+ */
+export async function moveReadMarker(
+  conversationId: string,
+  userId: string,
+  messageId: string,
+  at: string,
+): Promise<'moved' | 'no-message' | 'not-member' | 'not-forward'> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: messageKey(conversationId, messageId),
+            ConditionExpression: 'attribute_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: memberKey(conversationId, userId),
+            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at',
+            ConditionExpression:
+              'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
+            ExpressionAttributeValues: { ':id': messageId, ':at': at },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ],
+    });
+    return 'moved';
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    if (codes[1] === 'ConditionalCheckFailed') {
+      const reasons = (error as { CancellationReasons?: { Item?: Record<string, unknown> }[] })
+        .CancellationReasons;
+      return reasons?.[1]?.Item ? 'not-forward' : 'not-member';
+    }
+    if (codes[0] === 'ConditionalCheckFailed') return 'no-message';
+    throw error;
+  }
+}

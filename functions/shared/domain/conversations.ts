@@ -1,0 +1,393 @@
+/**
+ * Conversations: direct chats (one per pair of users) and groups with roles. Non-members get NotFound for
+ * everything, so conversation ids cannot be probed.
+ */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import { config } from '../config';
+import { tableName } from '../data/client';
+import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
+import * as store from '../data/conversations-store';
+import { conversationKey, memberKey, userKey } from '../data/keys';
+import { countUnread } from '../data/messages-store';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { inboxCursor } from './cursors';
+
+export type { ConversationRecord, MemberRecord, Role };
+
+/** Up to this many members, listings show the members themselves; above it, only the count. */
+export const SMALL_CONVERSATION = 10;
+const MODERATORS: Role[] = ['owner', 'admin'];
+
+export const conversationNotFound = (conversationId: string) =>
+  new NotFoundError(`No conversation "${conversationId}" that you are a member of.`);
+
+/** The same id for the same pair whoever asks, so the conditional create finds an existing chat. */
+export function directConversationId(userA: string, userB: string): string {
+  const pair = [userA, userB].sort().join(':');
+  return `dm_${createHash('sha256').update(pair).digest('base64url').slice(0, 32)}`;
+}
+
+export interface ConversationDetails extends ConversationRecord {
+  members: (MemberRecord & { username?: string; displayName?: string })[];
+  myRole: Role;
+}
+
+async function withProfiles(conversation: ConversationRecord, members: MemberRecord[], callerId: string) {
+  const me = members.find((member) => member.userId === callerId);
+  if (!me) throw conversationNotFound(conversation.id);
+  const profiles = await store.batchGet(
+    members.map((member) => userKey(member.userId)),
+    ['id', 'username', 'displayName'],
+  );
+  const byId = new Map(profiles.map((profile) => [profile.id as string, profile]));
+  return {
+    ...conversation,
+    myRole: me.role,
+    members: members.map((member) => ({
+      ...member,
+      username: byId.get(member.userId)?.username as string | undefined,
+      displayName: byId.get(member.userId)?.displayName as string | undefined,
+    })),
+  } satisfies ConversationDetails;
+}
+
+function newMember(conversationId: string, userId: string, role: Role, joinedAt: string): MemberRecord {
+  return { conversationId, userId, role, joinedAt, lastReadMessageId: null, lastReadAt: null };
+}
+
+export async function createDirect(callerId: string, otherUserId: string, now = new Date()) {
+  if (otherUserId === callerId) {
+    throw new ValidationError('A direct conversation needs another user.', [
+      { field: 'userId', message: 'must not be your own id' },
+    ]);
+  }
+  const id = directConversationId(callerId, otherUserId);
+  const at = now.toISOString();
+  const conversation: ConversationRecord = {
+    id,
+    type: 'direct',
+    name: null,
+    createdBy: callerId,
+    createdAt: at,
+    memberCount: 2,
+    lastMessage: null,
+    lastActivityAt: at,
+  };
+  const members = [newMember(id, callerId, 'member', at), newMember(id, otherUserId, 'member', at)];
+  // The inbox entries start at a ULID of the creation time, which sorts among message ids.
+  const result = await store.createConversation(conversation, members, ulid(now.getTime()), [otherUserId]);
+  if (!result.created) {
+    if (result.codes[1] === 'ConditionalCheckFailed') {
+      throw new NotFoundError(`No user has the id "${otherUserId}".`, [
+        { field: 'userId', message: 'is not a user' },
+      ]);
+    }
+    if (result.codes[0] !== 'ConditionalCheckFailed')
+      throw new ConflictError('The conversation could not be created.');
+    return { created: false, details: await getDetails(callerId, id) };
+  }
+  return { created: true, details: await withProfiles(conversation, members, callerId) };
+}
+
+async function assertUsersExist(userIds: string[], field: string) {
+  const found = await store.batchGet(
+    userIds.map((userId) => userKey(userId)),
+    ['id'],
+  );
+  const existing = new Set(found.map((item) => item.id as string));
+  const unknown = userIds
+    .map((userId, index) => ({ userId, index }))
+    .filter(({ userId }) => !existing.has(userId));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      `Unknown user ids: ${unknown.map(({ userId }) => userId).join(', ')}.`,
+      unknown.map(({ userId, index }) => ({
+        field: `${field}.${index}`,
+        message: `"${userId}" is not a user`,
+      })),
+    );
+  }
+}
+
+export async function createGroup(callerId: string, name: string, memberIds: string[], now = new Date()) {
+  const others = [...new Set(memberIds)].filter((userId) => userId !== callerId);
+  if (others.length + 1 > config.maxGroupMembers) {
+    throw new ValidationError(`A group holds at most ${config.maxGroupMembers} members.`, [
+      { field: 'memberIds', message: `must name at most ${config.maxGroupMembers - 1} other users` },
+    ]);
+  }
+  if (others.length > 0)
+    await assertUsersExist(
+      memberIds.filter((id) => id !== callerId),
+      'memberIds',
+    );
+  const activityId = ulid(now.getTime());
+  const at = now.toISOString();
+  const conversation: ConversationRecord = {
+    id: activityId,
+    type: 'group',
+    name,
+    createdBy: callerId,
+    createdAt: at,
+    memberCount: others.length + 1,
+    lastMessage: null,
+    lastActivityAt: at,
+  };
+  const members = [
+    newMember(conversation.id, callerId, 'owner', at),
+    ...others.map((id) => newMember(conversation.id, id, 'member', at)),
+  ];
+  const result = await store.createConversation(conversation, members, activityId);
+  if (!result.created) throw new ConflictError('The conversation could not be created; try again.');
+  return withProfiles(conversation, members, callerId);
+}
+
+export async function getDetails(callerId: string, conversationId: string): Promise<ConversationDetails> {
+  const { conversation, members } = await store.getConversationWithMembers(conversationId);
+  if (!conversation) throw conversationNotFound(conversationId);
+  return withProfiles(conversation, members, callerId);
+}
+
+/** Reads the conversation and the caller's membership; NotFound unless the caller is a member. */
+async function requireMembership(callerId: string, conversationId: string) {
+  const { conversation, members } = await store.getConversationWithMembers(conversationId);
+  const me = members.find((member) => member.userId === callerId);
+  if (!conversation || !me) throw conversationNotFound(conversationId);
+  return { conversation, members, me };
+}
+
+function requireGroupModerator(conversation: ConversationRecord, me: MemberRecord, action: string) {
+  if (conversation.type !== 'group') {
+    throw new ValidationError(`Direct conversations cannot ${action}.`, [
+      { field: '(path) id', message: 'is a direct conversation' },
+    ]);
+  }
+  if (!MODERATORS.includes(me.role)) throw new ForbiddenError(`Only owners and admins can ${action}.`);
+}
+
+export async function rename(callerId: string, conversationId: string, name: string) {
+  const { conversation, members, me } = await requireMembership(callerId, conversationId);
+  requireGroupModerator(conversation, me, 'be renamed');
+  await store.runTransaction([
+    {
+      Update: {
+        TableName: tableName,
+        Key: conversationKey(conversationId),
+        UpdateExpression: 'SET #name = :name',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':name': name },
+      },
+    },
+    store.memberCondition(conversationId, callerId, MODERATORS),
+  ]);
+  return withProfiles({ ...conversation, name }, members, callerId);
+}
+
+export async function addMembers(
+  callerId: string,
+  conversationId: string,
+  userIds: string[],
+  now = new Date(),
+) {
+  const { conversation, members, me } = await requireMembership(callerId, conversationId);
+  requireGroupModerator(conversation, me, 'change members');
+  await assertUsersExist(userIds, 'userIds');
+  const existing = new Set(members.map((member) => member.userId));
+  const added = [...new Set(userIds)].filter((userId) => !existing.has(userId));
+  if (added.length === 0) return withProfiles(conversation, members, callerId);
+  const total = conversation.memberCount + added.length;
+  if (total > config.maxGroupMembers) {
+    throw new ConflictError(
+      `The group would have ${total} members; the limit is ${config.maxGroupMembers}.`,
+      [
+        {
+          field: 'userIds',
+          message: `at most ${config.maxGroupMembers - conversation.memberCount} more members fit`,
+        },
+      ],
+    );
+  }
+  const at = now.toISOString();
+  const newMembers = added.map((userId) => newMember(conversationId, userId, 'member', at));
+  const activityId = conversation.lastMessage?.id ?? ulid(now.getTime());
+  try {
+    await store.runTransaction([
+      store.memberCondition(conversationId, callerId, MODERATORS),
+      {
+        Update: {
+          TableName: tableName,
+          Key: conversationKey(conversationId),
+          UpdateExpression: 'ADD memberCount :added',
+          ConditionExpression: 'memberCount <= :room',
+          ExpressionAttributeValues: {
+            ':added': added.length,
+            ':room': config.maxGroupMembers - added.length,
+          },
+        },
+      },
+      ...newMembers.map((member) => store.putMember(member, activityId)),
+    ]);
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') {
+      throw new ConflictError('The members changed while adding; reload the conversation and try again.');
+    }
+    throw error;
+  }
+  return withProfiles({ ...conversation, memberCount: total }, [...members, ...newMembers], callerId);
+}
+
+/** The member who becomes owner when the last owner leaves: the longest-standing admin, else member. */
+function successorOf(leaver: MemberRecord, members: MemberRecord[]): MemberRecord | undefined {
+  const others = members.filter((member) => member.userId !== leaver.userId);
+  if (others.some((member) => member.role === 'owner')) return undefined;
+  const byJoined = (a: MemberRecord, b: MemberRecord) =>
+    a.joinedAt.localeCompare(b.joinedAt) || a.userId.localeCompare(b.userId);
+  return others.filter((member) => member.role === 'admin').sort(byJoined)[0] ?? others.sort(byJoined)[0];
+}
+
+/** Removes a member, or leaves when the target is the caller. The last owner leaving hands ownership on. */
+export async function removeMember(callerId: string, conversationId: string, targetId: string) {
+  const { conversation, members, me } = await requireMembership(callerId, conversationId);
+  const target = members.find((member) => member.userId === targetId);
+  const leaving = targetId === callerId;
+  if (conversation.type !== 'group') {
+    throw new ValidationError('Members of a direct conversation cannot leave or be removed.', [
+      { field: '(path) id', message: 'is a direct conversation' },
+    ]);
+  }
+  if (!leaving) {
+    if (!MODERATORS.includes(me.role)) throw new ForbiddenError('Only owners and admins can remove members.');
+    if (!target) throw new NotFoundError(`User "${targetId}" is not a member of this conversation.`);
+    if (target.role === 'owner' || (target.role === 'admin' && me.role !== 'owner')) {
+      throw new ForbiddenError(
+        `A ${me.role} cannot remove an ${target.role === 'owner' ? 'owner' : 'admin'}.`,
+      );
+    }
+  }
+  const removed = target ?? me;
+  const successor = removed.role === 'owner' ? successorOf(removed, members) : undefined;
+  try {
+    await store.runTransaction([
+      {
+        Delete: {
+          TableName: tableName,
+          Key: memberKey(conversationId, removed.userId),
+          ConditionExpression: 'attribute_exists(PK) AND #role = :role',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':role': removed.role },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName,
+          Key: conversationKey(conversationId),
+          UpdateExpression: 'ADD memberCount :minusOne',
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        },
+      },
+      ...(leaving ? [] : [store.memberCondition(conversationId, callerId, MODERATORS)]),
+      ...(successor
+        ? [
+            {
+              Update: {
+                TableName: tableName,
+                Key: memberKey(conversationId, successor.userId),
+                UpdateExpression: 'SET #role = :owner',
+                ConditionExpression: 'attribute_exists(PK)',
+                ExpressionAttributeNames: { '#role': 'role' },
+                ExpressionAttributeValues: { ':owner': 'owner' },
+              },
+            },
+          ]
+        : []),
+    ]);
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') {
+      throw new ConflictError('The members changed meanwhile; reload the conversation and try again.');
+    }
+    throw error;
+  }
+  return { newOwnerId: successor?.userId ?? null };
+}
+
+export async function changeRole(
+  callerId: string,
+  conversationId: string,
+  targetId: string,
+  role: 'admin' | 'member',
+) {
+  const { conversation, members, me } = await requireMembership(callerId, conversationId);
+  requireGroupModerator(conversation, me, 'change roles');
+  const target = members.find((member) => member.userId === targetId);
+  if (!target) throw new NotFoundError(`User "${targetId}" is not a member of this conversation.`);
+  if (target.role === 'owner')
+    throw new ForbiddenError("An owner's role cannot be changed; owners hand over by leaving.");
+  try {
+    await store.runTransaction([
+      {
+        Update: {
+          TableName: tableName,
+          Key: memberKey(conversationId, targetId),
+          UpdateExpression: 'SET #role = :role',
+          ConditionExpression: 'attribute_exists(PK) AND #role <> :owner',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':role': role, ':owner': 'owner' },
+        },
+      },
+      store.memberCondition(conversationId, callerId, MODERATORS),
+    ]);
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') {
+      throw new ConflictError('The members changed meanwhile; reload the conversation and try again.');
+    }
+    throw error;
+  }
+  return { ...target, role };
+}
+
+/** The caller's conversations, most recent activity first, with previews, unread counts and small rosters. */
+export async function listForUser(callerId: string, limit: number, cursor?: string) {
+  const start = cursor ? inboxCursor.decode(cursor, callerId) : undefined;
+  const page = await store.queryInbox(
+    callerId,
+    limit,
+    start
+      ? {
+          ...memberKey(start.conversationId, callerId),
+          GSI1PK: `INBOX#${callerId}`,
+          GSI1SK: start.activityId,
+        }
+      : undefined,
+  );
+  const ids = page.members.map((member) => member.conversationId);
+  const [conversations, unread, rosters] = await Promise.all([
+    ids.length ? store.getConversations(ids) : new Map<string, ConversationRecord>(),
+    Promise.all(
+      page.members.map((member) => countUnread(member.conversationId, callerId, member.lastReadMessageId)),
+    ),
+    Promise.all(ids.map((id) => store.queryMembers(id, SMALL_CONVERSATION + 1))),
+  ]);
+  const items = page.members.flatMap((member, index) => {
+    const conversation = conversations.get(member.conversationId);
+    if (!conversation) return [];
+    const roster = rosters[index];
+    return [
+      {
+        ...conversation,
+        myRole: member.role,
+        unreadCount: unread[index] ?? 0,
+        ...(roster?.complete && roster.members.length <= SMALL_CONVERSATION
+          ? { members: roster.members }
+          : {}),
+      },
+    ];
+  });
+  const last = page.items.at(-1);
+  const nextCursor =
+    page.lastKey && last
+      ? inboxCursor.encode(callerId, last.GSI1SK as string, last.conversationId as string)
+      : null;
+  return { items, nextCursor };
+}

@@ -1,0 +1,176 @@
+/** Messages: send (idempotent), history, edit, delete, read markers. Only members read or write. */
+import { ulid } from 'ulid';
+import { getMember } from '../data/conversations-store';
+import type { MessageRecord, StoredContent } from '../data/messages-store';
+import * as store from '../data/messages-store';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import type { MessageContentInput, MessagePreview } from '../schemas/messages';
+import { conversationNotFound } from './conversations';
+import { isUlid, messageCursor } from './cursors';
+
+export type { MessageRecord };
+
+const PREVIEW_LENGTH = 100;
+
+/** Turns request content into what is stored: `string` is the older clients' name for `text`. */
+export async function resolveContent(
+  content: MessageContentInput,
+  _senderId: string,
+): Promise<StoredContent> {
+  if (content.type === 'text' || content.type === 'string') return { type: 'text', text: content.text };
+  throw new ValidationError(
+    `${content.type} messages need an uploaded media file, which this server does not accept yet.`,
+    [{ field: 'content.type', message: `"${content.type}" messages are not supported yet; send text` }],
+  );
+}
+
+export function previewOf(message: MessageRecord): MessagePreview {
+  const content = message.content;
+  const preview = !content
+    ? ''
+    : content.type === 'text'
+      ? [...content.text].slice(0, PREVIEW_LENGTH).join('')
+      : `[${content.type}]`;
+  return {
+    id: message.id,
+    senderId: message.senderId,
+    type: content?.type ?? 'deleted',
+    preview,
+    createdAt: message.createdAt,
+  };
+}
+
+export async function send(
+  callerId: string,
+  conversationId: string,
+  input: { content: MessageContentInput; clientMessageId?: string },
+  now = new Date(),
+): Promise<{ message: MessageRecord; created: boolean }> {
+  const message: MessageRecord = {
+    id: ulid(now.getTime()),
+    conversationId,
+    senderId: callerId,
+    content: await resolveContent(input.content, callerId),
+    createdAt: now.toISOString(),
+    ...(input.clientMessageId ? { clientMessageId: input.clientMessageId } : {}),
+  };
+  const result = await store.sendMessage(message, previewOf(message));
+  if (result.outcome === 'not-member') throw conversationNotFound(conversationId);
+  if (result.outcome === 'duplicate') return { message: result.original, created: false };
+  return { message, created: true };
+}
+
+export async function history(
+  callerId: string,
+  conversationId: string,
+  query: { limit: number; cursor?: string; after?: string },
+): Promise<{ items: MessageRecord[]; nextCursor: string | null }> {
+  if (query.cursor && query.after) {
+    throw new ValidationError('Use either cursor or after, not both.', [
+      { field: '(query) after', message: 'cannot be combined with cursor' },
+    ]);
+  }
+  if (query.after !== undefined && !isUlid(query.after)) {
+    throw new ValidationError('after must be a message id.', [
+      { field: '(query) after', message: 'is not a message id' },
+    ]);
+  }
+  const beforeId = query.cursor ? messageCursor.decode(query.cursor, conversationId) : undefined;
+  // Membership and the page are read in parallel; the page is discarded unless the caller is a member.
+  const [member, page] = await Promise.all([
+    getMember(conversationId, callerId),
+    store.queryMessages(conversationId, { limit: query.limit, beforeId, afterId: query.after }),
+  ]);
+  if (!member) throw conversationNotFound(conversationId);
+  const last = page.messages.at(-1);
+  return {
+    items: page.messages,
+    nextCursor: page.hasMore && last && !query.after ? messageCursor.encode(conversationId, last.id) : null,
+  };
+}
+
+async function loadForChange(callerId: string, conversationId: string, messageId: string) {
+  const [member, message] = await Promise.all([
+    getMember(conversationId, callerId),
+    isUlid(messageId) ? store.getMessage(conversationId, messageId) : Promise.resolve(undefined),
+  ]);
+  if (!member) throw conversationNotFound(conversationId);
+  if (!message) throw new NotFoundError(`No message "${messageId}" in this conversation.`);
+  return { member, message };
+}
+
+export async function edit(
+  callerId: string,
+  conversationId: string,
+  messageId: string,
+  text: string,
+  now = new Date(),
+) {
+  const { message } = await loadForChange(callerId, conversationId, messageId);
+  if (message.senderId !== callerId) throw new ForbiddenError('Only the sender can edit a message.');
+  if (message.deletedAt) throw new ConflictError('A deleted message cannot be edited.');
+  if (message.content?.type !== 'text') {
+    throw new ValidationError('Only text messages can be edited.', [
+      { field: 'text', message: 'the message is not text' },
+    ]);
+  }
+  const editedAt = now.toISOString();
+  const outcome = await store.editMessageText(message, text, editedAt);
+  if (outcome === 'conflict')
+    throw new ConflictError('The message was deleted, or you left the conversation, meanwhile.');
+  return { ...message, content: { type: 'text' as const, text }, editedAt };
+}
+
+/** Leaves a tombstone. The sender may delete; so may a group's owners and admins. Deleting twice is fine. */
+export async function remove(callerId: string, conversationId: string, messageId: string, now = new Date()) {
+  const { member, message } = await loadForChange(callerId, conversationId, messageId);
+  if (message.deletedAt) return;
+  const isSender = message.senderId === callerId;
+  if (!isSender && member.role === 'member') {
+    throw new ForbiddenError("Only the sender or a group's owners and admins can delete a message.");
+  }
+  const outcome = await store.tombstoneMessage(message, callerId, now.toISOString(), !isSender);
+  if (outcome === 'conflict') {
+    const current = await store.getMessage(conversationId, messageId);
+    if (current?.deletedAt) return;
+    throw new ConflictError('Your membership changed meanwhile; reload and try again.');
+  }
+}
+
+export async function markRead(
+  callerId: string,
+  conversationId: string,
+  messageId: string,
+  now = new Date(),
+) {
+  const outcome = isUlid(messageId)
+    ? await store.moveReadMarker(conversationId, callerId, messageId, now.toISOString())
+    : 'no-message';
+  if (outcome === 'not-member') throw conversationNotFound(conversationId);
+  if (outcome === 'no-message') {
+    // A non-member must not learn whether the message exists: check membership first.
+    if (!(await getMember(conversationId, callerId))) throw conversationNotFound(conversationId);
+    throw new ValidationError(`No message "${messageId}" in this conversation.`, [
+      { field: 'messageId', message: 'is not a message of this conversation' },
+    ]);
+  }
+  if (outcome === 'moved') {
+    return { conversationId, userId: callerId, lastReadMessageId: messageId, lastReadAt: now.toISOString() };
+  }
+  // The marker is already past this message (markers only move forward): answer with where it is.
+  const member = await getMember(conversationId, callerId);
+  if (!member) throw conversationNotFound(conversationId);
+  return {
+    conversationId,
+    userId: callerId,
+    lastReadMessageId: member.lastReadMessageId,
+    lastReadAt: member.lastReadAt,
+  };
+}
+
+/** Older clients know text content as `{type: "string"}`; they get it back the way they send it. */
+export function asLegacyMessage(message: MessageRecord) {
+  return message.content?.type === 'text'
+    ? { ...message, content: { type: 'string' as const, text: message.content.text } }
+    : message;
+}

@@ -1,0 +1,46 @@
+/**
+ * Reads the table's stream and updates what follows from each change (see projections/). Records are handled
+ * in order; on a failure the batch reports that record and everything after it, so Lambda retries from there
+ * instead of re-running the whole batch (ReportBatchItemFailures).
+ */
+
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  AttributeValue as StreamAttributeValue,
+} from 'aws-lambda';
+import { MESSAGE_PREFIX } from '../shared/data/keys';
+import { toMessage } from '../shared/data/messages-store';
+import { logger } from '../shared/logger';
+import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
+
+const image = (value: Record<string, StreamAttributeValue> | undefined) =>
+  value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
+
+async function project(record: DynamoDBRecord): Promise<void> {
+  const newImage = image(record.dynamodb?.NewImage);
+  const sortKey = (newImage?.SK ?? image(record.dynamodb?.OldImage)?.SK) as string | undefined;
+  if (!newImage || !sortKey?.startsWith(MESSAGE_PREFIX)) return;
+  const message = toMessage(newImage);
+  if (record.eventName === 'INSERT') await onMessageCreated(message);
+  else if (record.eventName === 'MODIFY') await onMessageChanged(message);
+}
+
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  for (const [index, record] of event.Records.entries()) {
+    try {
+      await project(record);
+    } catch (error) {
+      logger.error('stream record failed', { eventId: record.eventID, error: error as Error });
+      return {
+        batchItemFailures: event.Records.slice(index).map((failed) => ({
+          itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
+        })),
+      };
+    }
+  }
+  return { batchItemFailures: [] };
+};

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ValidationError } from '../../functions/shared/errors';
+import { validate } from '../../functions/shared/http/validate';
+import { signUpRequestSchema, updateProfileRequestSchema } from '../../functions/shared/schemas/users';
+
+const nested = z.strictObject({
+  profile: z.strictObject({ name: z.string().min(1, 'must not be empty'), tags: z.array(z.string()) }),
+});
+
+/** Runs validate and returns the ValidationError it throws. */
+function failure(schema: z.ZodType, value: unknown, location: 'body' | 'query' | 'path' = 'body') {
+  try {
+    validate(schema, value, location);
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('validate() accepted the value');
+}
+
+describe('validate', () => {
+  it('returns the parsed value, with strings trimmed, when the input is valid', () => {
+    const parsed = validate(
+      signUpRequestSchema,
+      { username: 'alice', password: 'long enough', displayName: '  Alice  ' },
+      'body',
+    );
+
+    expect(parsed).toEqual({ username: 'alice', password: 'long enough', displayName: 'Alice' });
+  });
+
+  it('names a failing nested field by its dotted path', () => {
+    const error = failure(nested, { profile: { name: '', tags: [] } });
+
+    expect(error.errors).toEqual([{ field: 'profile.name', message: 'must not be empty' }]);
+  });
+
+  it('names a failing array element by its index in the path', () => {
+    const error = failure(nested, { profile: { name: 'x', tags: ['ok', 7] } });
+
+    expect(error.errors?.map((problem) => problem.field)).toEqual(['profile.tags.1']);
+  });
+
+  it('names each unrecognized key at the top level as a field that is not known', () => {
+    const error = failure(signUpRequestSchema, {
+      username: 'alice',
+      password: 'long enough',
+      isAdmin: true,
+      role: 'admin',
+    });
+
+    expect(error.errors).toEqual([
+      { field: 'isAdmin', message: 'is not a known field' },
+      { field: 'role', message: 'is not a known field' },
+    ]);
+  });
+
+  it('names an unrecognized key inside a nested object with its full path', () => {
+    const error = failure(nested, { profile: { name: 'x', tags: [], admin: true } });
+
+    expect(error.errors).toEqual([{ field: 'profile.admin', message: 'is not a known field' }]);
+  });
+
+  it('names every failing field, not only the first', () => {
+    const error = failure(signUpRequestSchema, { username: 'a b', password: 'short' });
+
+    expect(error.errors?.map((problem) => problem.field).sort()).toEqual(['password', 'username']);
+  });
+
+  it('names the body as a whole when it is not an object', () => {
+    const error = failure(updateProfileRequestSchema, ['displayName']);
+
+    expect(error.errors).toHaveLength(1);
+    expect(error.errors?.[0]?.field).toBe('(body)');
+  });
+
+  it('prefixes query and path fields with their location', () => {
+    const query = failure(z.strictObject({ limit: z.coerce.number().int() }), { limit: 'ten' }, 'query');
+    const path = failure(z.strictObject({ id: z.string().max(3) }), { id: 'too long' }, 'path');
+
+    expect(query.errors?.[0]?.field).toBe('(query) limit');
+    expect(path.errors?.[0]?.field).toBe('(path) id');
+    expect(path.message).toMatch(/^Invalid path parameters: \(path\) id /);
+  });
+
+  it('builds a 400 detail that lists each failing field with its message', () => {
+    const error = failure(signUpRequestSchema, { username: 'ab', password: 'long enough' });
+
+    expect(error.status).toBe(400);
+    expect(error.message).toBe('Invalid request body: username must be at least 3 characters.');
+  });
+});

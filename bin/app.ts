@@ -6,10 +6,12 @@ import { ChatStack } from '../lib/chat-stack';
 
 const app = new App();
 const stage = app.node.tryGetContext('stage') ?? 'dev';
+const maxGroupMembers = app.node.tryGetContext('maxGroupMembers');
 
 new ChatStack(app, `Chat-${stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   tableRemovalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  maxGroupMembers: maxGroupMembers === undefined ? undefined : Number(maxGroupMembers),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

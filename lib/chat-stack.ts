@@ -5,10 +5,13 @@ import type { Construct } from 'constructs';
 import { routes } from '../functions/shared/routes';
 import { ChatTable } from './constructs/chat-table';
 import { ChatHttpApi } from './constructs/http-api';
+import { StreamProcessor } from './constructs/stream-processor';
 
 export interface ChatStackProps extends StackProps {
   /** RETAIN (default) keeps the table when the stack is deleted; DESTROY is for throwaway stages. */
   tableRemovalPolicy?: RemovalPolicy;
+  /** The largest group (default 256). */
+  maxGroupMembers?: number;
 }
 
 export class ChatStack extends Stack {
@@ -28,7 +31,13 @@ export class ChatStack extends Stack {
         'Rotating the HMAC key would invalidate every live access token at once; rotation needs a two-key verification window, which is planned. Access tokens live 15 minutes and refresh tokens are stored server-side and revocable.',
     });
 
-    const http = new ChatHttpApi(this, 'Http', { routes, table, signingKey });
+    const http = new ChatHttpApi(this, 'Http', {
+      routes,
+      table,
+      signingKey,
+      environment: props.maxGroupMembers ? { MAX_GROUP_MEMBERS: String(props.maxGroupMembers) } : {},
+    });
+    new StreamProcessor(this, 'Streams', { table });
 
     new CfnOutput(this, 'ApiUrl', { value: http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The DynamoDB table' });

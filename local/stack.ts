@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../functions/shared/route-definition';
+import { matchesStreamFilter } from '../functions/streams/stream-filter';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
 import { startStreamPoller } from './stream-poller';
@@ -116,6 +118,7 @@ export async function startApi(port: number): Promise<LocalApi> {
     region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
     streamArn: Table.LatestStreamArn,
     handler: streamHandler,
+    accept: (record) => matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S),
     onError: (error) => console.error('[streams] delivery failed', error),
   });
   const server = createHttpGateway({ routes, handlers: await loadHttpHandlers(routes) });

@@ -51,6 +51,8 @@ export function startStreamPoller(options: {
   region: string;
   streamArn: string;
   handler: StreamHandler;
+  /** Lambda event filtering: records it rejects never reach the handler. */
+  accept?: (record: DynamoDBRecord) => boolean;
   onError?: (error: unknown) => void;
 }): StreamPoller {
   const client = new DynamoDBStreamsClient({
@@ -108,7 +110,9 @@ export function startStreamPoller(options: {
     );
     if (Records?.length) {
       idleRounds = 0;
-      await deliver(Records.map((record) => toLambdaRecord(record, options.streamArn, options.region)));
+      const records = Records.map((record) => toLambdaRecord(record, options.streamArn, options.region));
+      const accepted = options.accept ? records.filter(options.accept) : records;
+      if (accepted.length > 0) await deliver(accepted);
     }
     if (NextShardIterator) iterators.set(shardId, NextShardIterator);
     else {

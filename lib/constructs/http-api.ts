@@ -20,6 +20,8 @@ export interface HttpApiProps {
   routes: readonly RouteDefinition[];
   table: dynamodb.ITableV2;
   signingKey: secretsmanager.ISecret;
+  /** Environment every HTTP function gets (e.g. MAX_GROUP_MEMBERS). */
+  environment?: Record<string, string>;
 }
 
 /** Logical id of a route's function construct, e.g. `sign-up` -> `SignUp`. */
@@ -70,6 +72,7 @@ export class ChatHttpApi extends Construct {
         description: `${route.method} ${route.path}: ${route.summary}`,
         memoryMb: route.memoryMb,
         environment: {
+          ...props.environment,
           TABLE_NAME: props.table.tableName,
           ...(route.access.signingKey ? { TOKEN_SECRET_ARN: props.signingKey.secretArn } : {}),
         },

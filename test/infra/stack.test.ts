@@ -143,6 +143,37 @@ describe('IAM: least privilege per function', () => {
   });
 });
 
+describe('the stream processor', () => {
+  it('reads the table stream with partial batch responses and only the records it acts on', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'LATEST',
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { SK: { S: [{ prefix: 'MSG#' }] } } } }) }],
+      },
+    });
+  });
+
+  it('may only query and update the table and read its stream', () => {
+    const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
+    const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+    const policy = Object.values(resources).find(
+      (resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties.Roles[0].Ref === roleId,
+    );
+    const actions = (policy?.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+      .flatMap((statement) => statement.Action)
+      .filter((action) => action.startsWith('dynamodb:'))
+      .sort();
+    expect(actions).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+});
+
 describe('the table', () => {
   it('matches the shared table definition: keys, GSIs, TTL, stream, on-demand, PITR', () => {
     const gsi = tableDefinition.globalSecondaryIndexes[0];

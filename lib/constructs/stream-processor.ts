@@ -1,0 +1,67 @@
+/** The function that reads the table's stream (inbox fan-out; later real-time delivery). */
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { tableDefinition } from '../../functions/shared/data/table-definition';
+import { STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
+import { ChatFunction } from './chat-function';
+
+export interface StreamProcessorProps {
+  table: dynamodb.ITableV2;
+  environment?: Record<string, string>;
+}
+
+export class StreamProcessor extends Construct {
+  readonly handler: ChatFunction;
+
+  constructor(scope: Construct, id: string, props: StreamProcessorProps) {
+    super(scope, id);
+    const { table } = props;
+    this.handler = new ChatFunction(this, 'TableStream', {
+      entry: 'functions/streams/table-stream.ts',
+      description: 'Table stream: inbox fan-out and previews',
+      timeout: Duration.seconds(60),
+      environment: { TABLE_NAME: table.tableName, ...props.environment },
+    });
+    const role = this.handler.role;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    if (!table.tableStreamArn) throw new Error('The table must have a stream');
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [table.tableStreamArn],
+      }),
+    );
+    new lambda.EventSourceMapping(this, 'FromTableStream', {
+      target: this.handler.function,
+      eventSourceArn: table.tableStreamArn,
+      startingPosition: lambda.StartingPosition.LATEST,
+      batchSize: 100,
+      maxBatchingWindow: Duration.millis(0),
+      // Partial batch responses: a failed record is retried with what follows it, not the whole batch.
+      reportBatchItemFailures: true,
+      retryAttempts: 20,
+      maxRecordAge: Duration.hours(1),
+      // Records for different conversations go to parallel invocations; one conversation stays in order.
+      parallelizationFactor: 4,
+      filters: [
+        lambda.FilterCriteria.filter({
+          dynamodb: {
+            Keys: {
+              [tableDefinition.sortKey]: {
+                S: STREAM_SORT_KEY_PREFIXES.flatMap((prefix) => lambda.FilterRule.beginsWith(prefix)),
+              },
+            },
+          },
+        }),
+      ],
+    });
+  }
+}

@@ -124,6 +124,8 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
 
 export interface S3Local {
   endpoint: string;
+  /** s3rver's in-process S3 event notifications, in the shape S3 sends to Lambda. */
+  onEvent(listener: (event: import('aws-lambda').S3Event) => void): void;
   stop(): Promise<void>;
 }
 
@@ -140,6 +142,7 @@ export async function startS3Local(directory: string, buckets: string[]): Promis
   await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    onEvent: (listener) => server.on('event', listener),
     stop: () => server.close(),
   };
 }

@@ -12,6 +12,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
+import { createCdnServer, ensureCdnKeyPair } from './cdn';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
 import { startStreamPoller } from './stream-poller';
@@ -22,18 +23,25 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_TABLE_NAME = 'chat';
 export const LOCAL_MEDIA_BUCKET = 'chat-media';
 
-/** Credentials for the emulators only; they check none. Set explicitly so real AWS credentials are never sent. */
+/**
+ * Credentials for the emulators only, set explicitly so real AWS credentials are never sent. DynamoDB Local
+ * accepts any; s3rver checks header signatures against its built-in key pair S3RVER/S3RVER.
+ */
 export const LOCAL_AWS_ENVIRONMENT = {
   AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
 } as const;
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: LOCAL_AWS_ENVIRONMENT.AWS_ACCESS_KEY_ID,
+  secretAccessKey: LOCAL_AWS_ENVIRONMENT.AWS_SECRET_ACCESS_KEY,
+};
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
   });
 }
 
@@ -93,67 +101,110 @@ export async function closeServer(server: Server): Promise<void> {
 
 export interface LocalApi {
   url: string;
+  cdnUrl: string;
+  s3Endpoint: string;
   /** Waits until the stream consumers have caught up with every write so far. */
   drainStreams(): Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface ApiOptions {
+  port: number;
+  /** Holds the S3 objects and the CDN key pair. */
+  dataDir: string;
+  cdnPort?: number;
+}
+
 /**
- * Starts the HTTP API and the table's stream consumers over the current environment (see
- * applyFunctionEnvironment): what API Gateway, Lambda and the event source mapping do on AWS.
+ * Starts what API Gateway, Lambda, S3 and CloudFront do on AWS, over the table named by the current
+ * environment (see applyFunctionEnvironment): the HTTP gateway, the table-stream consumer, s3rver with its
+ * upload events, and the CDN emulation.
  */
-export async function startApi(port: number): Promise<LocalApi> {
+export async function startApi(options: ApiOptions): Promise<LocalApi> {
   const tableName = process.env.TABLE_NAME;
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!tableName || !endpoint) throw new Error('applyFunctionEnvironment must run before startApi');
-  // Imported here, after the environment is set, because modules read their configuration at load.
-  const { routes } = await import('../functions/shared/routes');
-  const { handler: streamHandler } = await import('../functions/streams/table-stream');
-  const client = localDynamoClient(endpoint);
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  client.destroy();
-  if (!Table?.LatestStreamArn) throw new Error(`Table ${tableName} has no stream`);
-  const poller = startStreamPoller({
-    endpoint,
-    region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
-    streamArn: Table.LatestStreamArn,
-    handler: streamHandler,
-    accept: (record) => matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S),
-    onError: (error) => console.error('[streams] delivery failed', error),
-  });
-  const server = createHttpGateway({ routes, handlers: await loadHttpHandlers(routes) });
-  const boundPort = await listen(server, port);
-  return {
-    url: `http://localhost:${boundPort}`,
-    drainStreams: () => poller.drain(),
-    async stop() {
-      await closeServer(server);
-      await poller.stop();
-    },
-  };
-}
-
-export interface LocalStack {
-  apiUrl: string;
-  dynamoEndpoint: string;
-  s3Endpoint: string;
-  stop(): Promise<void>;
-}
-
-export async function startLocalStack(options: { port: number; dataDir: string }): Promise<LocalStack> {
-  const dataDir = resolve(options.dataDir);
-  await mkdir(dataDir, { recursive: true });
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    const [dynamo, s3, signingKeyFile] = await Promise.all([
-      startDynamoDbLocal(join(dataDir, 'dynamodb')),
-      startS3Local(join(dataDir, 's3'), [LOCAL_MEDIA_BUCKET]),
-      ensureSigningKeyFile(dataDir),
-    ]);
-    stoppers.push(dynamo.stop, s3.stop);
+    const s3 = await startS3Local(join(options.dataDir, 's3'), [LOCAL_MEDIA_BUCKET]);
+    stoppers.push(s3.stop);
+    const cdnKeys = await ensureCdnKeyPair(join(options.dataDir, 'secrets'));
+    const cdn = createCdnServer({
+      s3Endpoint: s3.endpoint,
+      bucket: LOCAL_MEDIA_BUCKET,
+      publicKey: cdnKeys.publicKey,
+      keyPairId: cdnKeys.keyPairId,
+    });
+    const cdnPort = await listen(cdn, options.cdnPort ?? 0);
+    stoppers.push(() => closeServer(cdn));
+    const cdnUrl = `http://localhost:${cdnPort}`;
+    Object.assign(process.env, {
+      MEDIA_BUCKET: LOCAL_MEDIA_BUCKET,
+      S3_ENDPOINT: s3.endpoint,
+      CDN_BASE_URL: cdnUrl,
+      CDN_KEY_PAIR_ID: cdnKeys.keyPairId,
+      CDN_PRIVATE_KEY_FILE: cdnKeys.privateKeyFile,
+    });
+
+    // Imported here, after the environment is set, because modules read their configuration at load.
+    const { routes } = await import('../functions/shared/routes');
+    const { handler: streamHandler } = await import('../functions/streams/table-stream');
+    const { handler: mediaUploaded } = await import('../functions/s3/media-uploaded');
+
+    s3.onEvent((event) => {
+      if (!event.Records.every((record) => record.eventName.startsWith('ObjectCreated'))) return;
+      mediaUploaded(event).catch((error) => console.error('[s3] upload check failed', error));
+    });
+
+    const client = localDynamoClient(endpoint);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    client.destroy();
+    if (!Table?.LatestStreamArn) throw new Error(`Table ${tableName} has no stream`);
+    const poller = startStreamPoller({
+      endpoint,
+      region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
+      streamArn: Table.LatestStreamArn,
+      handler: streamHandler,
+      accept: (record) => matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S),
+      onError: (error) => console.error('[streams] delivery failed', error),
+    });
+    stoppers.push(() => poller.stop());
+
+    const server = createHttpGateway({ routes, handlers: await loadHttpHandlers(routes) });
+    const boundPort = await listen(server, options.port);
+    stoppers.push(() => closeServer(server));
+    return {
+      url: `http://localhost:${boundPort}`,
+      cdnUrl,
+      s3Endpoint: s3.endpoint,
+      drainStreams: () => poller.drain(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export interface LocalStack extends LocalApi {
+  dynamoEndpoint: string;
+}
+
+export async function startLocalStack(options: {
+  port: number;
+  dataDir: string;
+  cdnPort?: number;
+}): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const [dynamo, signingKeyFile] = await Promise.all([
+    startDynamoDbLocal(join(dataDir, 'dynamodb')),
+    ensureSigningKeyFile(dataDir),
+  ]);
+  try {
     const client = localDynamoClient(dynamo.endpoint);
     await ensureTable(client, LOCAL_TABLE_NAME);
     client.destroy();
@@ -162,11 +213,17 @@ export async function startLocalStack(options: { port: number; dataDir: string }
       dynamoEndpoint: dynamo.endpoint,
       signingKeyFile,
     });
-    const api = await startApi(options.port);
-    stoppers.push(api.stop);
-    return { apiUrl: api.url, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint, stop };
+    const api = await startApi({ port: options.port, dataDir, cdnPort: options.cdnPort });
+    return {
+      ...api,
+      dynamoEndpoint: dynamo.endpoint,
+      async stop() {
+        await api.stop();
+        await dynamo.stop();
+      },
+    };
   } catch (error) {
-    await stop();
+    await dynamo.stop();
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { startLocalStack } from './stack';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
+const cdnPort = Number(process.env.CDN_PORT ?? port + 2);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not "${process.env.PORT}".`);
   process.exit(1);
@@ -14,13 +15,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = Date.now();
 try {
-  const stack = await startLocalStack({ port, dataDir });
+  const stack = await startLocalStack({ port, dataDir, cdnPort });
   console.log(
     [
       '',
       `Chat backend running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-      `  HTTP API        ${stack.apiUrl}`,
-      `  OpenAPI         ${stack.apiUrl}/openapi.json`,
+      `  HTTP API        ${stack.url}`,
+      `  OpenAPI         ${stack.url}/openapi.json`,
+      `  Media CDN       ${stack.cdnUrl}`,
       `  DynamoDB Local  ${stack.dynamoEndpoint}`,
       `  S3 (s3rver)     ${stack.s3Endpoint}`,
       `  Data            ${dataDir}`,

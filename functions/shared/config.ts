@@ -17,6 +17,21 @@ const configSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
   REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
   MAX_GROUP_MEMBERS: positiveInt.max(10_000).default(256),
+  /**
+   * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
+   * locally the local gateway). Set for the functions that post to connections, and only for them.
+   */
+  WEBSOCKET_CALLBACK_URL: z.url().optional(),
+  /** The media bucket, and (locally) the S3 endpoint to reach it. */
+  MEDIA_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  /** The CDN in front of the bucket, e.g. https://d1234.cloudfront.net (no trailing slash). */
+  CDN_BASE_URL: z.url().optional(),
+  CDN_KEY_PAIR_ID: z.string().min(1).optional(),
+  CDN_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
+  CDN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  SIGNED_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(900),
+  UPLOAD_URL_TTL_SECONDS: positiveInt.max(3600).default(300),
 });
 
 export type Config = {
@@ -27,6 +42,18 @@ export type Config = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   maxGroupMembers: number;
+  /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
+  websocketCallbackUrl: string | undefined;
+  /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
+  media: { bucket: string; s3Endpoint: string | undefined; uploadUrlTtlSeconds: number } | undefined;
+  cdn:
+    | {
+        baseUrl: string;
+        keyPairId: string | undefined;
+        privateKey: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
+        signedUrlTtlSeconds: number;
+      }
+    | undefined;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
@@ -49,6 +76,26 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     accessTokenTtlSeconds: value.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: value.REFRESH_TOKEN_TTL_SECONDS,
     maxGroupMembers: value.MAX_GROUP_MEMBERS,
+    websocketCallbackUrl: value.WEBSOCKET_CALLBACK_URL,
+    media: value.MEDIA_BUCKET
+      ? {
+          bucket: value.MEDIA_BUCKET,
+          s3Endpoint: value.S3_ENDPOINT,
+          uploadUrlTtlSeconds: value.UPLOAD_URL_TTL_SECONDS,
+        }
+      : undefined,
+    cdn: value.CDN_BASE_URL
+      ? {
+          baseUrl: value.CDN_BASE_URL.replace(/\/+$/, ''),
+          keyPairId: value.CDN_KEY_PAIR_ID,
+          privateKey: value.CDN_PRIVATE_KEY_SECRET_ARN
+            ? { kind: 'secretsManager', secretId: value.CDN_PRIVATE_KEY_SECRET_ARN }
+            : value.CDN_PRIVATE_KEY_FILE
+              ? { kind: 'file', path: value.CDN_PRIVATE_KEY_FILE }
+              : undefined,
+          signedUrlTtlSeconds: value.SIGNED_URL_TTL_SECONDS,
+        }
+      : undefined,
   };
 }
 

@@ -30,7 +30,15 @@ export interface RouteDefinition {
   response: { status: number; schema?: ZodType; description: string };
   /** Error statuses this route can answer, for the OpenAPI document (400/401/503 are implied). */
   errors?: readonly number[];
-  access: { table: readonly TableAction[]; signingKey: boolean };
+  access: {
+    table: readonly TableAction[];
+    /** Reads the token signing key (to verify or issue access tokens). */
+    signingKey: boolean;
+    /** Signs CloudFront URLs for private media (reads the CDN private key). */
+    cdnSigningKey?: boolean;
+    /** Presigns uploads into the media bucket (s3:PutObject under the upload prefixes). */
+    presignUploads?: boolean;
+  };
   /** Lambda memory (and so CPU); password hashing wants more than the default 512 MB. */
   memoryMb?: number;
 }

@@ -23,6 +23,7 @@ import {
   updateConversationRequestSchema,
 } from './schemas/conversations';
 import { healthResponseSchema } from './schemas/health';
+import { createMediaRequestSchema, mediaParamsSchema, mediaSchema, mediaUploadSchema } from './schemas/media';
 import {
   editMessageRequestSchema,
   legacyMessagesQuerySchema,
@@ -146,7 +147,7 @@ export const updateMe = defineRoute({
   request: { body: updateProfileRequestSchema },
   response: { status: 200, schema: ownProfileSchema, description: 'The updated profile' },
   errors: [413, 415],
-  access: { table: ['dynamodb:UpdateItem'], signingKey: true },
+  access: { table: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], signingKey: true },
 });
 
 export const getUser = defineRoute({
@@ -295,7 +296,7 @@ export const sendMessage = defineRoute({
   request: { params: conversationParamsSchema, body: sendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
   errors: [404, 413, 415],
-  access: { table: SEND, signingKey: true },
+  access: { table: SEND, signingKey: true, cdnSigningKey: true },
 });
 
 export const listMessages = defineRoute({
@@ -308,7 +309,7 @@ export const listMessages = defineRoute({
   request: { params: conversationParamsSchema, query: messagePageQuerySchema },
   response: { status: 200, schema: messagePageSchema, description: 'A page of messages' },
   errors: [404],
-  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], signingKey: true },
+  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], signingKey: true, cdnSigningKey: true },
 });
 
 export const editMessage = defineRoute({
@@ -324,6 +325,7 @@ export const editMessage = defineRoute({
   access: {
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
     signingKey: true,
+    cdnSigningKey: true,
   },
 });
 
@@ -372,6 +374,7 @@ export const legacySendMessage = defineRoute({
   access: {
     table: [...SEND, 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     signingKey: true,
+    cdnSigningKey: true,
   },
 });
 
@@ -385,7 +388,33 @@ export const legacyListMessages = defineRoute({
   request: { query: legacyMessagesQuerySchema },
   response: { status: 200, schema: messagePageSchema, description: 'A page of messages' },
   errors: [404],
-  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], signingKey: true },
+  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], signingKey: true, cdnSigningKey: true },
+});
+
+export const createMedia = defineRoute({
+  name: 'create-media',
+  method: 'POST',
+  path: '/media',
+  auth: 'user',
+  summary: 'Start an upload: returns a presigned S3 POST for the file',
+  tag: 'Media',
+  request: { body: createMediaRequestSchema },
+  response: { status: 201, schema: mediaUploadSchema, description: 'The pending media and how to upload it' },
+  errors: [413, 415],
+  access: { table: ['dynamodb:PutItem'], signingKey: true, presignUploads: true },
+});
+
+export const getMedia = defineRoute({
+  name: 'get-media',
+  method: 'GET',
+  path: '/media/{id}',
+  auth: 'user',
+  summary: 'The status of your upload: pending, ready or rejected',
+  tag: 'Media',
+  request: { params: mediaParamsSchema },
+  response: { status: 200, schema: mediaSchema, description: 'The media' },
+  errors: [404],
+  access: { table: ['dynamodb:GetItem'], signingKey: true },
 });
 
 export const routes: readonly RouteDefinition[] = [
@@ -413,4 +442,6 @@ export const routes: readonly RouteDefinition[] = [
   markRead,
   legacySendMessage,
   legacyListMessages,
+  createMedia,
+  getMedia,
 ];

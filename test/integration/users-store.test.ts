@@ -24,7 +24,15 @@ const throttlingException = () =>
 
 function userRecord(id: string, username: string): UserRecord {
   const now = new Date().toISOString();
-  return { id, username, displayName: username, location: null, createdAt: now, updatedAt: now };
+  return {
+    id,
+    username,
+    displayName: username,
+    location: null,
+    createdAt: now,
+    updatedAt: now,
+    avatarKey: null,
+  };
 }
 
 /** The structured result of a handler call (API Gateway payload 2.0 also allows a bare string). */

@@ -1,4 +1,7 @@
 /** Drives the local HTTP gateway (the one `npm start` runs) from e2e tests. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startApi } from '../../local/stack';
 
@@ -21,6 +24,8 @@ export interface RequestOptions {
 
 export interface TestApi {
   url: string;
+  cdnUrl: string;
+  s3Endpoint: string;
   /** Waits until the stream consumers (inbox fan-out) have processed every write so far. */
   drainStreams(): Promise<void>;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
@@ -32,6 +37,8 @@ export function useApi(): TestApi {
   let drain: (() => Promise<void>) | undefined;
   const api: TestApi = {
     url: '',
+    cdnUrl: '',
+    s3Endpoint: '',
     drainStreams: () => drain?.() ?? Promise.resolve(),
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
@@ -54,8 +61,10 @@ export function useApi(): TestApi {
     },
   };
   beforeAll(async () => {
-    const started = await startApi(0);
+    const started = await startApi({ port: 0, dataDir: await mkdtemp(join(tmpdir(), 'chat-api-')) });
     api.url = started.url;
+    api.cdnUrl = started.cdnUrl;
+    api.s3Endpoint = started.s3Endpoint;
     stop = started.stop;
     drain = started.drainStreams;
   });

@@ -200,8 +200,10 @@ export async function batchGet(
   projection?: string[],
 ): Promise<Record<string, unknown>[]> {
   const results: Record<string, unknown>[] = [];
+  // BatchGetItem rejects a request that names the same key twice.
+  const unique = [...new Map(keys.map((key) => [`${key.PK}\u0000${key.SK}`, key])).values()];
   const chunks: Record<string, string>[][] = [];
-  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
   await Promise.all(
     chunks.map(async (chunk) => {
       let pending: Record<string, unknown>[] | undefined = chunk;

@@ -49,3 +49,25 @@ export const clientMessageKey = (conversationId: string, senderId: string, clien
 });
 
 export const conversationIdFromPk = (pk: string) => pk.slice('CONV#'.length);
+
+/**
+ * An open WebSocket connection of a user, in the user's partition: one Query lists where to deliver to a
+ * user. Expires (`expiresAt`) after API Gateway's longest connection lifetime, should $disconnect be missed.
+ */
+export const connectionKey = (userId: string, connectionId: string) => ({
+  PK: `USER#${userId}`,
+  SK: `CONN#${connectionId}`,
+});
+export const CONNECTION_PREFIX = 'CONN#';
+
+/** Who owns a connection: $disconnect and client actions know only the connection id. */
+export const connectionOwnerKey = (connectionId: string) => ({ PK: `CONN#${connectionId}`, SK: 'OWNER' });
+
+/** When a user's typing indicator in a conversation was last relayed (rate limit across functions). */
+export const typingKey = (conversationId: string, userId: string) => ({
+  PK: `TYPING#${conversationId}#${userId}`,
+  SK: 'TYPING',
+});
+
+/** An upload: who owns it, what was declared, and whether the stored object passed the checks. */
+export const mediaKey = (mediaId: string) => ({ PK: `MEDIA#${mediaId}`, SK: 'MEDIA' });

@@ -14,7 +14,15 @@ import {
 
 export type StoredContent =
   | { type: 'text'; text: string }
-  | { type: 'video' | 'image'; media: string; metadata?: Record<string, unknown> };
+  | {
+      type: 'video' | 'image';
+      /** The media id, its S3 key and what the upload check verified. */
+      media: string;
+      key: string;
+      contentType: string;
+      size: number;
+      metadata?: Record<string, unknown>;
+    };
 
 export interface MessageRecord {
   id: string;
@@ -306,12 +314,13 @@ export async function moveReadMarker(
   } catch (error) {
     const codes = cancellationCodes(error);
     if (!codes) throw error;
+    // A missing message is checked first: the marker may also be past it, but that is no reason to accept it.
+    if (codes[0] === 'ConditionalCheckFailed') return 'no-message';
     if (codes[1] === 'ConditionalCheckFailed') {
       const reasons = (error as { CancellationReasons?: { Item?: Record<string, unknown> }[] })
         .CancellationReasons;
       return reasons?.[1]?.Item ? 'not-forward' : 'not-member';
     }
-    if (codes[0] === 'ConditionalCheckFailed') return 'no-message';
     throw error;
   }
 }

@@ -11,6 +11,8 @@ export interface UserRecord {
   location: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The S3 key of the profile picture (served publicly through the CDN), if any. */
+  avatarKey: string | null;
 }
 
 interface UsernameClaim {
@@ -18,7 +20,15 @@ interface UsernameClaim {
   passwordHash: string;
 }
 
-const PROFILE_ATTRIBUTES = ['id', 'username', 'displayName', 'location', 'createdAt', 'updatedAt'] as const;
+const PROFILE_ATTRIBUTES = [
+  'id',
+  'username',
+  'displayName',
+  'location',
+  'createdAt',
+  'updatedAt',
+  'avatarKey',
+] as const;
 
 function toUserRecord(item: Record<string, unknown>): UserRecord {
   return {
@@ -28,6 +38,7 @@ function toUserRecord(item: Record<string, unknown>): UserRecord {
     location: (item.location as string | undefined) ?? null,
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
+    avatarKey: (item.avatarKey as string | undefined) ?? null,
   };
 }
 
@@ -87,7 +98,7 @@ export async function getUsernameClaim(username: string): Promise<UsernameClaim 
 
 export async function updateUser(
   userId: string,
-  changes: { displayName?: string; location?: string | null },
+  changes: { displayName?: string; location?: string | null; avatarKey?: string | null },
   updatedAt: string,
 ): Promise<UserRecord> {
   const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
@@ -106,6 +117,14 @@ export async function updateUser(
     names['#location'] = 'location';
     values[':location'] = changes.location;
     sets.push('#location = :location');
+  }
+  if (changes.avatarKey === null) {
+    names['#avatarKey'] = 'avatarKey';
+    removes.push('#avatarKey');
+  } else if (changes.avatarKey !== undefined) {
+    names['#avatarKey'] = 'avatarKey';
+    values[':avatarKey'] = changes.avatarKey;
+    sets.push('#avatarKey = :avatarKey');
   }
   try {
     const { Attributes } = await dynamo.send(

@@ -90,15 +90,18 @@ export async function createDirect(callerId: string, otherUserId: string, now = 
   return { created: true, details: await withProfiles(conversation, members, callerId) };
 }
 
-async function assertUsersExist(userIds: string[], field: string) {
+/** Errors name positions in the request's own list; `exceptId` (the caller) is neither looked up nor named. */
+async function assertUsersExist(userIds: string[], field: string, exceptId?: string) {
+  // BatchGetItem rejects a request naming the same key twice, so each id is looked up once.
+  const lookup = [...new Set(userIds)].filter((userId) => userId !== exceptId);
   const found = await store.batchGet(
-    userIds.map((userId) => userKey(userId)),
+    lookup.map((userId) => userKey(userId)),
     ['id'],
   );
   const existing = new Set(found.map((item) => item.id as string));
   const unknown = userIds
     .map((userId, index) => ({ userId, index }))
-    .filter(({ userId }) => !existing.has(userId));
+    .filter(({ userId }) => userId !== exceptId && !existing.has(userId));
   if (unknown.length > 0) {
     throw new ValidationError(
       `Unknown user ids: ${unknown.map(({ userId }) => userId).join(', ')}.`,
@@ -117,11 +120,7 @@ export async function createGroup(callerId: string, name: string, memberIds: str
       { field: 'memberIds', message: `must name at most ${config.maxGroupMembers - 1} other users` },
     ]);
   }
-  if (others.length > 0)
-    await assertUsersExist(
-      memberIds.filter((id) => id !== callerId),
-      'memberIds',
-    );
+  if (others.length > 0) await assertUsersExist(memberIds, 'memberIds', callerId);
   const activityId = ulid(now.getTime());
   const at = now.toISOString();
   const conversation: ConversationRecord = {

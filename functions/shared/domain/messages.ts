@@ -4,24 +4,57 @@ import { getMember } from '../data/conversations-store';
 import type { MessageRecord, StoredContent } from '../data/messages-store';
 import * as store from '../data/messages-store';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
-import type { MessageContentInput, MessagePreview } from '../schemas/messages';
+import { signedUrl } from '../media/cdn';
+import type { Message, MessageContentInput, MessagePreview } from '../schemas/messages';
 import { conversationNotFound } from './conversations';
 import { isUlid, messageCursor } from './cursors';
+import { requireReadyMedia } from './media';
 
 export type { MessageRecord };
 
 const PREVIEW_LENGTH = 100;
 
-/** Turns request content into what is stored: `string` is the older clients' name for `text`. */
-export async function resolveContent(
-  content: MessageContentInput,
-  _senderId: string,
-): Promise<StoredContent> {
-  if (content.type === 'text' || content.type === 'string') return { type: 'text', text: content.text };
-  throw new ValidationError(
-    `${content.type} messages need an uploaded media file, which this server does not accept yet.`,
-    [{ field: 'content.type', message: `"${content.type}" messages are not supported yet; send text` }],
-  );
+/**
+ * Turns request content into what is stored: `string` is the older clients' name for `text`; media content
+ * must name the sender's own ready attachment of the right kind.
+ */
+export async function resolveContent(content: MessageContentInput, senderId: string): Promise<StoredContent> {
+  if (content.type !== 'video' && content.type !== 'image') return { type: 'text', text: content.text };
+  const mediaId = content.type === 'video' ? content.video : content.image;
+  const media = await requireReadyMedia(senderId, mediaId, {
+    purpose: 'attachment',
+    kind: content.type,
+    field: `content.${content.type}`,
+  });
+  return {
+    type: content.type,
+    media: media.id,
+    key: media.key,
+    contentType: media.contentType,
+    size: media.size,
+    ...(content.metadata ? { metadata: content.metadata } : {}),
+  };
+}
+
+/** A message as the API shows it: media content gets a short-lived signed CDN URL. */
+export async function presentMessage(message: MessageRecord, now = new Date()): Promise<Message> {
+  const content = message.content;
+  if (!content || content.type === 'text') return { ...message, content };
+  const { url, expiresAt } = await signedUrl(content.key, now);
+  const delivery = {
+    url,
+    urlExpiresAt: expiresAt,
+    contentType: content.contentType,
+    size: content.size,
+    ...(content.metadata ? { metadata: content.metadata } : {}),
+  };
+  return {
+    ...message,
+    content:
+      content.type === 'video'
+        ? { type: 'video', video: content.media, ...delivery }
+        : { type: 'image', image: content.media, ...delivery },
+  };
 }
 
 export function previewOf(message: MessageRecord): MessagePreview {
@@ -45,7 +78,7 @@ export async function send(
   conversationId: string,
   input: { content: MessageContentInput; clientMessageId?: string },
   now = new Date(),
-): Promise<{ message: MessageRecord; created: boolean }> {
+): Promise<{ message: Message; created: boolean }> {
   const message: MessageRecord = {
     id: ulid(now.getTime()),
     conversationId,
@@ -56,15 +89,16 @@ export async function send(
   };
   const result = await store.sendMessage(message, previewOf(message));
   if (result.outcome === 'not-member') throw conversationNotFound(conversationId);
-  if (result.outcome === 'duplicate') return { message: result.original, created: false };
-  return { message, created: true };
+  if (result.outcome === 'duplicate')
+    return { message: await presentMessage(result.original), created: false };
+  return { message: await presentMessage(message), created: true };
 }
 
 export async function history(
   callerId: string,
   conversationId: string,
   query: { limit: number; cursor?: string; after?: string },
-): Promise<{ items: MessageRecord[]; nextCursor: string | null }> {
+): Promise<{ items: Message[]; nextCursor: string | null }> {
   if (query.cursor && query.after) {
     throw new ValidationError('Use either cursor or after, not both.', [
       { field: '(query) after', message: 'cannot be combined with cursor' },
@@ -84,7 +118,7 @@ export async function history(
   if (!member) throw conversationNotFound(conversationId);
   const last = page.messages.at(-1);
   return {
-    items: page.messages,
+    items: await Promise.all(page.messages.map((message) => presentMessage(message))),
     nextCursor: page.hasMore && last && !query.after ? messageCursor.encode(conversationId, last.id) : null,
   };
 }
@@ -118,7 +152,7 @@ export async function edit(
   const outcome = await store.editMessageText(message, text, editedAt);
   if (outcome === 'conflict')
     throw new ConflictError('The message was deleted, or you left the conversation, meanwhile.');
-  return { ...message, content: { type: 'text' as const, text }, editedAt };
+  return presentMessage({ ...message, content: { type: 'text', text }, editedAt });
 }
 
 /** Leaves a tombstone. The sender may delete; so may a group's owners and admins. Deleting twice is fine. */
@@ -169,8 +203,8 @@ export async function markRead(
 }
 
 /** Older clients know text content as `{type: "string"}`; they get it back the way they send it. */
-export function asLegacyMessage(message: MessageRecord) {
+export function asLegacyMessage(message: Message): Message {
   return message.content?.type === 'text'
-    ? { ...message, content: { type: 'string' as const, text: message.content.text } }
+    ? { ...message, content: { type: 'string', text: message.content.text } }
     : message;
 }

@@ -6,7 +6,7 @@ import { config } from '../config';
 import * as store from '../data/users-store';
 import { UnauthorizedError } from '../errors';
 import type { TokenPair } from '../schemas/auth';
-import type { UserRecord } from './users';
+import { type PresentedUser, presentUser } from './users';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -40,7 +40,7 @@ export async function login(
   username: string,
   password: string,
   now = new Date(),
-): Promise<TokenPair & { user: UserRecord }> {
+): Promise<TokenPair & { user: PresentedUser }> {
   const claim = await store.getUsernameClaim(username);
   // Unknown users are checked against a decoy hash so both failures take the same time and give the same 401.
   const passwordMatches = await verifyPassword(password, claim?.passwordHash ?? (await decoyPasswordHash()));
@@ -48,7 +48,7 @@ export async function login(
   if (!user) throw new UnauthorizedError('The username or password is wrong.');
   const refresh = newRefreshToken(user.id, now);
   await store.putRefreshToken(refresh.record);
-  return { ...(await tokenPair(user.id, refresh.token)), user };
+  return { ...(await tokenPair(user.id, refresh.token)), user: presentUser(user) };
 }
 
 export async function refresh(refreshToken: string, now = new Date()): Promise<TokenPair> {

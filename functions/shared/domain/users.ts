@@ -4,11 +4,21 @@ import { hashPassword } from '../auth/passwords';
 import type { UserRecord } from '../data/users-store';
 import * as store from '../data/users-store';
 import { NotFoundError } from '../errors';
+import { publicUrl } from '../media/cdn';
 import type { SignUpRequest, UpdateProfileRequest } from '../schemas/users';
+import { requireReadyMedia } from './media';
 
 export type { UserRecord };
 
-export async function signUp(request: SignUpRequest, now = new Date()): Promise<UserRecord> {
+/** A user as the API shows it: the picture as a CDN URL (profile pictures need no signature). */
+export function presentUser(user: UserRecord) {
+  const { avatarKey, ...rest } = user;
+  return { ...rest, avatarUrl: avatarKey ? publicUrl(avatarKey) : null };
+}
+
+export type PresentedUser = ReturnType<typeof presentUser>;
+
+export async function signUp(request: SignUpRequest, now = new Date()): Promise<PresentedUser> {
   const timestamp = now.toISOString();
   const user: UserRecord = {
     id: ulid(now.getTime()),
@@ -17,24 +27,37 @@ export async function signUp(request: SignUpRequest, now = new Date()): Promise<
     location: request.location ?? null,
     createdAt: timestamp,
     updatedAt: timestamp,
+    avatarKey: null,
   };
   await store.createUser(user, await hashPassword(request.password));
-  return user;
+  return presentUser(user);
 }
 
-export async function getProfile(userId: string): Promise<UserRecord> {
+export async function getProfile(userId: string): Promise<PresentedUser> {
   const user = await store.getUser(userId);
   if (!user) throw new NotFoundError(`No user has the id "${userId}".`);
-  return user;
+  return presentUser(user);
 }
 
-export async function findByUsername(username: string): Promise<UserRecord> {
+export async function findByUsername(username: string): Promise<PresentedUser> {
   const claim = await store.getUsernameClaim(username);
   const user = claim ? await store.getUser(claim.userId) : undefined;
   if (!user) throw new NotFoundError(`No user has the username "${username}".`);
-  return user;
+  return presentUser(user);
 }
 
-export async function updateProfile(userId: string, changes: UpdateProfileRequest, now = new Date()) {
-  return store.updateUser(userId, changes, now.toISOString());
+export async function updateProfile(
+  userId: string,
+  changes: UpdateProfileRequest,
+  now = new Date(),
+): Promise<PresentedUser> {
+  const { avatarMediaId, ...fields } = changes;
+  let avatarKey: string | null | undefined;
+  if (avatarMediaId === null) avatarKey = null;
+  else if (avatarMediaId !== undefined) {
+    avatarKey = (
+      await requireReadyMedia(userId, avatarMediaId, { purpose: 'avatar', field: 'avatarMediaId' })
+    ).key;
+  }
+  return presentUser(await store.updateUser(userId, { ...fields, avatarKey }, now.toISOString()));
 }

@@ -14,15 +14,23 @@ export const messageTextSchema = z
 
 /** `{type: "string"}` is what older clients send; it is the same as `text` and stored as `text`. */
 const textContentSchema = z.strictObject({ type: z.enum(['text', 'string']), text: messageTextSchema });
+export const MAX_METADATA_BYTES = 2048;
+const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine(
+    (metadata) => Buffer.byteLength(JSON.stringify(metadata)) <= MAX_METADATA_BYTES,
+    `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
+  )
+  .describe('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB');
 const videoContentSchema = z.strictObject({
   type: z.literal('video'),
-  video: idSchema.describe('The id of a ready media upload'),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  video: idSchema.describe('The id of your own ready attachment upload of a video type'),
+  metadata: metadataSchema.optional(),
 });
 const imageContentSchema = z.strictObject({
   type: z.literal('image'),
-  image: idSchema.describe('The id of a ready media upload'),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  image: idSchema.describe('The id of your own ready attachment upload of an image type'),
+  metadata: metadataSchema.optional(),
 });
 
 export const messageContentInputSchema = z
@@ -64,15 +72,20 @@ export const markReadRequestSchema = z
   .strictObject({ messageId: z.string().min(1).max(64) })
   .meta({ id: 'MarkReadRequest' });
 
+const mediaDelivery = {
+  url: z.string().describe('The file through the CDN: a signed URL that expires at urlExpiresAt'),
+  urlExpiresAt: timestampSchema,
+  contentType: z.string(),
+  size: z.number().int(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+};
+
 export const messageContentSchema = z
   .union([
     z.object({ type: z.literal('text'), text: z.string() }),
     z.object({ type: z.literal('string'), text: z.string() }),
-    z.object({
-      type: z.enum(['video', 'image']),
-      media: z.string(),
-      metadata: z.record(z.string(), z.unknown()).optional(),
-    }),
+    z.object({ type: z.literal('video'), video: z.string(), ...mediaDelivery }),
+    z.object({ type: z.literal('image'), image: z.string(), ...mediaDelivery }),
   ])
   .meta({ id: 'MessageContent' });
 

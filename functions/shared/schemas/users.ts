@@ -30,6 +30,10 @@ export const updateProfileRequestSchema = z
   .strictObject({
     displayName: displayNameSchema.optional(),
     location: locationSchema.nullable().optional().describe('null clears the location'),
+    avatarMediaId: idSchema
+      .nullable()
+      .optional()
+      .describe('The id of your own ready avatar upload; null removes the picture'),
   })
   .meta({ id: 'UpdateProfileRequest' });
 
@@ -39,6 +43,7 @@ export const userProfileSchema = z
     username: z.string(),
     displayName: z.string(),
     location: z.string().nullable(),
+    avatarUrl: z.string().nullable().describe('The profile picture through the CDN'),
     createdAt: timestampSchema,
   })
   .meta({ id: 'UserProfile', description: 'What any signed-in user may see of another' });

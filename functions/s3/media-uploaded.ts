@@ -1,0 +1,17 @@
+/**
+ * S3 ObjectCreated events for the media bucket: each new object is checked against what its uploader
+ * declared and marked ready, or rejected and deleted (see domain/media.ts). A failing record fails the
+ * invocation, so S3's asynchronous invocation retries it; the check is idempotent.
+ */
+import type { S3Event } from 'aws-lambda';
+import { processUpload } from '../shared/domain/media';
+import { logger } from '../shared/logger';
+
+export const handler = async (event: S3Event): Promise<void> => {
+  for (const record of event.Records) {
+    // Keys in S3 events are URL-encoded, with '+' for spaces.
+    const key = decodeURIComponent(record.s3.object.key.replaceAll('+', ' '));
+    const outcome = await processUpload(key);
+    logger.info('upload processed', { key, outcome });
+  }
+};

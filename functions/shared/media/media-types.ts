@@ -1,0 +1,53 @@
+/**
+ * What may be uploaded, how large, and how to recognise each type from its first bytes. The declared type is
+ * enforced by S3 through the POST policy; the leading bytes are checked after upload, since a policy cannot
+ * see inside the file (a "video" that is really HTML is rejected there).
+ */
+
+export type MediaPurpose = 'avatar' | 'attachment';
+
+const MB = 1024 * 1024;
+
+export const MEDIA_LIMITS: Record<MediaPurpose, Record<string, number>> = {
+  avatar: { 'image/jpeg': 5 * MB, 'image/png': 5 * MB, 'image/webp': 5 * MB },
+  attachment: {
+    'image/jpeg': 25 * MB,
+    'image/png': 25 * MB,
+    'image/webp': 25 * MB,
+    'image/gif': 25 * MB,
+    'video/mp4': 100 * MB,
+    'video/webm': 100 * MB,
+    'video/quicktime': 100 * MB,
+  },
+};
+
+export const maxSizeFor = (purpose: MediaPurpose, contentType: string): number | undefined =>
+  MEDIA_LIMITS[purpose][contentType];
+
+/** How many leading bytes the checks need. */
+export const SNIFF_BYTES = 64;
+
+const ascii = (bytes: Uint8Array, start: number, end: number) =>
+  Buffer.from(bytes.subarray(start, end)).toString('latin1');
+const startsWith = (bytes: Uint8Array, signature: number[]) =>
+  signature.every((byte, i) => bytes[i] === byte);
+
+/** The content types the bytes are consistent with (empty when none of ours). */
+export function detectContentTypes(bytes: Uint8Array): string[] {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return ['image/jpeg'];
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return ['image/png'];
+  if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return ['image/gif'];
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return ['image/webp'];
+  if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) {
+    // EBML: WebM declares its doctype early in the header; Matroska (.mkv) is not accepted.
+    return ascii(bytes, 0, SNIFF_BYTES).includes('webm') ? ['video/webm'] : [];
+  }
+  const box = ascii(bytes, 4, 8);
+  if (box === 'ftyp') {
+    // ISO base media: QuickTime files name the 'qt  ' brand; anything else is MP4 family, which players of
+    // .mov also read, so both video types accept it.
+    return ascii(bytes, 8, 12) === 'qt  ' ? ['video/quicktime'] : ['video/mp4', 'video/quicktime'];
+  }
+  if (['moov', 'mdat', 'wide', 'free', 'skip'].includes(box)) return ['video/quicktime'];
+  return [];
+}

@@ -1,0 +1,262 @@
+/**
+ * `npm run bench`: what each API call costs and how fast it is, on this machine, against DynamoDB Local.
+ *  1. DynamoDB cost per operation (requests, sequential round trips, RCU/WCU) — calls the real handlers with
+ *     real API Gateway events, so the numbers are exactly what the code asks of DynamoDB.
+ *  2. HTTP latency (p50/p99) through the local gateway.
+ *  3. Inbox fan-out cost per message by group size (the stream consumer's work, off the request path).
+ *  4. Function bundle sizes and module load time (a cold-start proxy).
+ * Numbers from DynamoDB Local and a laptop are for comparing designs and catching regressions, not SLAs.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { startDynamoDbLocal } from '../local/services';
+import { applyFunctionEnvironment, ensureSigningKeyFile, localDynamoClient, startApi } from '../local/stack';
+import { ensureTable } from '../local/table';
+import { httpEvent, lambdaContext } from '../test/support/events';
+import { bundleReport } from './bundles';
+import { type Cost, installCapacityMeter, measure } from './capacity';
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+
+async function main() {
+  const workDir = await mkdtemp(join(tmpdir(), 'chat-bench-'));
+  const dynamo = await startDynamoDbLocal();
+  const tableName = 'bench';
+  const client = localDynamoClient(dynamo.endpoint);
+  await ensureTable(client, tableName);
+  client.destroy();
+  applyFunctionEnvironment({
+    tableName,
+    dynamoEndpoint: dynamo.endpoint,
+    signingKeyFile: await ensureSigningKeyFile(workDir),
+  });
+  const api = await startApi({ port: 0, dataDir: workDir });
+  const { dynamo: documentClient } = await import('../functions/shared/data/client');
+  installCapacityMeter(documentClient);
+
+  const load = async (name: string) =>
+    ((await import(`../functions/http/${name}.ts`)) as { handler: Handler }).handler;
+  const call = async (name: string, event: Parameters<typeof httpEvent>[0]) => {
+    const result = (await (
+      await load(name)
+    )(httpEvent(event), lambdaContext)) as { statusCode: number; body?: string };
+    if (result.statusCode >= 400) throw new Error(`${name} -> ${result.statusCode} ${result.body}`);
+    return result.body ? JSON.parse(result.body) : undefined;
+  };
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  // Arrange: users, a direct conversation, a group of 10, some history.
+  const users: { id: string; token: string }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const username = `bench_${i}_${Date.now().toString(36)}`;
+    const created = await call('sign-up', {
+      routeKey: 'POST /users',
+      body: { username, password: 'bench password' },
+    });
+    const login = await call('login', {
+      routeKey: 'POST /login',
+      body: { username, password: 'bench password' },
+    });
+    users.push({ id: created.id, token: login.token });
+  }
+  const [alice, bob] = users as [(typeof users)[0], (typeof users)[0]];
+  const direct = await call('create-conversation', {
+    routeKey: 'POST /conversations',
+    headers: auth(alice.token),
+    body: { type: 'direct', userId: bob.id },
+  });
+  const group = await call('create-conversation', {
+    routeKey: 'POST /conversations',
+    headers: auth(alice.token),
+    body: { type: 'group', name: 'bench', memberIds: users.slice(1).map((user) => user.id) },
+  });
+  for (let i = 0; i < 120; i++) {
+    await call('send-message', {
+      routeKey: 'POST /conversations/{id}/messages',
+      headers: auth(i % 2 ? alice.token : bob.token),
+      pathParameters: { id: direct.id },
+      body: { content: { type: 'text', text: `history ${i}` } },
+    });
+  }
+  await api.drainStreams();
+
+  // 1. DynamoDB cost per operation.
+  const operations: [string, () => Promise<unknown>][] = [
+    [
+      'POST /login',
+      () =>
+        call('login', { routeKey: 'POST /login', body: { username: 'nobody-here', password: 'x' } }).catch(
+          () => undefined,
+        ),
+    ],
+    ['GET /users/me', () => call('get-me', { routeKey: 'GET /users/me', headers: auth(alice.token) })],
+    [
+      'POST …/messages (text)',
+      () =>
+        call('send-message', {
+          routeKey: 'POST /conversations/{id}/messages',
+          headers: auth(alice.token),
+          pathParameters: { id: group.id },
+          body: { content: { type: 'text', text: 'hello group' } },
+        }),
+    ],
+    [
+      'POST …/messages (retry, same clientMessageId)',
+      async () => {
+        const body = { content: { type: 'text', text: 'once' }, clientMessageId: 'bench-retry' };
+        const event = {
+          routeKey: 'POST /conversations/{id}/messages',
+          headers: auth(alice.token),
+          pathParameters: { id: direct.id },
+          body,
+        };
+        await call('send-message', event);
+        return measure(() => call('send-message', event));
+      },
+    ],
+    [
+      'GET …/messages (page of 50)',
+      () =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: direct.id },
+        }),
+    ],
+    [
+      'GET /conversations (inbox)',
+      () => call('list-conversations', { routeKey: 'GET /conversations', headers: auth(bob.token) }),
+    ],
+    [
+      'GET /conversations/{id} (10 members)',
+      () =>
+        call('get-conversation', {
+          routeKey: 'GET /conversations/{id}',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id },
+        }),
+    ],
+    [
+      'POST …/read',
+      async () => {
+        const page = await call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: direct.id },
+        });
+        return measure(() =>
+          call('mark-read', {
+            routeKey: 'POST /conversations/{id}/read',
+            headers: auth(bob.token),
+            pathParameters: { id: direct.id },
+            body: { messageId: page.items[0].id },
+          }),
+        );
+      },
+    ],
+  ];
+  const rows: [string, Cost][] = [];
+  for (const [name, operation] of operations) {
+    const { result, cost } = await measure(operation);
+    // Rows that need setup first measure only their own call and return that cost.
+    const inner = (result as { cost?: Cost } | undefined)?.cost;
+    rows.push([name, inner ?? cost]);
+  }
+  console.log('\n## DynamoDB cost per API call (DynamoDB Local, ReturnConsumedCapacity)\n');
+  console.log('| operation | requests | round trips | RCU | WCU |\n|---|---:|---:|---:|---:|');
+  for (const [name, cost] of rows) {
+    console.log(
+      `| ${name} | ${cost.requests} | ${cost.roundTrips} | ${fmt(cost.readUnits)} | ${fmt(cost.writeUnits)} |`,
+    );
+  }
+
+  // 2. HTTP latency through the gateway.
+  const latency = async (label: string, request: () => Promise<Response>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      const started = performance.now();
+      const response = await request();
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`${label}: ${response.status}`);
+      samples.push(performance.now() - started);
+    }
+    return [label, percentile(samples, 50), percentile(samples, 99)] as const;
+  };
+  const json = { 'content-type': 'application/json' };
+  const latencies = [
+    await latency('POST /conversations/{id}/messages', () =>
+      fetch(`${api.url}/conversations/${direct.id}/messages`, {
+        method: 'POST',
+        headers: { ...json, ...auth(alice.token) },
+        body: JSON.stringify({ content: { type: 'text', text: 'latency' } }),
+      }),
+    ),
+    await latency('GET /conversations/{id}/messages', () =>
+      fetch(`${api.url}/conversations/${direct.id}/messages?limit=50`, { headers: auth(bob.token) }),
+    ),
+    await latency('GET /conversations', () =>
+      fetch(`${api.url}/conversations`, { headers: auth(bob.token) }),
+    ),
+  ];
+  console.log(`\n## HTTP latency through the local gateway (${ITERATIONS} sequential calls each)\n`);
+  console.log('| call | p50 ms | p99 ms |\n|---|---:|---:|');
+  for (const [label, p50, p99] of latencies) console.log(`| ${label} | ${fmt(p50)} | ${fmt(p99)} |`);
+
+  // 3. Inbox fan-out per message, by group size: the stream consumer's cost, not the sender's.
+  const { handler: streamHandler } = await import('../functions/streams/table-stream');
+  const { marshall } = await import('@aws-sdk/util-dynamodb');
+  console.log('\n## Stream consumer cost per message (off the request path)\n');
+  console.log('| group size | requests | WCU | RCU |\n|---:|---:|---:|---:|');
+  for (const size of [2, 10]) {
+    const conversationId = size === 2 ? direct.id : group.id;
+    const message = {
+      PK: `CONV#${conversationId}`,
+      SK: 'MSG#01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+      id: '01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+      conversationId,
+      senderId: alice.id,
+      content: { type: 'text', text: 'fan-out' },
+      createdAt: new Date().toISOString(),
+    };
+    const { cost } = await measure(() =>
+      streamHandler({
+        Records: [
+          {
+            eventName: 'INSERT',
+            dynamodb: {
+              Keys: marshall({ PK: message.PK, SK: message.SK }) as never,
+              NewImage: marshall(message) as never,
+              SequenceNumber: '1',
+            },
+          },
+        ],
+      }),
+    );
+    console.log(`| ${size} | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`);
+  }
+
+  await api.stop();
+  await dynamo.stop();
+
+  // 4. Bundles.
+  console.log('\n## Function bundles (esbuild, minified ESM, AWS SDK bundled)\n');
+  console.log(await bundleReport());
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,378 @@
+/**
+ * Media end to end through the local stack: presigned POST uploads to s3rver, the upload check driven by
+ * s3rver's events, messages and avatars that use the media, and the CDN emulation's signature checks.
+ * s3rver enforces no POST policy, so the policy we generate is asserted directly, and oversized or
+ * mislabelled files are shown to be rejected by our own check.
+ */
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { htmlPretendingToBeVideo, mp4Video, pngImage } from '../support/media-fixtures';
+
+const api = useApi();
+
+interface Upload {
+  id: string;
+  status: string;
+  upload: { method: string; url: string; fields: Record<string, string> };
+  expiresAt: string;
+}
+
+async function declare(user: SignedInUser, body: Record<string, unknown>) {
+  return api.request<Upload>('POST', '/media', { token: user.token, body });
+}
+
+/** Posts the file the way a browser form would: the returned fields first, the file last. */
+async function postFile(upload: Upload, bytes: Buffer, contentType: string) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.upload.fields)) form.append(name, value);
+  form.append('file', new Blob([bytes], { type: contentType }));
+  return fetch(upload.upload.url, { method: 'POST', body: form });
+}
+
+async function waitForSettled(user: SignedInUser, mediaId: string) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const media = await api.request('GET', `/media/${mediaId}`, { token: user.token });
+    if (media.body.status !== 'pending' || Date.now() > deadline) return media.body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function uploadReady(user: SignedInUser, purpose: string, contentType: string, bytes: Buffer) {
+  const declared = await declare(user, { purpose, contentType, size: bytes.length });
+  expect(declared.status).toBe(201);
+  const posted = await postFile(declared.body, bytes, contentType);
+  expect(posted.status).toBeLessThan(300);
+  const settled = await waitForSettled(user, declared.body.id);
+  expect(settled.status).toBe('ready');
+  return declared.body.id;
+}
+
+async function directConversation(a: SignedInUser, b: SignedInUser) {
+  const created = await api.request('POST', '/conversations', {
+    token: a.token,
+    body: { type: 'direct', userId: b.id },
+  });
+  return created.body.id as string;
+}
+
+const bytesOf = async (url: string) => {
+  const response = await fetch(url);
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    bytes: Buffer.from(await response.arrayBuffer()),
+  };
+};
+
+describe('upload requests', () => {
+  it('returns a presigned POST whose policy pins the key under the caller, the type, the size and a short expiry', async () => {
+    const user = await signUpAndLogin(api);
+    const before = Date.now();
+    const response = await declare(user, {
+      purpose: 'attachment',
+      contentType: 'video/mp4',
+      size: 4096,
+      fileName: 'clip.mp4',
+    });
+
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ status: 'pending', upload: { method: 'POST' } });
+    const { fields } = response.body.upload;
+    expect(fields.key).toBe(`attachments/${user.id}/${response.body.id}`);
+    expect(fields['Content-Type']).toBe('video/mp4');
+    const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8'));
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ['eq', '$key', fields.key],
+        ['eq', '$Content-Type', 'video/mp4'],
+        ['content-length-range', 1, 4096],
+      ]),
+    );
+    const expiresIn = Date.parse(policy.expiration) - before;
+    expect(expiresIn).toBeGreaterThan(60_000);
+    expect(expiresIn).toBeLessThanOrEqual(10 * 60_000);
+  });
+
+  it.each([
+    ['an avatar that is a gif', { purpose: 'avatar', contentType: 'image/gif', size: 10 }, 'contentType'],
+    ['an unsupported type', { purpose: 'attachment', contentType: 'text/html', size: 10 }, 'contentType'],
+    [
+      'an avatar over 5 MB',
+      { purpose: 'avatar', contentType: 'image/png', size: 5 * 1024 * 1024 + 1 },
+      'size',
+    ],
+    [
+      'an image attachment over 25 MB',
+      { purpose: 'attachment', contentType: 'image/jpeg', size: 25 * 1024 * 1024 + 1 },
+      'size',
+    ],
+    [
+      'a video over 100 MB',
+      { purpose: 'attachment', contentType: 'video/webm', size: 100 * 1024 * 1024 + 1 },
+      'size',
+    ],
+    ['a size of zero', { purpose: 'attachment', contentType: 'image/png', size: 0 }, 'size'],
+    ['an unknown purpose', { purpose: 'banner', contentType: 'image/png', size: 10 }, 'purpose'],
+  ])('refuses %s with a 400 naming the field and the limit', async (_case, body, field) => {
+    const user = await signUpAndLogin(api);
+    const response = await declare(user, body);
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+
+  it("hides another user's upload status behind a 404", async () => {
+    const [owner, other] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const declared = await declare(owner, { purpose: 'attachment', contentType: 'image/png', size: 100 });
+
+    const response = await api.request('GET', `/media/${declared.body.id}`, { token: other.token });
+
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('image and video messages', () => {
+  it('sends an uploaded PNG and serves the same bytes through a signed CDN URL', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const png = pngImage(3);
+    const mediaId = await uploadReady(alice, 'attachment', 'image/png', png);
+    const conversationId = await directConversation(alice, bob);
+
+    const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
+      token: alice.token,
+      body: { content: { type: 'image', image: mediaId, metadata: { width: 3, height: 3 } } },
+    });
+
+    expect(sent.status).toBe(201);
+    expect(sent.body.content).toMatchObject({
+      type: 'image',
+      image: mediaId,
+      contentType: 'image/png',
+      size: png.length,
+      metadata: { width: 3 },
+    });
+    const history = await api.request('GET', `/conversations/${conversationId}/messages`, {
+      token: bob.token,
+    });
+    const fetched = await bytesOf(history.body.items[0].content.url);
+    expect(fetched.status).toBe(200);
+    expect(fetched.type).toBe('image/png');
+    expect(fetched.bytes.equals(png)).toBe(true);
+  });
+
+  it('sends an uploaded MP4 through the older POST /messages with a bare token', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const mp4 = mp4Video(4096);
+    const mediaId = await uploadReady(alice, 'attachment', 'video/mp4', mp4);
+
+    const sent = await api.request('POST', '/messages', {
+      token: alice.token,
+      bareToken: true,
+      body: {
+        sender: alice.id,
+        recipient: bob.id,
+        content: { type: 'video', video: mediaId, metadata: { seconds: 1 } },
+      },
+    });
+
+    expect(sent.status).toBe(201);
+    expect(sent.body.content).toMatchObject({
+      type: 'video',
+      video: mediaId,
+      contentType: 'video/mp4',
+      size: mp4.length,
+    });
+    const fetched = await bytesOf(sent.body.content.url);
+    expect(fetched.status).toBe(200);
+    expect(fetched.bytes.equals(mp4)).toBe(true);
+  });
+
+  it("refuses another user's media, pending media, an avatar, and a video sent as an image", async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const conversationId = await directConversation(alice, bob);
+    const bobsImage = await uploadReady(bob, 'attachment', 'image/png', pngImage());
+    const alicesAvatar = await uploadReady(alice, 'avatar', 'image/png', pngImage());
+    const alicesVideo = await uploadReady(alice, 'attachment', 'video/mp4', mp4Video());
+    const pending = (await declare(alice, { purpose: 'attachment', contentType: 'image/png', size: 100 }))
+      .body.id;
+
+    const attempts = [
+      { type: 'image', image: bobsImage },
+      { type: 'image', image: pending },
+      { type: 'image', image: alicesAvatar },
+      { type: 'image', image: alicesVideo },
+      { type: 'video', video: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+    ];
+    for (const content of attempts) {
+      const response = await api.request('POST', `/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        body: { content },
+      });
+      expect(response.status, JSON.stringify(content)).toBe(400);
+      expect(response.body.errors[0].field).toBe(`content.${content.type}`);
+    }
+    const history = await api.request('GET', `/conversations/${conversationId}/messages`, {
+      token: alice.token,
+    });
+    expect(history.body.items).toEqual([]);
+  });
+
+  it('refuses metadata over 2 KB', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const conversationId = await directConversation(alice, bob);
+    const mediaId = await uploadReady(alice, 'attachment', 'image/png', pngImage());
+
+    const response = await api.request('POST', `/conversations/${conversationId}/messages`, {
+      token: alice.token,
+      body: { content: { type: 'image', image: mediaId, metadata: { caption: 'x'.repeat(2100) } } },
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].field).toBe('content.metadata');
+  });
+});
+
+describe('the upload check (what S3 would refuse, s3rver does not)', () => {
+  const objectExists = async (key: string) => {
+    const s3 = new S3Client({
+      endpoint: api.s3Endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    try {
+      await s3.send(new GetObjectCommand({ Bucket: 'chat-media', Key: key }));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      s3.destroy();
+    }
+  };
+
+  it('rejects a "video" that is really HTML and deletes the object', async () => {
+    const user = await signUpAndLogin(api);
+    const html = htmlPretendingToBeVideo();
+    const declared = await declare(user, {
+      purpose: 'attachment',
+      contentType: 'video/mp4',
+      size: html.length,
+    });
+
+    await postFile(declared.body, html, 'video/mp4');
+    const settled = await waitForSettled(user, declared.body.id);
+
+    expect(settled).toMatchObject({
+      status: 'rejected',
+      rejectionReason: expect.stringContaining('not video/mp4'),
+    });
+    expect(await objectExists(declared.body.upload.fields.key ?? '')).toBe(false);
+  });
+
+  it('rejects a file larger than declared', async () => {
+    const user = await signUpAndLogin(api);
+    const png = pngImage(40);
+    const declared = await declare(user, { purpose: 'attachment', contentType: 'image/png', size: 20 });
+
+    await postFile(declared.body, png, 'image/png');
+
+    expect(await waitForSettled(user, declared.body.id)).toMatchObject({
+      status: 'rejected',
+      rejectionReason: expect.stringContaining('exceeds the declared'),
+    });
+  });
+
+  it('rejects a file stored with another content type than declared', async () => {
+    const user = await signUpAndLogin(api);
+    const png = pngImage();
+    const declared = await declare(user, {
+      purpose: 'attachment',
+      contentType: 'image/png',
+      size: png.length,
+    });
+    const tampered = {
+      ...declared.body,
+      upload: {
+        ...declared.body.upload,
+        fields: { ...declared.body.upload.fields, 'Content-Type': 'image/gif' },
+      },
+    };
+
+    await postFile(tampered, png, 'image/gif');
+
+    expect(await waitForSettled(user, declared.body.id)).toMatchObject({ status: 'rejected' });
+  });
+});
+
+describe('the CDN', () => {
+  it('refuses attachment URLs that are unsigned, tampered or expired', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const mediaId = await uploadReady(alice, 'attachment', 'image/png', pngImage());
+    const conversationId = await directConversation(alice, bob);
+    const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
+      token: alice.token,
+      body: { content: { type: 'image', image: mediaId } },
+    });
+    const signed = new URL(sent.body.content.url);
+    const { signedUrl } = await import('../../functions/shared/media/cdn');
+    const key = signed.pathname.slice(1);
+    const expired = await signedUrl(key, new Date(Date.now() - 3600_000));
+    const otherKey = new URL(signed);
+    otherKey.pathname = `/attachments/${alice.id}/01ARZ3NDEKTSV4RRFFQ69G5FAV`;
+    const laterExpiry = new URL(signed);
+    laterExpiry.searchParams.set('Expires', String(Number(signed.searchParams.get('Expires')) + 3600));
+
+    expect((await bytesOf(signed.href)).status).toBe(200);
+    expect((await bytesOf(`${signed.origin}${signed.pathname}`)).status).toBe(403);
+    expect((await bytesOf(laterExpiry.href)).status).toBe(403);
+    expect((await bytesOf(otherKey.href)).status).toBe(403);
+    expect((await bytesOf(expired.url)).status).toBe(403);
+  });
+});
+
+describe('profile pictures', () => {
+  it('sets an uploaded avatar, shows avatarUrl on profiles and serves it without a signature', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const png = pngImage(5, [10, 200, 10]);
+    const mediaId = await uploadReady(alice, 'avatar', 'image/png', png);
+
+    const updated = await api.request('PATCH', '/users/me', {
+      token: alice.token,
+      body: { avatarMediaId: mediaId },
+    });
+
+    expect(updated.status).toBe(200);
+    expect(updated.body.avatarUrl).toMatch(new RegExp(`/avatars/${alice.id}/${mediaId}$`));
+    const seenByBob = await api.request('GET', `/users/${alice.id}`, { token: bob.token });
+    expect(seenByBob.body.avatarUrl).toBe(updated.body.avatarUrl);
+    const fetched = await bytesOf(updated.body.avatarUrl);
+    expect(fetched.status).toBe(200);
+    expect(fetched.bytes.equals(png)).toBe(true);
+
+    const cleared = await api.request('PATCH', '/users/me', {
+      token: alice.token,
+      body: { avatarMediaId: null },
+    });
+    expect(cleared.body.avatarUrl).toBeNull();
+  });
+
+  it("refuses an attachment or another user's avatar as a profile picture", async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const attachment = await uploadReady(alice, 'attachment', 'image/png', pngImage());
+    const bobsAvatar = await uploadReady(bob, 'avatar', 'image/png', pngImage());
+
+    for (const avatarMediaId of [attachment, bobsAvatar]) {
+      const response = await api.request('PATCH', '/users/me', {
+        token: alice.token,
+        body: { avatarMediaId },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0].field).toBe('avatarMediaId');
+    }
+    const me = await api.request('GET', '/users/me', { token: alice.token });
+    expect(me.body.avatarUrl).toBeNull();
+  });
+});

@@ -1,0 +1,73 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { signUrl, verifySignedUrl } from '../../functions/shared/media/cloudfront-signature';
+import { detectContentTypes, maxSizeFor } from '../../functions/shared/media/media-types';
+import { htmlPretendingToBeVideo, mp4Video, pngImage } from '../support/media-fixtures';
+
+const bytes = (...values: (number | string)[]) =>
+  Buffer.concat(
+    values.map((value) => (typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from([value]))),
+  );
+
+describe('detectContentTypes', () => {
+  it.each([
+    ['a PNG', pngImage(), ['image/png']],
+    ['a JPEG', bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'JFIF'), ['image/jpeg']],
+    ['a GIF', bytes('GIF89a', 1, 0, 1, 0), ['image/gif']],
+    ['a WebP', bytes('RIFF', 0x24, 0, 0, 0, 'WEBPVP8 '), ['image/webp']],
+    [
+      'a WebM',
+      bytes(0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, 'webm'),
+      ['video/webm'],
+    ],
+    ['an MP4', mp4Video(), ['video/mp4', 'video/quicktime']],
+    ['a QuickTime movie', bytes(0, 0, 0, 0x14, 'ftyp', 'qt  ', 0, 0, 0, 0), ['video/quicktime']],
+  ])('recognises %s by its leading bytes', (_name, data, expected) => {
+    expect(detectContentTypes(data)).toEqual(expected);
+  });
+
+  it('recognises nothing in HTML, plain text, Matroska or an empty file', () => {
+    expect(detectContentTypes(htmlPretendingToBeVideo())).toEqual([]);
+    expect(detectContentTypes(Buffer.from('just some text'))).toEqual([]);
+    expect(detectContentTypes(bytes(0x1a, 0x45, 0xdf, 0xa3, 0x9f, 'matroska'))).toEqual([]);
+    expect(detectContentTypes(new Uint8Array())).toEqual([]);
+  });
+});
+
+describe('maxSizeFor', () => {
+  it('allows avatars only as jpeg/png/webp up to 5 MB and attachments up to 25 MB (images) or 100 MB (video)', () => {
+    expect(maxSizeFor('avatar', 'image/png')).toBe(5 * 1024 * 1024);
+    expect(maxSizeFor('avatar', 'image/gif')).toBeUndefined();
+    expect(maxSizeFor('avatar', 'video/mp4')).toBeUndefined();
+    expect(maxSizeFor('attachment', 'image/gif')).toBe(25 * 1024 * 1024);
+    expect(maxSizeFor('attachment', 'video/quicktime')).toBe(100 * 1024 * 1024);
+    expect(maxSizeFor('attachment', 'application/pdf')).toBeUndefined();
+  });
+});
+
+describe('CloudFront signed URLs', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const now = new Date('2026-01-01T00:00:00Z');
+  const inOneHour = now.getTime() / 1000 + 3600;
+  const url = 'https://cdn.example/attachments/u/01ARZ3NDEKTSV4RRFFQ69G5FAV';
+
+  it('verifies a URL it signed, with only URL-safe characters in the signature', () => {
+    const signed = new URL(signUrl(url, inOneHour, privateKey, 'KEY1'));
+    expect(signed.searchParams.get('Signature')).toMatch(/^[A-Za-z0-9~_-]+$/);
+    expect(verifySignedUrl(signed, publicKey, 'KEY1', now)).toBe('valid');
+  });
+
+  it('calls a URL expired once its time has passed, and invalid when anything was changed', () => {
+    const signed = new URL(signUrl(url, inOneHour, privateKey, 'KEY1'));
+    expect(verifySignedUrl(signed, publicKey, 'KEY1', new Date(inOneHour * 1000 + 1))).toBe('expired');
+    expect(verifySignedUrl(signed, publicKey, 'OTHER', now)).toBe('invalid');
+    const otherPath = new URL(signed);
+    otherPath.pathname = '/attachments/u/another';
+    expect(verifySignedUrl(otherPath, publicKey, 'KEY1', now)).toBe('invalid');
+    expect(verifySignedUrl(new URL(url), publicKey, 'KEY1', now)).toBe('unsigned');
+  });
+});

@@ -1,6 +1,5 @@
 /** POST /messages, as the previous system's clients send it: `{sender?, recipient | conversationId, content}`. */
-import { createDirect } from '../shared/domain/conversations';
-import { asLegacyMessage, send } from '../shared/domain/messages';
+import { asLegacyMessage, send, sendToUser } from '../shared/domain/messages';
 import { ForbiddenError } from '../shared/errors';
 import { httpHandler } from '../shared/http/handler';
 import { legacySendMessage as route } from '../shared/routes';
@@ -11,8 +10,8 @@ export const handler = httpHandler(route, async ({ body, callerId }) => {
       { field: 'sender', message: 'is not the signed-in user' },
     ]);
   }
-  const conversationId =
-    body.conversationId ?? (await createDirect(callerId, body.recipient ?? '')).details.id;
-  const { message, created } = await send(callerId, conversationId, body);
+  const { message, created } = body.recipient
+    ? await sendToUser(callerId, body.recipient, body)
+    : await send(callerId, body.conversationId ?? '', body);
   return { status: created ? 201 : 200, body: asLegacyMessage(message) };
 });

@@ -38,6 +38,7 @@ describe('sign-up', () => {
       username,
       displayName: username,
       location: null,
+      avatarUrl: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -151,6 +152,7 @@ describe('own profile', () => {
       username: user.username,
       displayName: 'Me Myself',
       location: null,
+      avatarUrl: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -230,6 +232,7 @@ describe("other users' profiles", () => {
       username: subject.username,
       displayName: 'Subject',
       location: null,
+      avatarUrl: null,
       createdAt: expect.any(String),
     });
   });

@@ -19,7 +19,7 @@ interface Upload {
 }
 
 async function declare(user: SignedInUser, body: Record<string, unknown>) {
-  return api.request<Upload>('POST', '/media', { token: user.token, body });
+  return api.request<Upload & { errors: { field: string }[] }>('POST', '/media', { token: user.token, body });
 }
 
 /** Posts the file the way a browser form would: the returned fields first, the file last. */

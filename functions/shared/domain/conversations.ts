@@ -56,10 +56,11 @@ function newMember(conversationId: string, userId: string, role: Role, joinedAt:
   return { conversationId, userId, role, joinedAt, lastReadMessageId: null, lastReadAt: null };
 }
 
-export async function createDirect(callerId: string, otherUserId: string, now = new Date()) {
+/** `field` names the other user in errors: `userId` here, `recipient` for the older POST /messages. */
+export async function createDirect(callerId: string, otherUserId: string, now = new Date(), field = 'userId') {
   if (otherUserId === callerId) {
     throw new ValidationError('A direct conversation needs another user.', [
-      { field: 'userId', message: 'must not be your own id' },
+      { field, message: 'must not be your own id' },
     ]);
   }
   const id = directConversationId(callerId, otherUserId);
@@ -80,7 +81,7 @@ export async function createDirect(callerId: string, otherUserId: string, now = 
   if (!result.created) {
     if (result.codes[1] === 'ConditionalCheckFailed') {
       throw new NotFoundError(`No user has the id "${otherUserId}".`, [
-        { field: 'userId', message: 'is not a user' },
+        { field, message: 'is not a user' },
       ]);
     }
     if (result.codes[0] !== 'ConditionalCheckFailed')
@@ -209,7 +210,11 @@ export async function addMembers(
     );
   }
   const at = now.toISOString();
-  const newMembers = added.map((userId) => newMember(conversationId, userId, 'member', at));
+  // Members join with everything before them read: history is visible, but it is not news to them.
+  const newMembers = added.map((userId) => ({
+    ...newMember(conversationId, userId, 'member', at),
+    ...(conversation.lastMessage ? { lastReadMessageId: conversation.lastMessage.id, lastReadAt: at } : {}),
+  }));
   const activityId = conversation.lastMessage?.id ?? ulid(now.getTime());
   try {
     await store.runTransaction([

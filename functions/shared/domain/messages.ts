@@ -6,7 +6,7 @@ import * as store from '../data/messages-store';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { signedUrl } from '../media/cdn';
 import type { Message, MessageContentInput, MessagePreview } from '../schemas/messages';
-import { conversationNotFound } from './conversations';
+import { conversationNotFound, createDirect, directConversationId } from './conversations';
 import { isUlid, messageCursor } from './cursors';
 import { requireReadyMedia } from './media';
 
@@ -73,13 +73,10 @@ export function previewOf(message: MessageRecord): MessagePreview {
   };
 }
 
-export async function send(
-  callerId: string,
-  conversationId: string,
-  input: { content: MessageContentInput; clientMessageId?: string },
-  now = new Date(),
-): Promise<{ message: Message; created: boolean }> {
-  const message: MessageRecord = {
+type SendInput = { content: MessageContentInput; clientMessageId?: string };
+
+async function newMessage(callerId: string, conversationId: string, input: SendInput, now: Date): Promise<MessageRecord> {
+  return {
     id: ulid(now.getTime()),
     conversationId,
     senderId: callerId,
@@ -87,11 +84,43 @@ export async function send(
     createdAt: now.toISOString(),
     ...(input.clientMessageId ? { clientMessageId: input.clientMessageId } : {}),
   };
+}
+
+async function storeMessage(message: MessageRecord): Promise<{ message: Message; created: boolean } | undefined> {
   const result = await store.sendMessage(message, previewOf(message));
-  if (result.outcome === 'not-member') throw conversationNotFound(conversationId);
-  if (result.outcome === 'duplicate')
-    return { message: await presentMessage(result.original), created: false };
+  if (result.outcome === 'not-member') return undefined;
+  if (result.outcome === 'duplicate') return { message: await presentMessage(result.original), created: false };
   return { message: await presentMessage(message), created: true };
+}
+
+export async function send(
+  callerId: string,
+  conversationId: string,
+  input: SendInput,
+  now = new Date(),
+): Promise<{ message: Message; created: boolean }> {
+  const sent = await storeMessage(await newMessage(callerId, conversationId, input, now));
+  if (!sent) throw conversationNotFound(conversationId);
+  return sent;
+}
+
+/**
+ * Sends to the direct conversation with a user, starting it on first use (the older clients' model). The
+ * content is checked before anything is written, so a rejected message leaves no empty conversation behind.
+ */
+export async function sendToUser(
+  callerId: string,
+  recipientId: string,
+  input: SendInput,
+  now = new Date(),
+): Promise<{ message: Message; created: boolean }> {
+  const message = await newMessage(callerId, directConversationId(callerId, recipientId), input, now);
+  const sent = await storeMessage(message);
+  if (sent) return sent;
+  await createDirect(callerId, recipientId, now, 'recipient');
+  const retried = await storeMessage(message);
+  if (!retried) throw conversationNotFound(message.conversationId);
+  return retried;
 }
 
 export async function history(

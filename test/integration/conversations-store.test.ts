@@ -1,0 +1,198 @@
+/**
+ * Group membership and read markers against a real (local) DynamoDB table, at sizes and in races that are
+ * slow to set up over HTTP: the group size limit with hundreds of users, concurrent membership changes, and
+ * the read marker's checks.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { config, readConfig } from '../../functions/shared/config';
+import { dynamo, tableName } from '../../functions/shared/data/client';
+import { getConversation, queryMembers } from '../../functions/shared/data/conversations-store';
+import { userKey } from '../../functions/shared/data/keys';
+import { countUnread, moveReadMarker } from '../../functions/shared/data/messages-store';
+import {
+  addMembers,
+  createDirect,
+  createGroup,
+  removeMember,
+} from '../../functions/shared/domain/conversations';
+import { send } from '../../functions/shared/domain/messages';
+import { ConflictError, ValidationError } from '../../functions/shared/errors';
+
+/** Writes `count` user profiles straight into the table (no passwords needed here) and returns their ids. */
+async function createUsers(count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => ulid());
+  const now = new Date().toISOString();
+  await Promise.all(
+    ids.map((id) =>
+      dynamo.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...userKey(id),
+            type: 'User',
+            id,
+            username: `u${id.toLowerCase()}`,
+            displayName: id,
+            createdAt: now,
+            updatedAt: now,
+          },
+        }),
+      ),
+    ),
+  );
+  return ids;
+}
+
+/** memberCount as stored, and the number of membership items actually there. */
+async function counts(conversationId: string) {
+  const [conversation, { members }] = await Promise.all([
+    getConversation(conversationId),
+    queryMembers(conversationId),
+  ]);
+  if (!conversation) throw new Error(`conversation ${conversationId} is missing`);
+  return { memberCount: conversation.memberCount, memberItems: members.length };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+const text = (value: string) => ({ content: { type: 'text' as const, text: value } });
+
+describe('the group size limit', () => {
+  it('is 256 members unless MAX_GROUP_MEMBERS says otherwise', () => {
+    expect(readConfig({ TABLE_NAME: 'any' }).maxGroupMembers).toBe(256);
+    expect(readConfig({ TABLE_NAME: 'any', MAX_GROUP_MEMBERS: '12' }).maxGroupMembers).toBe(12);
+  });
+
+  it('lets a group grow to exactly the limit in batches, then refuses one more with a conflict naming userIds', async () => {
+    const limit = config.maxGroupMembers;
+    const [owner, ...others] = (await createUsers(limit + 1)) as [string, ...string[]];
+    const fitting = others.slice(0, limit - 1);
+    const extra = others[limit - 1] as string;
+    const group = await createGroup(owner, 'Full house', fitting.slice(0, 98));
+    for (const batch of chunks(fitting.slice(98), 98)) await addMembers(owner, group.id, batch);
+
+    const attempt = addMembers(owner, group.id, [extra]);
+
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+    await expect(attempt).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'userIds' })] });
+    expect(await counts(group.id)).toEqual({ memberCount: limit, memberItems: limit });
+  }, 60_000);
+
+  it('lets only one of two concurrent additions through when together they would pass the limit', async () => {
+    const limit = config.maxGroupMembers;
+    const [owner, ...others] = (await createUsers(limit + 40)) as [string, ...string[]];
+    const group = await createGroup(owner, 'Nearly full', others.slice(0, 98));
+    for (const batch of chunks(others.slice(98, limit - 60), 98)) await addMembers(owner, group.id, batch);
+    const before = await counts(group.id);
+    const first = others.slice(limit - 60, limit - 10);
+    const second = others.slice(limit - 10, limit + 39);
+
+    const results = await Promise.allSettled([
+      addMembers(owner, group.id, first),
+      addMembers(owner, group.id, second),
+    ]);
+
+    expect(before.memberCount).toBe(limit - 59);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((result) => result.status === 'rejected');
+    expect((rejected as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    const after = await counts(group.id);
+    expect(after.memberCount).toBe(after.memberItems);
+    expect(after.memberCount).toBeLessThanOrEqual(limit);
+    expect([before.memberCount + first.length, before.memberCount + second.length]).toContain(
+      after.memberCount,
+    );
+  }, 60_000);
+});
+
+describe('membership changes', () => {
+  it('keeps memberCount equal to the membership items through concurrent additions and departures', async () => {
+    const [owner, ...others] = (await createUsers(31)) as [string, ...string[]];
+    const initial = others.slice(0, 10);
+    const group = await createGroup(owner, 'Busy', initial);
+
+    await Promise.allSettled([
+      ...others.slice(10).map((userId) => addMembers(owner, group.id, [userId])),
+      ...initial.map((userId) => removeMember(userId, group.id, userId)),
+    ]);
+
+    const after = await counts(group.id);
+    expect(after.memberCount).toBe(after.memberItems);
+  }, 60_000);
+
+  it('looks up each user once when a request names the same user twice', async () => {
+    const [owner, bob, carol] = (await createUsers(3)) as [string, string, string];
+
+    const group = await createGroup(owner, 'Twice', [bob, bob, owner]);
+    const grown = await addMembers(owner, group.id, [carol, carol, bob]);
+
+    expect(group.memberCount).toBe(2);
+    expect(grown.memberCount).toBe(3);
+    expect(await counts(group.id)).toEqual({ memberCount: 3, memberItems: 3 });
+  });
+
+  it("names unknown ids by their position in the request, skipping the creator's own id", async () => {
+    const [owner, bob] = (await createUsers(2)) as [string, string];
+
+    const attempt = createGroup(owner, 'Unknowns', [owner, bob, 'ghost', owner, 'ghost']);
+
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toMatchObject({
+      errors: [
+        { field: 'memberIds.2', message: expect.any(String) },
+        { field: 'memberIds.4', message: expect.any(String) },
+      ],
+    });
+  });
+});
+
+describe('read markers', () => {
+  it("refuses a message of another conversation even when the reader's marker is already past its id", async () => {
+    const [alice, bob, carol] = (await createUsers(3)) as [string, string, string];
+    const other = (await createDirect(alice, carol)).details.id;
+    const foreign = await send(alice, other, text('elsewhere'));
+    const conversationId = (await createDirect(alice, bob)).details.id;
+    const latest = await send(alice, conversationId, text('here'));
+    await moveReadMarker(conversationId, bob, latest.message.id, new Date().toISOString());
+
+    const outcome = await moveReadMarker(conversationId, bob, foreign.message.id, new Date().toISOString());
+
+    expect(outcome).toBe('no-message');
+  });
+
+  it('reports a marker that is already past the message, and a caller who is not a member', async () => {
+    const [alice, bob, carol] = (await createUsers(3)) as [string, string, string];
+    const conversationId = (await createDirect(alice, bob)).details.id;
+    const older = await send(alice, conversationId, text('older'));
+    const newer = await send(alice, conversationId, text('newer'));
+    await moveReadMarker(conversationId, bob, newer.message.id, new Date().toISOString());
+
+    const backwards = await moveReadMarker(conversationId, bob, older.message.id, new Date().toISOString());
+    const outsider = await moveReadMarker(conversationId, carol, older.message.id, new Date().toISOString());
+
+    expect(backwards).toBe('not-forward');
+    expect(outsider).toBe('not-member');
+  });
+
+  it('caps the unread count at 100', async () => {
+    const [alice, bob] = (await createUsers(2)) as [string, string];
+    const conversationId = (await createDirect(alice, bob)).details.id;
+    for (const batch of chunks(
+      Array.from({ length: 105 }, (_, i) => i),
+      15,
+    )) {
+      await Promise.all(batch.map((i) => send(alice, conversationId, text(`message ${i}`))));
+    }
+
+    const unread = await countUnread(conversationId, bob, null);
+
+    expect(unread).toBe(100);
+    expect(await countUnread(conversationId, alice, null)).toBe(0);
+  }, 60_000);
+});

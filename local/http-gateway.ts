@@ -48,7 +48,7 @@ function compile(route: RouteDefinition): CompiledRoute[] {
   });
 }
 
-function lambdaContext(functionName: string, requestId: string): Context {
+export function lambdaContext(functionName: string, requestId: string): Context {
   const deadline = Date.now() + 29_000;
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -4,19 +4,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../functions/shared/route-definition';
+import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
 import { createCdnServer, ensureCdnKeyPair } from './cdn';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
 import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
+import { attachWebSocketGateway, type LambdaWebSocketHandler } from './ws-gateway';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -69,6 +71,9 @@ export function applyFunctionEnvironment(env: FunctionEnvironment): void {
     DYNAMODB_ENDPOINT: env.dynamoEndpoint,
     TOKEN_SIGNING_KEY_FILE: env.signingKeyFile,
   });
+  // startApi sets it once its WebSocket gateway listens; never keep the endpoint of an earlier gateway in the
+  // same process (a test worker runs several files).
+  delete process.env.WEBSOCKET_CALLBACK_URL;
 }
 
 /** Imports every route's handler module, as Lambda would on cold start; fails fast on a missing export. */
@@ -79,6 +84,22 @@ export async function loadHttpHandlers(
     routes.map(async (route) => {
       const file = join(projectRoot, 'functions', 'http', `${route.name}.ts`);
       const module = (await import(pathToFileURL(file).href)) as { handler?: LambdaHttpHandler };
+      if (typeof module.handler !== 'function')
+        throw new Error(`${file} does not export a function "handler"`);
+      return [route.name, module.handler] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** Imports every WebSocket route's handler module (`functions/ws/<name>.ts`), as Lambda would. */
+export async function loadWebSocketHandlers(
+  routes: readonly WebSocketRouteDefinition[],
+): Promise<Map<string, LambdaWebSocketHandler>> {
+  const entries = await Promise.all(
+    routes.map(async (route) => {
+      const file = join(projectRoot, 'functions', 'ws', `${route.name}.ts`);
+      const module = (await import(pathToFileURL(file).href)) as { handler?: LambdaWebSocketHandler };
       if (typeof module.handler !== 'function')
         throw new Error(`${file} does not export a function "handler"`);
       return [route.name, module.handler] as const;
@@ -101,6 +122,8 @@ export async function closeServer(server: Server): Promise<void> {
 
 export interface LocalApi {
   url: string;
+  /** The WebSocket API, e.g. `ws://localhost:3001`. */
+  wsUrl: string;
   cdnUrl: string;
   s3Endpoint: string;
   /** Waits until the stream consumers have caught up with every write so far. */
@@ -113,6 +136,8 @@ export interface ApiOptions {
   /** Holds the S3 objects and the CDN key pair. */
   dataDir: string;
   cdnPort?: number;
+  /** The WebSocket API's port (default: any free one). */
+  wsPort?: number;
 }
 
 /**
@@ -149,6 +174,13 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       CDN_PRIVATE_KEY_FILE: cdnKeys.privateKeyFile,
     });
 
+    // The WebSocket gateway listens before any function module loads: its management endpoint is the
+    // configuration (WEBSOCKET_CALLBACK_URL) with which functions post to connections.
+    const wsServer = createServer();
+    const wsPort = await listen(wsServer, options.wsPort ?? 0);
+    stoppers.push(() => closeServer(wsServer));
+    process.env.WEBSOCKET_CALLBACK_URL = `http://127.0.0.1:${wsPort}`;
+
     // Imported here, after the environment is set, because modules read their configuration at load.
     const { routes } = await import('../functions/shared/routes');
     const { handler: streamHandler } = await import('../functions/streams/table-stream');
@@ -173,11 +205,24 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     });
     stoppers.push(() => poller.stop());
 
+    const { webSocketRoutes } = await import('../functions/shared/ws-routes');
+    const { config } = await import('../functions/shared/config');
+    if (config.websocketCallbackUrl !== process.env.WEBSOCKET_CALLBACK_URL) {
+      console.warn('[ws] function modules were loaded before startApi: events will not reach this gateway');
+    }
+    const webSocket = attachWebSocketGateway(wsServer, {
+      routes: webSocketRoutes,
+      handlers: await loadWebSocketHandlers(webSocketRoutes),
+    });
+    // Stopping closes every socket (their $disconnect handlers run) before the stream consumer stops.
+    stoppers.push(() => webSocket.close());
+
     const server = createHttpGateway({ routes, handlers: await loadHttpHandlers(routes) });
     const boundPort = await listen(server, options.port);
     stoppers.push(() => closeServer(server));
     return {
       url: `http://localhost:${boundPort}`,
+      wsUrl: `ws://localhost:${wsPort}`,
       cdnUrl,
       s3Endpoint: s3.endpoint,
       drainStreams: () => poller.drain(),
@@ -197,6 +242,7 @@ export async function startLocalStack(options: {
   port: number;
   dataDir: string;
   cdnPort?: number;
+  wsPort?: number;
 }): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
@@ -213,7 +259,12 @@ export async function startLocalStack(options: {
       dynamoEndpoint: dynamo.endpoint,
       signingKeyFile,
     });
-    const api = await startApi({ port: options.port, dataDir, cdnPort: options.cdnPort });
+    const api = await startApi({
+      port: options.port,
+      dataDir,
+      cdnPort: options.cdnPort,
+      wsPort: options.wsPort,
+    });
     return {
       ...api,
       dynamoEndpoint: dynamo.endpoint,

@@ -1,12 +1,17 @@
-/** `npm start`: the whole API on this machine. PORT and DATA_DIR override the defaults. */
+/** `npm start`: the whole API on this machine. PORT, WS_PORT, CDN_PORT and DATA_DIR override the defaults. */
 import { MissingJavaError } from './services';
 import { startLocalStack } from './stack';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
 const cdnPort = Number(process.env.CDN_PORT ?? port + 2);
+const wsPort = Number(process.env.WS_PORT ?? port + 1);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not "${process.env.PORT}".`);
+  process.exit(1);
+}
+if (!Number.isInteger(wsPort) || wsPort < 0 || wsPort > 65535) {
+  console.error(`WS_PORT must be a port number, not "${process.env.WS_PORT}".`);
   process.exit(1);
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
@@ -15,13 +20,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = Date.now();
 try {
-  const stack = await startLocalStack({ port, dataDir, cdnPort });
+  const stack = await startLocalStack({ port, dataDir, cdnPort, wsPort });
   console.log(
     [
       '',
       `Chat backend running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
       `  HTTP API        ${stack.url}`,
       `  OpenAPI         ${stack.url}/openapi.json`,
+      `  WebSocket API   ${stack.wsUrl}?token=<access token>`,
       `  Media CDN       ${stack.cdnUrl}`,
       `  DynamoDB Local  ${stack.dynamoEndpoint}`,
       `  S3 (s3rver)     ${stack.s3Endpoint}`,
@@ -46,7 +52,8 @@ try {
   if (error instanceof MissingJavaError) {
     console.error(error.message);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`Port ${port} is in use. Set another with PORT=3100 npm start.`);
+    const busy = (error as { port?: number }).port ?? port;
+    console.error(`Port ${busy} is in use. Set others with PORT=3100 WS_PORT=3101 CDN_PORT=3102 npm start.`);
   } else {
     console.error('Could not start the local stack:', (error as Error).message);
   }

@@ -16,6 +16,7 @@ import { MESSAGE_PREFIX } from '../shared/data/keys';
 import { toMessage } from '../shared/data/messages-store';
 import { logger } from '../shared/logger';
 import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
+import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
 
 const image = (value: Record<string, StreamAttributeValue> | undefined) =>
   value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
@@ -29,10 +30,23 @@ async function project(record: DynamoDBRecord): Promise<void> {
   else if (record.eventName === 'MODIFY') await onMessageChanged(message);
 }
 
+/**
+ * The inbox and real-time projections of a record run side by side (delivery does not wait for a large
+ * group's inbox fan-out); the record fails if either does, once both have finished. A retried record may
+ * deliver its event again: clients tell repeats by the message id.
+ */
+async function projectBoth(record: DynamoDBRecord, realtime: RealtimeProjector): Promise<void> {
+  const results = await Promise.allSettled([project(record), realtime.project(record)]);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  // One per batch: it remembers members and connections for the length of the batch.
+  const realtime = createRealtimeProjector();
   for (const [index, record] of event.Records.entries()) {
     try {
-      await project(record);
+      await projectBoth(record, realtime);
     } catch (error) {
       logger.error('stream record failed', { eventId: record.eventID, error: error as Error });
       return {

@@ -15,6 +15,7 @@ import { corsPolicy } from '../../functions/shared/cors';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../../functions/shared/route-definition';
 import { ChatFunction } from './chat-function';
+import type { Media } from './media';
 
 export interface HttpApiProps {
   routes: readonly RouteDefinition[];
@@ -22,6 +23,7 @@ export interface HttpApiProps {
   signingKey: secretsmanager.ISecret;
   /** Environment every HTTP function gets (e.g. MAX_GROUP_MEMBERS). */
   environment?: Record<string, string>;
+  media: Media;
 }
 
 /** Logical id of a route's function construct, e.g. `sign-up` -> `SignUp`. */
@@ -74,11 +76,21 @@ export class ChatHttpApi extends Construct {
         environment: {
           ...props.environment,
           TABLE_NAME: props.table.tableName,
+          CDN_BASE_URL: props.media.baseUrl,
           ...(route.access.signingKey ? { TOKEN_SECRET_ARN: props.signingKey.secretArn } : {}),
+          ...(route.access.presignUploads ? { MEDIA_BUCKET: props.media.bucket.bucketName } : {}),
+          ...(route.access.cdnSigningKey
+            ? {
+                CDN_KEY_PAIR_ID: props.media.publicKey.publicKeyId,
+                CDN_PRIVATE_KEY_SECRET_ARN: props.media.signingKeySecret.secretArn,
+              }
+            : {}),
         },
       });
       this.grantTableAccess(fn, route, props.table);
       if (route.access.signingKey) props.signingKey.grantRead(fn.role);
+      if (route.access.cdnSigningKey) props.media.signingKeySecret.grantRead(fn.role);
+      if (route.access.presignUploads) props.media.grantPresignUploads(fn.role);
       this.functions.set(route.name, fn);
 
       const integration = new HttpLambdaIntegration(`${functionIdFor(route)}Integration`, fn.function);

@@ -11,6 +11,8 @@ import { ChatFunction } from './chat-function';
 export interface StreamProcessorProps {
   table: dynamodb.ITableV2;
   environment?: Record<string, string>;
+  /** Real-time delivery: the WebSocket API whose connections the function posts to. */
+  webSocket?: { callbackUrl: string; grantPostToConnections(role: iam.IRole): void };
 }
 
 export class StreamProcessor extends Construct {
@@ -21,9 +23,13 @@ export class StreamProcessor extends Construct {
     const { table } = props;
     this.handler = new ChatFunction(this, 'TableStream', {
       entry: 'functions/streams/table-stream.ts',
-      description: 'Table stream: inbox fan-out and previews',
+      description: 'Table stream: inbox fan-out, previews and real-time delivery',
       timeout: Duration.seconds(60),
-      environment: { TABLE_NAME: table.tableName, ...props.environment },
+      environment: {
+        TABLE_NAME: table.tableName,
+        ...(props.webSocket ? { WEBSOCKET_CALLBACK_URL: props.webSocket.callbackUrl } : {}),
+        ...props.environment,
+      },
     });
     const role = this.handler.role;
     role.addToPolicy(
@@ -32,6 +38,13 @@ export class StreamProcessor extends Construct {
         resources: [table.tableArn],
       }),
     );
+    if (props.webSocket) {
+      // Query: members and their connections; DeleteItem: connections API Gateway reports gone (410).
+      role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [table.tableArn] }),
+      );
+      props.webSocket.grantPostToConnections(role);
+    }
     if (!table.tableStreamArn) throw new Error('The table must have a stream');
     role.addToPolicy(
       new iam.PolicyStatement({

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import { routeKeys } from '../../functions/shared/route-definition';
 import { routes } from '../../functions/shared/routes';
+import { STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
 import { ChatStack } from '../../lib/chat-stack';
 import { functionIdFor } from '../../lib/constructs/http-api';
 
@@ -54,8 +55,12 @@ describe('cdk-nag', () => {
 
 describe('HTTP API routes', () => {
   it('has exactly the route keys of the route table, aliases included', () => {
+    // The WebSocket API's routes are checked against their own table (test/infra/websocket.test.ts).
     const deployed = Object.values(resources)
-      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::ApiGatewayV2::Route' && resource.Properties.ApiId.Ref.startsWith('HttpApi'),
+      )
       .map((resource) => resource.Properties.RouteKey as string)
       .sort();
     expect(deployed).toEqual(routes.flatMap(routeKeys).sort());
@@ -138,8 +143,17 @@ describe('IAM: least privilege per function', () => {
     }
   });
 
-  it('never uses the AWS managed basic execution role', () => {
-    expect(JSON.stringify(template.toJSON())).not.toContain('AWSLambdaBasicExecutionRole');
+  it('never gives our functions an AWS managed policy (each role has its own inline policy)', () => {
+    const ourRoles = Object.values(resources)
+      // Ours are the house ChatFunction (it sets POWERTOOLS_SERVICE_NAME); CDK's own deploy-time helpers are not.
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::Lambda::Function' &&
+          resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'chat-api',
+      )
+      .map((fn) => fn.Properties.Role['Fn::GetAtt'][0] as string);
+    expect(ourRoles.length).toBeGreaterThan(routes.length);
+    for (const roleId of ourRoles) expect(resources[roleId]?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
 
@@ -149,28 +163,114 @@ describe('the stream processor', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       StartingPosition: 'LATEST',
       FilterCriteria: {
-        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { SK: { S: [{ prefix: 'MSG#' }] } } } }) }],
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              dynamodb: { Keys: { SK: { S: STREAM_SORT_KEY_PREFIXES.map((prefix) => ({ prefix })) } } },
+            }),
+          },
+        ],
       },
     });
   });
 
-  it('may only query and update the table and read its stream', () => {
+  it('may only query, update and delete (gone WebSocket connections) in the table and read its stream', () => {
     const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
     const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
     const policy = Object.values(resources).find(
       (resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties.Roles[0].Ref === roleId,
     );
-    const actions = (policy?.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+    const statements = (policy?.Properties.PolicyDocument.Statement ?? []) as { Action: string | string[] }[];
+    const actions = statements
       .flatMap((statement) => statement.Action)
       .filter((action) => action.startsWith('dynamodb:'))
       .sort();
     expect(actions).toEqual([
+      'dynamodb:DeleteItem',
       'dynamodb:DescribeStream',
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+  });
+});
+
+describe('media storage and delivery', () => {
+  it('keeps the bucket private, encrypted, TLS-only, and cleans up uploads that never completed', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.anyValue(),
+      CorsConfiguration: Match.anyValue(),
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('serves through CloudFront with Origin Access Control, HTTPS only, signed URLs except for avatars', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'https-only',
+          TrustedKeyGroups: [Match.anyValue()],
+        }),
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: 'avatars/*',
+            ViewerProtocolPolicy: 'https-only',
+            TrustedKeyGroups: Match.absent(),
+          }),
+        ],
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::PublicKey', {
+      PublicKeyConfig: Match.objectLike({ EncodedKey: { 'Fn::GetAtt': [Match.anyValue(), 'PublicKey'] } }),
+    });
+  });
+
+  it('checks every new upload with the media-uploaded function', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'avatars/' }] } },
+          }),
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'attachments/' }] } },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('gives the CDN private key and the upload grant only to the routes that declare them', () => {
+    for (const route of routes) {
+      const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', `Http${functionIdFor(route)}Function`);
+      const variables = fn?.Properties.Environment.Variables ?? {};
+      expect('CDN_PRIVATE_KEY_SECRET_ARN' in variables).toBe(route.access.cdnSigningKey === true);
+      expect('MEDIA_BUCKET' in variables).toBe(route.access.presignUploads === true);
+      const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+      const policy = Object.values(resources).find(
+        (resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties.Roles[0].Ref === roleId,
+      );
+      expect(JSON.stringify(policy).includes('s3:PutObject')).toBe(route.access.presignUploads === true);
+    }
   });
 });
 

@@ -24,6 +24,8 @@ export interface RequestOptions {
 
 export interface TestApi {
   url: string;
+  /** The local WebSocket API (`ws://localhost:<port>`). */
+  wsUrl: string;
   cdnUrl: string;
   s3Endpoint: string;
   /** Waits until the stream consumers (inbox fan-out) have processed every write so far. */
@@ -37,6 +39,7 @@ export function useApi(): TestApi {
   let drain: (() => Promise<void>) | undefined;
   const api: TestApi = {
     url: '',
+    wsUrl: '',
     cdnUrl: '',
     s3Endpoint: '',
     drainStreams: () => drain?.() ?? Promise.resolve(),
@@ -63,6 +66,7 @@ export function useApi(): TestApi {
   beforeAll(async () => {
     const started = await startApi({ port: 0, dataDir: await mkdtemp(join(tmpdir(), 'chat-api-')) });
     api.url = started.url;
+    api.wsUrl = started.wsUrl;
     api.cdnUrl = started.cdnUrl;
     api.s3Endpoint = started.s3Endpoint;
     stop = started.stop;

@@ -81,7 +81,9 @@ export const memberItem = (member: MemberRecord, activityId: string) => ({
   userId: member.userId,
   role: member.role,
   joinedAt: member.joinedAt,
-  ...(member.lastReadMessageId ? { lastReadMessageId: member.lastReadMessageId, lastReadAt: member.lastReadAt } : {}),
+  ...(member.lastReadMessageId
+    ? { lastReadMessageId: member.lastReadMessageId, lastReadAt: member.lastReadAt }
+    : {}),
 });
 
 export const putMember = (member: MemberRecord, activityId: string): TransactItem => ({

@@ -57,7 +57,12 @@ function newMember(conversationId: string, userId: string, role: Role, joinedAt:
 }
 
 /** `field` names the other user in errors: `userId` here, `recipient` for the older POST /messages. */
-export async function createDirect(callerId: string, otherUserId: string, now = new Date(), field = 'userId') {
+export async function createDirect(
+  callerId: string,
+  otherUserId: string,
+  now = new Date(),
+  field = 'userId',
+) {
   if (otherUserId === callerId) {
     throw new ValidationError('A direct conversation needs another user.', [
       { field, message: 'must not be your own id' },
@@ -80,9 +85,7 @@ export async function createDirect(callerId: string, otherUserId: string, now = 
   const result = await store.createConversation(conversation, members, ulid(now.getTime()), [otherUserId]);
   if (!result.created) {
     if (result.codes[1] === 'ConditionalCheckFailed') {
-      throw new NotFoundError(`No user has the id "${otherUserId}".`, [
-        { field, message: 'is not a user' },
-      ]);
+      throw new NotFoundError(`No user has the id "${otherUserId}".`, [{ field, message: 'is not a user' }]);
     }
     if (result.codes[0] !== 'ConditionalCheckFailed')
       throw new ConflictError('The conversation could not be created.');

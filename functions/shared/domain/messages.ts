@@ -75,7 +75,12 @@ export function previewOf(message: MessageRecord): MessagePreview {
 
 type SendInput = { content: MessageContentInput; clientMessageId?: string };
 
-async function newMessage(callerId: string, conversationId: string, input: SendInput, now: Date): Promise<MessageRecord> {
+async function newMessage(
+  callerId: string,
+  conversationId: string,
+  input: SendInput,
+  now: Date,
+): Promise<MessageRecord> {
   return {
     id: ulid(now.getTime()),
     conversationId,
@@ -86,10 +91,13 @@ async function newMessage(callerId: string, conversationId: string, input: SendI
   };
 }
 
-async function storeMessage(message: MessageRecord): Promise<{ message: Message; created: boolean } | undefined> {
+async function storeMessage(
+  message: MessageRecord,
+): Promise<{ message: Message; created: boolean } | undefined> {
   const result = await store.sendMessage(message, previewOf(message));
   if (result.outcome === 'not-member') return undefined;
-  if (result.outcome === 'duplicate') return { message: await presentMessage(result.original), created: false };
+  if (result.outcome === 'duplicate')
+    return { message: await presentMessage(result.original), created: false };
   return { message: await presentMessage(message), created: true };
 }
 

@@ -1,0 +1,80 @@
+/**
+ * The WebSocket API: every route key, its handler and what its function may touch. The CDK stack, the local
+ * WebSocket gateway and the infra tests all read this table, as they read `routes.ts` for the HTTP API.
+ */
+import type { TableAction } from './route-definition';
+
+/** API Gateway picks the route of a client message by its `action` field (`$default` when none matches). */
+export const ROUTE_SELECTION_EXPRESSION = '$request.body.action';
+
+export interface WebSocketRouteDefinition {
+  /** `$connect`, `$disconnect`, `$default`, or the `action` of a client message. */
+  routeKey: string;
+  /** Kebab-case; names the Lambda function and its entry file `functions/ws/<name>.ts`. */
+  name: string;
+  summary: string;
+  /** Two-way route: the `body` the handler returns is sent back to the caller (an API Gateway route response). */
+  returnsResponse: boolean;
+  access: {
+    /** On the base table only: no WebSocket function reads an index. */
+    table: readonly TableAction[];
+    signingKey: boolean;
+    /** Posts to connections through the management API (`execute-api:ManageConnections`, POST only). */
+    manageConnections: boolean;
+  };
+}
+
+export const defineWebSocketRoute = <const R extends WebSocketRouteDefinition>(route: R): R => route;
+
+export const connect = defineWebSocketRoute({
+  routeKey: '$connect',
+  name: 'connect',
+  summary: 'Authenticates the access token (?token= or the bearer subprotocol) and registers the connection',
+  returnsResponse: false,
+  // The two items of a connection are written in one transaction (which needs PutItem on both).
+  access: { table: ['dynamodb:PutItem'], signingKey: true, manageConnections: false },
+});
+
+export const disconnect = defineWebSocketRoute({
+  routeKey: '$disconnect',
+  name: 'disconnect',
+  summary: 'Forgets the connection',
+  returnsResponse: false,
+  access: { table: ['dynamodb:DeleteItem'], signingKey: false, manageConnections: false },
+});
+
+export const typing = defineWebSocketRoute({
+  routeKey: 'typing',
+  name: 'typing',
+  summary: "Relays a typing indicator to the conversation's other members (members only, rate-limited)",
+  returnsResponse: false,
+  access: {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    signingKey: false,
+    manageConnections: true,
+  },
+});
+
+export const ping = defineWebSocketRoute({
+  routeKey: 'ping',
+  name: 'ping',
+  summary: 'Answers {"type":"pong"} (keeps idle connections open)',
+  returnsResponse: true,
+  access: { table: [], signingKey: false, manageConnections: false },
+});
+
+export const fallback = defineWebSocketRoute({
+  routeKey: '$default',
+  name: 'default',
+  summary: 'Answers an error event to a message that names no known action',
+  returnsResponse: true,
+  access: { table: [], signingKey: false, manageConnections: false },
+});
+
+export const webSocketRoutes: readonly WebSocketRouteDefinition[] = [
+  connect,
+  disconnect,
+  typing,
+  ping,
+  fallback,
+];

@@ -1,0 +1,200 @@
+/**
+ * Media storage and delivery: a private bucket that clients upload to with presigned POSTs, a function that
+ * checks each new object, and a CloudFront distribution (Origin Access Control) that serves avatars publicly
+ * and attachments only through signed URLs (a key pair generated at deploy; private key in Secrets Manager).
+ */
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { corsPolicy } from '../../functions/shared/cors';
+import { ChatFunction } from './chat-function';
+
+export const UPLOAD_PREFIXES = ['avatars/', 'attachments/'] as const;
+
+export interface MediaProps {
+  table: dynamodb.ITableV2;
+  removalPolicy: RemovalPolicy;
+}
+
+export class Media extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly signingKeySecret: secretsmanager.Secret;
+  readonly publicKey: cloudfront.PublicKey;
+  readonly baseUrl: string;
+
+  constructor(scope: Construct, id: string, props: MediaProps) {
+    super(scope, id);
+    const autoDelete = props.removalPolicy === RemovalPolicy.DESTROY;
+
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: autoDelete,
+    });
+    Validations.of(logs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access log bucket itself; logging it into itself would loop.',
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'media/',
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.PUT],
+          allowedOrigins: [...corsPolicy.allowOrigins],
+          allowedHeaders: ['*'],
+          maxAge: corsPolicy.maxAgeSeconds,
+        },
+      ],
+      // Uploads that never completed (multipart) are removed after a day.
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: autoDelete,
+    });
+
+    this.signingKeySecret = new secretsmanager.Secret(this, 'CdnSigningKey', {
+      description: 'Private key that signs CloudFront URLs for private media (generated at deploy)',
+    });
+    Validations.of(this.signingKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotation means a new CloudFront public key in the key group while old URLs (15 min) expire; done by redeploying with a new key pair, not by a rotation Lambda.',
+    });
+    const keyPairFunction = new ChatFunction(this, 'CdnKeyPair', {
+      entry: 'functions/custom-resources/cdn-key-pair.ts',
+      description: 'Generates the CloudFront URL signing key pair at deploy',
+      timeout: Duration.seconds(60),
+    });
+    this.signingKeySecret.grantRead(keyPairFunction.role);
+    this.signingKeySecret.grantWrite(keyPairFunction.role);
+    const keyPair = new CustomResource(this, 'CdnKeyPairResource', {
+      serviceToken: keyPairFunction.function.functionArn,
+      properties: { SecretArn: this.signingKeySecret.secretArn },
+    });
+    this.publicKey = new cloudfront.PublicKey(this, 'CdnPublicKey', {
+      encodedKey: keyPair.getAttString('PublicKey'),
+      comment: 'Verifies signed URLs for private chat media',
+    });
+    const keyGroup = new cloudfront.KeyGroup(this, 'CdnKeyGroup', { items: [this.publicKey] });
+
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    this.distribution = new cloudfront.Distribution(this, 'Cdn', {
+      comment: 'Chat media',
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        // Private unless a behavior below says otherwise: attachments need a signed URL.
+        trustedKeyGroups: [keyGroup],
+      },
+      additionalBehaviors: {
+        'avatars/*': {
+          origin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        },
+      },
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cdn/',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'Chat media is for users anywhere; no geographic restriction applies.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'Attachments are only served through signed, expiring URLs and avatars are public; a WAF web ACL is a per-deployment choice (cost) documented in docs/architecture.md.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose policy cannot be raised; attach a custom domain and certificate to enforce TLSv1.2_2021.',
+    });
+    this.baseUrl = `https://${this.distribution.distributionDomainName}`;
+
+    const uploaded = new ChatFunction(this, 'MediaUploaded', {
+      entry: 'functions/s3/media-uploaded.ts',
+      description: 'Checks each uploaded object: ready, or rejected and deleted',
+      timeout: Duration.seconds(30),
+      environment: { TABLE_NAME: props.table.tableName, MEDIA_BUCKET: this.bucket.bucketName },
+    });
+    uploaded.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    uploaded.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: UPLOAD_PREFIXES.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    for (const finding of this.uploadPrefixFindings()) {
+      Validations.of(uploaded.role).acknowledge({
+        id: finding,
+        reason:
+          'Each upload has its own key under the upload prefixes; the checker reads and deletes any of them.',
+      });
+    }
+    for (const prefix of UPLOAD_PREFIXES) {
+      this.bucket.addEventNotification(
+        s3.EventType.OBJECT_CREATED,
+        new s3n.LambdaDestination(uploaded.function),
+        {
+          prefix,
+        },
+      );
+    }
+    // CDK's own helper that configures bucket notifications (a singleton Lambda of aws-cdk-lib).
+    Validations.of(Stack.of(this)).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "aws-cdk-lib's BucketNotificationsHandler uses AWSLambdaBasicExecutionRole; it runs only during deployment.",
+    });
+  }
+
+  /** cdk-nag finding ids for object wildcards under the upload prefixes (acknowledged one by one in v3). */
+  uploadPrefixFindings(): string[] {
+    const stack = Stack.of(this);
+    const bucketId = stack.resolve(
+      stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket),
+    ) as string;
+    return UPLOAD_PREFIXES.map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`);
+  }
+
+  /** Lets a function presign uploads (the signature is made with the function's own credentials). */
+  grantPresignUploads(role: iam.IRole) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: UPLOAD_PREFIXES.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    for (const finding of this.uploadPrefixFindings()) {
+      Validations.of(role).acknowledge({
+        id: finding,
+        reason:
+          'Presigned uploads go to per-upload keys under the upload prefixes (avatars/*, attachments/*).',
+      });
+    }
+  }
+}

@@ -1,0 +1,444 @@
+/**
+ * Real-time delivery end to end, over real sockets: the local WebSocket gateway runs the same handlers as
+ * API Gateway would, fed by DynamoDB Local's stream through the same table-stream function.
+ */
+import { readFile } from 'node:fs/promises';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SignJWT } from 'jose';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { connectionKey, connectionOwnerKey } from '../../functions/shared/data/keys';
+import type { MessageEvent, RealtimeEvent } from '../../functions/shared/schemas/realtime';
+import { localDynamoClient } from '../../local/stack';
+import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { pngImage } from '../support/media-fixtures';
+import { connect, refusalStatus, type TestSocket, type TokenPlacement } from '../support/ws';
+
+const api = useApi();
+
+// The table of this test file (see test/support/isolated-table.ts), read directly to check connection items.
+const db = DynamoDBDocumentClient.from(localDynamoClient(process.env.DYNAMODB_ENDPOINT ?? ''));
+const tableName = process.env.TABLE_NAME ?? '';
+afterAll(() => db.destroy());
+
+const opened: TestSocket[] = [];
+afterEach(async () => {
+  const sockets = opened.splice(0);
+  await Promise.all(sockets.map((socket) => socket.close()));
+  for (const socket of sockets) expect(socket.invalid).toEqual([]);
+});
+
+async function online(user: SignedInUser, placement: TokenPlacement = 'query'): Promise<TestSocket> {
+  const socket = await connect(api.wsUrl, user.token, placement);
+  opened.push(socket);
+  return socket;
+}
+
+/** A tuple of exactly N users, so destructured users are never possibly undefined. */
+type Users<N extends number, T extends SignedInUser[] = []> = T['length'] extends N
+  ? T
+  : Users<N, [...T, SignedInUser]>;
+
+const users = <N extends number>(count: N) =>
+  Promise.all(Array.from({ length: count }, () => signUpAndLogin(api))) as Promise<Users<N>>;
+
+async function call(user: SignedInUser, method: string, path: string, body?: unknown) {
+  const response = await api.request(method, path, { token: user.token, body });
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
+  return response.body;
+}
+
+const direct = async (caller: SignedInUser, other: SignedInUser): Promise<string> =>
+  (await call(caller, 'POST', '/conversations', { type: 'direct', userId: other.id })).id;
+
+const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> =>
+  (
+    await call(owner, 'POST', '/conversations', {
+      type: 'group',
+      name: 'Realtime group',
+      memberIds: members.map((member) => member.id),
+    })
+  ).id;
+
+const send = async (user: SignedInUser, conversationId: string, text: string): Promise<{ id: string }> =>
+  call(user, 'POST', `/conversations/${conversationId}/messages`, { content: { type: 'text', text } });
+
+const created = (text: string) => (event: RealtimeEvent) =>
+  event.type === 'message.created' &&
+  event.message.content?.type === 'text' &&
+  event.message.content.text === text;
+
+/** After the streams have caught up, nothing matching arrives for a further `ms` (absence, bounded). */
+async function expectQuiet(sockets: TestSocket[], predicate: (event: RealtimeEvent) => boolean, ms = 500) {
+  await api.drainStreams();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  for (const socket of sockets) expect(socket.events.filter(predicate)).toEqual([]);
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 2500) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const connectionItems = async (userId: string) =>
+  (
+    await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :conn)',
+        ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':conn': 'CONN#' },
+      }),
+    )
+  ).Items ?? [];
+
+describe('connecting', () => {
+  it('refuses a handshake without a token with 401, so no connection ever exists', async () => {
+    expect(await refusalStatus(api.wsUrl)).toBe(401);
+    expect(await refusalStatus(`${api.wsUrl}/?token=`)).toBe(401);
+  });
+
+  it('refuses a malformed, a tampered and an expired token, in the URL or in the subprotocol', async () => {
+    const [alice] = await users(1);
+    const key = new TextEncoder().encode(
+      (await readFile(process.env.TOKEN_SIGNING_KEY_FILE ?? '', 'utf8')).trim(),
+    );
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(alice.id)
+      .setIssuer('chat-backend')
+      .setAudience('chat-api')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(key);
+    const tampered = `${alice.token.slice(0, -4)}AAAA`;
+
+    for (const token of ['not-a-token', tampered, expired]) {
+      expect(await refusalStatus(`${api.wsUrl}/?token=${encodeURIComponent(token)}`)).toBe(401);
+      expect(await refusalStatus(api.wsUrl, ['bearer', token])).toBe(401);
+    }
+  });
+
+  it('refuses two different tokens in the URL and the subprotocol', async () => {
+    const [alice, bob] = await users(2);
+
+    const status = await refusalStatus(`${api.wsUrl}/?token=${alice.token}`, ['bearer', bob.token]);
+
+    expect(status).toBe(401);
+  });
+
+  it('accepts the token in the bearer subprotocol and selects "bearer", as browsers require', async () => {
+    const [alice] = await users(1);
+
+    const socket = await online(alice, 'subprotocol');
+
+    expect(socket.protocol).toBe('bearer');
+  });
+
+  it('stores the connection under its user with a TTL, and forgets it on disconnect', async () => {
+    const [alice] = await users(1);
+    const socket = await online(alice);
+
+    const [item] = await connectionItems(alice.id);
+    const nowSeconds = Date.now() / 1000;
+    expect(item).toMatchObject({ userId: alice.id, type: 'Connection' });
+    expect(item?.expiresAt).toBeGreaterThan(nowSeconds + 2 * 3600);
+    expect(item?.expiresAt).toBeLessThanOrEqual(nowSeconds + 3 * 3600 + 5);
+    const owner = await db.send(
+      new GetCommand({ TableName: tableName, Key: connectionOwnerKey(item?.connectionId as string) }),
+    );
+    expect(owner.Item?.userId).toBe(alice.id);
+
+    await socket.close();
+
+    await eventually(async () => (await connectionItems(alice.id)).length === 0);
+  });
+});
+
+describe('delivery of messages', () => {
+  it('delivers a message to another member within a second', async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const bobSocket = await online(bob);
+    const started = Date.now();
+
+    const message = await send(alice, conversationId, 'hello in real time');
+    const event = await bobSocket.waitFor(created('hello in real time'), 1000);
+
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(event).toEqual({
+      type: 'message.created',
+      conversationId,
+      message: expect.objectContaining({
+        id: message.id,
+        conversationId,
+        senderId: alice.id,
+        content: { type: 'text', text: 'hello in real time' },
+      }),
+    });
+  });
+
+  it("delivers nothing to a non-member or to another conversation's members", async () => {
+    const [alice, bob, carol, dave] = await users(4);
+    const conversationId = await direct(alice, bob);
+    await direct(carol, dave);
+    await api.drainStreams(); // the conversations' own member.added events are not what this is about
+    const [bobSocket, carolSocket, daveSocket] = await Promise.all([
+      online(bob),
+      online(carol),
+      online(dave),
+    ]);
+
+    await send(alice, conversationId, 'only for Bob');
+
+    await bobSocket.waitFor(created('only for Bob'));
+    await expectQuiet([carolSocket, daveSocket], () => true);
+  });
+
+  it("delivers to every connection of a user, the sender's own included", async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const bobSockets = await Promise.all(
+      (['query', 'subprotocol', 'query', 'subprotocol', 'query'] as const).map((placement) =>
+        online(bob, placement),
+      ),
+    );
+    const aliceSocket = await online(alice);
+
+    await send(alice, conversationId, 'to every device');
+
+    await Promise.all(
+      [...bobSockets, aliceSocket].map((socket) => socket.waitFor(created('to every device'))),
+    );
+  });
+
+  it('delivers an image message as the HTTP API shows it, with a signed CDN URL that works', async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const bobSocket = await online(bob);
+    const image = pngImage(4);
+    const declared = await call(alice, 'POST', '/media', {
+      purpose: 'attachment',
+      contentType: 'image/png',
+      size: image.length,
+    });
+    const form = new FormData();
+    for (const [name, value] of Object.entries<string>(declared.upload.fields)) form.append(name, value);
+    form.append('file', new Blob([image], { type: 'image/png' }));
+    expect((await fetch(declared.upload.url, { method: 'POST', body: form })).status).toBeLessThan(300);
+    await eventually(async () => (await call(alice, 'GET', `/media/${declared.id}`)).status === 'ready');
+
+    const sent = await call(alice, 'POST', `/conversations/${conversationId}/messages`, {
+      content: { type: 'image', image: declared.id },
+    });
+
+    const event = await bobSocket.waitFor<MessageEvent>(
+      (candidate) => candidate.type === 'message.created' && candidate.message.id === sent.id,
+    );
+    expect(event.message.content).toMatchObject({
+      type: 'image',
+      image: declared.id,
+      url: expect.stringContaining(api.cdnUrl),
+      contentType: 'image/png',
+    });
+    const url = (event.message.content as { url: string }).url;
+    expect((await fetch(url)).status).toBe(200);
+  });
+
+  it('delivers edits and deletions', async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const bobSocket = await online(bob);
+    const message = await send(alice, conversationId, 'first draft');
+    const path = `/conversations/${conversationId}/messages/${message.id}`;
+
+    await call(alice, 'PATCH', path, { text: 'second draft' });
+    const updated = await bobSocket.waitFor((event) => event.type === 'message.updated');
+    await call(alice, 'DELETE', path);
+    const deleted = await bobSocket.waitFor((event) => event.type === 'message.deleted');
+
+    expect(updated).toMatchObject({
+      conversationId,
+      message: {
+        id: message.id,
+        content: { type: 'text', text: 'second draft' },
+        editedAt: expect.any(String),
+      },
+    });
+    expect(deleted).toMatchObject({
+      conversationId,
+      message: { id: message.id, content: null, deletedAt: expect.any(String) },
+    });
+  });
+
+  it("delivers read markers, but none for the sender's own message", async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const aliceSocket = await online(alice);
+    const message = await send(alice, conversationId, 'read me');
+    await aliceSocket.waitFor(created('read me'));
+
+    await call(bob, 'POST', `/conversations/${conversationId}/read`, { messageId: message.id });
+
+    const read = await aliceSocket.waitFor((event) => event.type === 'conversation.read');
+    expect(read).toEqual({
+      type: 'conversation.read',
+      conversationId,
+      userId: bob.id,
+      lastReadMessageId: message.id,
+      lastReadAt: expect.any(String),
+    });
+    await expectQuiet(
+      [aliceSocket],
+      (event) => event.type === 'conversation.read' && event.userId === alice.id,
+    );
+  });
+
+  it('tells members who joins and who leaves; a removed member is told, then hears nothing more', async () => {
+    const [alice, bob, carol] = await users(3);
+    const conversationId = await group(alice, [bob]);
+    const [bobSocket, carolSocket] = await Promise.all([online(bob), online(carol)]);
+
+    await call(alice, 'POST', `/conversations/${conversationId}/members`, { userIds: [carol.id] });
+    const added = (event: RealtimeEvent) => event.type === 'member.added' && event.userId === carol.id;
+    const [bobSawAdded, carolSawAdded] = await Promise.all([
+      bobSocket.waitFor(added),
+      carolSocket.waitFor(added),
+    ]);
+    await call(alice, 'DELETE', `/conversations/${conversationId}/members/${carol.id}`);
+    const removed = (event: RealtimeEvent) => event.type === 'member.removed' && event.userId === carol.id;
+    await Promise.all([bobSocket.waitFor(removed), carolSocket.waitFor(removed)]);
+    await send(alice, conversationId, 'after Carol left');
+    await bobSocket.waitFor(created('after Carol left'));
+
+    expect(bobSawAdded).toEqual(carolSawAdded);
+    expect(carolSawAdded).toEqual({
+      type: 'member.added',
+      conversationId,
+      userId: carol.id,
+      role: 'member',
+      joinedAt: expect.any(String),
+    });
+    await expectQuiet([carolSocket], created('after Carol left'));
+  });
+
+  it('forgets a stale connection (410) without losing delivery to the others', async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const bobSocket = await online(bob);
+    // A connection whose $disconnect never arrived: its items are there, its socket is not.
+    const staleId = 'c3RhbGUgY29ubmVjdGlvbg==';
+    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+    const attributes = {
+      connectionId: staleId,
+      userId: bob.id,
+      connectedAt: new Date().toISOString(),
+      expiresAt,
+    };
+    await db.send(
+      new PutCommand({ TableName: tableName, Item: { ...connectionKey(bob.id, staleId), ...attributes } }),
+    );
+    await db.send(
+      new PutCommand({ TableName: tableName, Item: { ...connectionOwnerKey(staleId), ...attributes } }),
+    );
+
+    await send(alice, conversationId, 'despite a stale connection');
+
+    await bobSocket.waitFor(created('despite a stale connection'));
+    await eventually(async () =>
+      (await connectionItems(bob.id)).every((item) => item.connectionId !== staleId),
+    );
+    const owner = await db.send(new GetCommand({ TableName: tableName, Key: connectionOwnerKey(staleId) }));
+    expect(owner.Item).toBeUndefined();
+    expect(await connectionItems(bob.id)).toHaveLength(1);
+  });
+});
+
+describe('client actions', () => {
+  it('relays typing to the other members only, at most once per interval', async () => {
+    const [alice, bob, carol, dave] = await users(4);
+    const conversationId = await group(alice, [bob, carol]);
+    const [aliceSocket, bobSocket, carolSocket, daveSocket] = await Promise.all([
+      online(alice),
+      online(bob),
+      online(carol),
+      online(dave),
+    ]);
+    const typing = (event: RealtimeEvent) => event.type === 'typing';
+
+    aliceSocket.send({ action: 'typing', conversationId });
+    const [seenByBob] = await Promise.all([bobSocket.waitFor(typing), carolSocket.waitFor(typing)]);
+    aliceSocket.send({ action: 'typing', conversationId });
+
+    expect(seenByBob).toEqual({ type: 'typing', conversationId, userId: alice.id });
+    await expectQuiet([aliceSocket, daveSocket], typing);
+    expect(bobSocket.events.filter(typing)).toHaveLength(1);
+  });
+
+  it('relays nothing for a non-member, who is told nothing either', async () => {
+    const [alice, bob, mallory] = await users(3);
+    const conversationId = await direct(alice, bob);
+    await api.drainStreams();
+    const [aliceSocket, bobSocket, mallorySocket] = await Promise.all([
+      online(alice),
+      online(bob),
+      online(mallory),
+    ]);
+
+    mallorySocket.send({ action: 'typing', conversationId });
+
+    await expectQuiet([aliceSocket, bobSocket, mallorySocket], () => true);
+  });
+
+  it('answers ping with pong, and an unknown action or a non-JSON message with an error', async () => {
+    const [alice] = await users(1);
+    const socket = await online(alice);
+
+    socket.send({ action: 'ping' });
+    await socket.waitFor((event) => event.type === 'pong');
+    socket.send({ action: 'dance' });
+    socket.send('hello?');
+
+    await socket.waitFor((event) => event.type === 'error' && event.message.includes('"typing"'));
+    await eventually(async () => socket.events.filter((event) => event.type === 'error').length === 2);
+  });
+
+  it('drops a client that sends a binary frame with 1003, as API Gateway does', async () => {
+    const [alice] = await users(1);
+    const socket = await online(alice);
+    const closed = new Promise<number>((resolve) => socket.socket.once('close', (code) => resolve(code)));
+
+    socket.socket.send(Buffer.from([1, 2, 3]), { binary: true });
+
+    expect(await closed).toBe(1003);
+  });
+});
+
+describe('catching up after a reconnect', () => {
+  it('gets what it missed from GET /conversations/{id}/messages?after=<last seen id>, oldest first', async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const first = await online(bob);
+    await send(alice, conversationId, 'seen live');
+    const lastSeen = await first.waitFor<MessageEvent>(created('seen live'));
+    await first.close();
+    const missed = [
+      await send(alice, conversationId, 'missed 1'),
+      await send(alice, conversationId, 'missed 2'),
+    ];
+
+    const again = await online(bob);
+    const page = await call(
+      bob,
+      'GET',
+      `/conversations/${conversationId}/messages?after=${lastSeen.message.id}`,
+    );
+    await send(alice, conversationId, 'live again');
+
+    expect(page.items.map((message: { id: string }) => message.id)).toEqual(
+      missed.map((message) => message.id),
+    );
+    await again.waitFor(created('live again'));
+  });
+});

@@ -4,7 +4,8 @@
  *     real API Gateway events, so the numbers are exactly what the code asks of DynamoDB.
  *  2. HTTP latency (p50/p99) through the local gateway.
  *  3. Inbox fan-out cost per message by group size (the stream consumer's work, off the request path).
- *  4. Function bundle sizes and module load time (a cold-start proxy).
+ *  4. Real-time delivery latency (p50/p99) from send to receipt over WebSockets.
+ *  5. Function bundle sizes and module load time (a cold-start proxy).
  * Numbers from DynamoDB Local and a laptop are for comparing designs and catching regressions, not SLAs.
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { ensureTable } from '../local/table';
 import { httpEvent, lambdaContext } from '../test/support/events';
 import { bundleReport } from './bundles';
 import { type Cost, installCapacityMeter, measure } from './capacity';
+import { measureRealtimeLatency } from './realtime-latency';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -59,7 +61,7 @@ async function main() {
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
   // Arrange: users, a direct conversation, a group of 10, some history.
-  const users: { id: string; token: string }[] = [];
+  const users: { id: string; token: string; username: string }[] = [];
   for (let i = 0; i < 10; i++) {
     const username = `bench_${i}_${Date.now().toString(36)}`;
     const created = await call('sign-up', {
@@ -70,7 +72,7 @@ async function main() {
       routeKey: 'POST /login',
       body: { username, password: 'bench password' },
     });
-    users.push({ id: created.id, token: login.token });
+    users.push({ id: created.id, token: login.token, username });
   }
   const [alice, bob] = users as [(typeof users)[0], (typeof users)[0]];
   const direct = await call('create-conversation', {
@@ -97,6 +99,14 @@ async function main() {
   const operations: [string, () => Promise<unknown>][] = [
     [
       'POST /login',
+      () =>
+        call('login', {
+          routeKey: 'POST /login',
+          body: { username: users[2]?.username, password: 'bench password' },
+        }),
+    ],
+    [
+      'POST /login (unknown user)',
       () =>
         call('login', { routeKey: 'POST /login', body: { username: 'nobody-here', password: 'x' } }).catch(
           () => undefined,
@@ -248,10 +258,17 @@ async function main() {
     console.log(`| ${size} | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`);
   }
 
+  // 4. Real-time delivery latency over real sockets.
+  console.log('\n## Real-time delivery (send started -> message.created received)\n');
+  console.log('| case | samples | p50 ms | p99 ms |\n|---|---:|---:|---:|');
+  for (const result of await measureRealtimeLatency(api, { messages: ITERATIONS })) {
+    console.log(`| ${result.label} | ${result.samples} | ${fmt(result.p50)} | ${fmt(result.p99)} |`);
+  }
+
   await api.stop();
   await dynamo.stop();
 
-  // 4. Bundles.
+  // 5. Bundles.
   console.log('\n## Function bundles (esbuild, minified ESM, AWS SDK bundled)\n');
   console.log(await bundleReport());
 }

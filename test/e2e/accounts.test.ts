@@ -2,21 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../functions/shared/routes';
 import { type ApiResponse, signUpAndLogin, uniqueUsername, useApi } from '../support/api';
+import { expectProblem } from '../support/problems';
 
 const api = useApi();
 
 const PASSWORD = 'a long enough password';
-
-function expectProblem(response: ApiResponse, status: number) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.stringMatching(/^urn:chat-backend:problem:/),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-}
 
 /** Fails if a response carries anything of the stored credentials. */
 function expectNoCredentials(response: ApiResponse, password: string) {

@@ -3,23 +3,12 @@
  * a rejected sign-up leaves nothing behind (the same username can sign up right after).
  */
 import { describe, expect, it } from 'vitest';
-import { type ApiResponse, signUpAndLogin, uniqueUsername, useApi } from '../support/api';
+import { signUpAndLogin, uniqueUsername, useApi } from '../support/api';
+import { expectProblem } from '../support/problems';
 
 const api = useApi();
 
 const PASSWORD = 'a long enough password';
-
-function expectProblem(response: ApiResponse, status: number, field: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.stringMatching(/^urn:chat-backend:problem:/),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-    errors: expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
-  });
-}
 
 /** Proves a rejected sign-up stored nothing: the username it tried is still free. */
 async function expectUsernameStillFree(username: string) {

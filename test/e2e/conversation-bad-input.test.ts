@@ -4,21 +4,10 @@
  * like an injection, is stored and returned exactly as sent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { expectProblem } from '../support/problems';
 
 const api = useApi();
-
-function expectProblem(response: ApiResponse, status: number, field: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.stringMatching(/^urn:chat-backend:problem:/),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-    errors: expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
-  });
-}
 
 let alice: SignedInUser;
 let bob: SignedInUser;

@@ -5,26 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type ApiResponse, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { expectProblem } from '../support/problems';
 
 const api = useApi();
 
 const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-
-function expectProblem(response: ApiResponse, status: number, field?: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.stringMatching(/^urn:chat-backend:problem:/),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-  if (field !== undefined) {
-    expect(response.body.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
-    );
-  }
-}
 
 /** A tuple of exactly N users, so destructured users are never possibly undefined. */
 type Users<N extends number, T extends SignedInUser[] = []> = T['length'] extends N

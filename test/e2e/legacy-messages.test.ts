@@ -4,28 +4,13 @@
  * `GET /messages?recipient=`.
  */
 import { describe, expect, it } from 'vitest';
-import { type ApiResponse, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { expectProblem } from '../support/problems';
 
 const api = useApi();
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-
-function expectProblem(response: ApiResponse, status: number, field?: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.stringMatching(/^urn:chat-backend:problem:/),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-  if (field !== undefined) {
-    expect(response.body.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
-    );
-  }
-}
 
 async function pair(): Promise<[SignedInUser, SignedInUser]> {
   return Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);

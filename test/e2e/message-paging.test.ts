@@ -5,26 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiResponse, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { expectProblem } from '../support/problems';
 
 const api = useApi();
 
 const SEEDED = 260;
-
-function expectProblem(response: ApiResponse, status: number, field?: string) {
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({
-    type: expect.stringMatching(/^urn:chat-backend:problem:/),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-  if (field !== undefined) {
-    expect(response.body.errors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
-    );
-  }
-}
 
 async function directConversation(caller: SignedInUser, other: SignedInUser): Promise<string> {
   const response = await api.request('POST', '/conversations', {

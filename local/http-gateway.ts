@@ -48,6 +48,14 @@ function compile(route: RouteDefinition): CompiledRoute[] {
   });
 }
 
+function safeDecode(segment: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 export function lambdaContext(functionName: string, requestId: string): Context {
   const deadline = Date.now() + 29_000;
   return {
@@ -198,8 +206,18 @@ export function createHttpGateway({ routes, handlers }: HttpGatewayOptions): Ser
         );
       }
       const { entry, params } = matched;
+      const decoded = params.map(safeDecode);
+      if (decoded.includes(undefined)) {
+        // A malformed percent-encoding never reaches a function on API Gateway either.
+        return send(
+          response,
+          400,
+          { 'content-type': 'application/json', ...cors },
+          '{"message":"Bad Request"}',
+        );
+      }
       const pathParameters = entry.paramNames.length
-        ? Object.fromEntries(entry.paramNames.map((name, i) => [name, decodeURIComponent(params[i] ?? '')]))
+        ? Object.fromEntries(entry.paramNames.map((name, i) => [name, decoded[i] ?? '']))
         : undefined;
       const event = buildEvent(request, url, { routeKey: entry.routeKey, pathParameters }, body);
       const handler = handlers.get(entry.route.name);

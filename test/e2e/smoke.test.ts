@@ -16,4 +16,14 @@ describe('local gateway', () => {
     expect(me.status).toBe(200);
     expect(me.body.username).toBe(user.username);
   });
+
+  it('answers 404 for an unknown route and 400 for a malformed path encoding, as API Gateway does', async () => {
+    const user = await signUpAndLogin(api);
+
+    const unknown = await api.request('GET', '/nowhere', { token: user.token });
+    const malformed = await api.request('GET', '/users/%E0%A4%A', { token: user.token });
+
+    expect(unknown.status).toBe(404);
+    expect(malformed.status).toBe(400);
+  });
 });

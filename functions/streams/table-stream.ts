@@ -1,7 +1,6 @@
 /**
- * Reads the table's stream and updates what follows from each change (see projections/). Records are handled
- * in order; on a failure the batch reports that record and everything after it, so Lambda retries from there
- * instead of re-running the whole batch (ReportBatchItemFailures).
+ * Reads the table's stream and updates what follows from each change (see projections/), reporting partial
+ * batch failures (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch.
  */
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -41,20 +40,38 @@ async function projectBoth(record: DynamoDBRecord, realtime: RealtimeProjector):
   if (failed) throw failed.reason;
 }
 
+/**
+ * Records of one conversation (one partition key) are handled in order; different conversations in parallel,
+ * so a large group's fan-out does not hold up delivery in other conversations. On a failure, the earliest
+ * failed record and everything after it are reported; Lambda retries from there (projections are idempotent,
+ * and clients tell repeated events by their ids).
+ */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   // One per batch: it remembers members and connections for the length of the batch.
   const realtime = createRealtimeProjector();
+  const byConversation = new Map<string, { record: DynamoDBRecord; index: number }[]>();
   for (const [index, record] of event.Records.entries()) {
-    try {
-      await projectBoth(record, realtime);
-    } catch (error) {
-      logger.error('stream record failed', { eventId: record.eventID, error: error as Error });
-      return {
-        batchItemFailures: event.Records.slice(index).map((failed) => ({
-          itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
-        })),
-      };
-    }
+    const partition = JSON.stringify(record.dynamodb?.Keys?.PK ?? index);
+    byConversation.set(partition, [...(byConversation.get(partition) ?? []), { record, index }]);
   }
-  return { batchItemFailures: [] };
+  const firstFailures = await Promise.all(
+    [...byConversation.values()].map(async (records) => {
+      for (const { record, index } of records) {
+        try {
+          await projectBoth(record, realtime);
+        } catch (error) {
+          logger.error('stream record failed', { eventId: record.eventID, error: error as Error });
+          return index;
+        }
+      }
+      return undefined;
+    }),
+  );
+  const failedAt = Math.min(...firstFailures.filter((index): index is number => index !== undefined));
+  if (!Number.isFinite(failedAt)) return { batchItemFailures: [] };
+  return {
+    batchItemFailures: event.Records.slice(failedAt).map((failed) => ({
+      itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
+    })),
+  };
 };

@@ -8,16 +8,11 @@
  * Locally the stream is polled every 50 ms, which dominates; on AWS the DynamoDB Streams -> Lambda hop is of
  * the same order. Numbers from a laptop are for comparing designs and catching regressions, not SLAs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { MessageEvent } from '../functions/shared/schemas/realtime';
-import { startDynamoDbLocal } from '../local/services';
-import { applyFunctionEnvironment, ensureSigningKeyFile, localDynamoClient, startApi } from '../local/stack';
-import { ensureTable } from '../local/table';
 import { connect, type TestSocket } from '../test/support/ws';
+import { startBenchStack } from './local-stack';
 
 export interface LatencyStats {
   label: string;
@@ -166,33 +161,15 @@ export function formatLatency(results: LatencyStats[]): string {
 }
 
 async function main() {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const workDir = await mkdtemp(join(tmpdir(), 'chat-bench-realtime-'));
-  const dynamo = await startDynamoDbLocal();
+  const api = await startBenchStack('bench-realtime');
   try {
-    const tableName = 'bench-realtime';
-    const client = localDynamoClient(dynamo.endpoint);
-    await ensureTable(client, tableName);
-    client.destroy();
-    applyFunctionEnvironment({
-      tableName,
-      dynamoEndpoint: dynamo.endpoint,
-      signingKeyFile: await ensureSigningKeyFile(workDir),
+    const results = await measureRealtimeLatency(api, {
+      messages: Number(process.env.BENCH_REALTIME_MESSAGES ?? 200),
+      groupSize: Number(process.env.BENCH_REALTIME_GROUP ?? 10),
     });
-    const api = await startApi({ port: 0, dataDir: workDir });
-    try {
-      const results = await measureRealtimeLatency(api, {
-        messages: Number(process.env.BENCH_REALTIME_MESSAGES ?? 200),
-        groupSize: Number(process.env.BENCH_REALTIME_GROUP ?? 10),
-      });
-      console.log(formatLatency(results));
-    } finally {
-      await api.stop();
-    }
+    console.log(formatLatency(results));
   } finally {
-    await dynamo.stop();
-    await rm(workDir, { recursive: true, force: true });
+    await api.stopAll();
   }
 }
 

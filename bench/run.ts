@@ -8,21 +8,14 @@
  *  5. Function bundle sizes and module load time (a cold-start proxy).
  * Numbers from DynamoDB Local and a laptop are for comparing designs and catching regressions, not SLAs.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { startDynamoDbLocal } from '../local/services';
-import { applyFunctionEnvironment, ensureSigningKeyFile, localDynamoClient, startApi } from '../local/stack';
-import { ensureTable } from '../local/table';
 import { httpEvent, lambdaContext } from '../test/support/events';
 import { bundleReport } from './bundles';
 import { type Cost, installCapacityMeter, measure } from './capacity';
+import { startBenchStack } from './local-stack';
 import { measureRealtimeLatency } from './realtime-latency';
 
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -34,18 +27,7 @@ const percentile = (values: number[], p: number) => {
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 
 async function main() {
-  const workDir = await mkdtemp(join(tmpdir(), 'chat-bench-'));
-  const dynamo = await startDynamoDbLocal();
-  const tableName = 'bench';
-  const client = localDynamoClient(dynamo.endpoint);
-  await ensureTable(client, tableName);
-  client.destroy();
-  applyFunctionEnvironment({
-    tableName,
-    dynamoEndpoint: dynamo.endpoint,
-    signingKeyFile: await ensureSigningKeyFile(workDir),
-  });
-  const api = await startApi({ port: 0, dataDir: workDir });
+  const api = await startBenchStack('bench');
   const { dynamo: documentClient } = await import('../functions/shared/data/client');
   installCapacityMeter(documentClient);
 
@@ -265,8 +247,7 @@ async function main() {
     console.log(`| ${result.label} | ${result.samples} | ${fmt(result.p50)} | ${fmt(result.p99)} |`);
   }
 
-  await api.stop();
-  await dynamo.stop();
+  await api.stopAll();
 
   // 5. Bundles.
   console.log('\n## Function bundles (esbuild, minified ESM, AWS SDK bundled)\n');

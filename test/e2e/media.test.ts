@@ -6,7 +6,7 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { directConversation, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { htmlPretendingToBeVideo, mp4Video, pngImage } from '../support/media-fixtures';
 
 const api = useApi();
@@ -47,14 +47,6 @@ async function uploadReady(user: SignedInUser, purpose: string, contentType: str
   const settled = await waitForSettled(user, declared.body.id);
   expect(settled.status).toBe('ready');
   return declared.body.id;
-}
-
-async function directConversation(a: SignedInUser, b: SignedInUser) {
-  const created = await api.request('POST', '/conversations', {
-    token: a.token,
-    body: { type: 'direct', userId: b.id },
-  });
-  return created.body.id as string;
 }
 
 const bytesOf = async (url: string) => {
@@ -139,7 +131,7 @@ describe('image and video messages', () => {
     const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
     const png = pngImage(3);
     const mediaId = await uploadReady(alice, 'attachment', 'image/png', png);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
       token: alice.token,
@@ -192,7 +184,7 @@ describe('image and video messages', () => {
 
   it("refuses another user's media, pending media, an avatar, and a video sent as an image", async () => {
     const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const bobsImage = await uploadReady(bob, 'attachment', 'image/png', pngImage());
     const alicesAvatar = await uploadReady(alice, 'avatar', 'image/png', pngImage());
     const alicesVideo = await uploadReady(alice, 'attachment', 'video/mp4', mp4Video());
@@ -222,7 +214,7 @@ describe('image and video messages', () => {
 
   it('refuses metadata over 2 KB', async () => {
     const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const mediaId = await uploadReady(alice, 'attachment', 'image/png', pngImage());
 
     const response = await api.request('POST', `/conversations/${conversationId}/messages`, {
@@ -311,7 +303,7 @@ describe('the CDN', () => {
   it('refuses attachment URLs that are unsigned, tampered or expired', async () => {
     const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
     const mediaId = await uploadReady(alice, 'attachment', 'image/png', pngImage());
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
       token: alice.token,
       body: { content: { type: 'image', image: mediaId } },

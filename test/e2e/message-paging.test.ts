@@ -4,22 +4,18 @@
  * `after`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import {
+  type ApiResponse,
+  directConversation,
+  type SignedInUser,
+  signUpAndLogin,
+  useApi,
+} from '../support/api';
 import { expectProblem } from '../support/problems';
 
 const api = useApi();
 
 const SEEDED = 260;
-
-async function directConversation(caller: SignedInUser, other: SignedInUser): Promise<string> {
-  const response = await api.request('POST', '/conversations', {
-    token: caller.token,
-    body: { type: 'direct', userId: other.id },
-  });
-  if (response.status !== 201 && response.status !== 200)
-    throw new Error(`direct conversation failed: ${response.status} ${response.text}`);
-  return response.body.id;
-}
 
 async function send(user: SignedInUser, conversationId: string, text: string): Promise<string> {
   const response = await api.request('POST', `/conversations/${conversationId}/messages`, {
@@ -83,7 +79,7 @@ beforeAll(async () => {
     SignedInUser,
     SignedInUser,
   ];
-  seeded = await directConversation(alice, bob);
+  seeded = await directConversation(api, alice, bob);
   seededIds = await sendMany([alice, bob], seeded, SEEDED, 'seed');
 }, 120_000);
 
@@ -113,7 +109,7 @@ describe('page sizes', () => {
 
   it('answers an empty page with a null nextCursor for a conversation without messages', async () => {
     const carol = await signUpAndLogin(api);
-    const empty = await directConversation(alice, carol);
+    const empty = await directConversation(api, alice, carol);
 
     const response = await history(carol, empty);
 
@@ -123,7 +119,7 @@ describe('page sizes', () => {
 
   it('answers a null nextCursor on the last page when it ends exactly at the limit', async () => {
     const carol = await signUpAndLogin(api);
-    const small = await directConversation(alice, carol);
+    const small = await directConversation(api, alice, carol);
     await sendMany([alice], small, 4, 'four');
 
     const response = await history(alice, small, '?limit=4');
@@ -149,7 +145,7 @@ describe('following nextCursor', () => {
 
   it('neither duplicates nor skips any earlier message while new ones are sent during the paging', async () => {
     const carol = await signUpAndLogin(api);
-    const busy = await directConversation(alice, carol);
+    const busy = await directConversation(api, alice, carol);
     const original = await sendMany([alice, carol], busy, 120, 'before');
     const sentDuring: string[] = [];
     let round = 0;
@@ -192,10 +188,10 @@ describe('cursors that are not from this listing', () => {
 
   it("answers 400 for a cursor from another conversation, and never shows that conversation's messages", async () => {
     const carol = await signUpAndLogin(api);
-    const secret = await directConversation(bob, carol);
+    const secret = await directConversation(api, bob, carol);
     await sendMany([bob, carol], secret, 3, 'secret between Bob and Carol');
     const bobsPage = await history(bob, secret, '?limit=1');
-    const elsewhere = await directConversation(alice, carol);
+    const elsewhere = await directConversation(api, alice, carol);
     await send(alice, elsewhere, 'hello Carol');
 
     const withAlice = await history(
@@ -213,7 +209,7 @@ describe('cursors that are not from this listing', () => {
 
   it('accepts a cursor of a message id forged for the own conversation only as a position inside it', async () => {
     const carol = await signUpAndLogin(api);
-    const own = await directConversation(alice, carol);
+    const own = await directConversation(api, alice, carol);
     const ids = await sendMany([alice], own, 3, 'own');
     const forged = base64({ v: 1, kind: 'messages', c: own, m: '7ZZZZZZZZZZZZZZZZZZZZZZZZZ' });
 
@@ -228,7 +224,7 @@ describe('cursors that are not from this listing', () => {
 describe('catching up with after', () => {
   it('answers the messages newer than the given id, oldest first', async () => {
     const carol = await signUpAndLogin(api);
-    const chat = await directConversation(alice, carol);
+    const chat = await directConversation(api, alice, carol);
     const ids = await sendMany([alice, carol], chat, 6, 'catch up');
     const [, , known] = ids as [string, string, string];
 

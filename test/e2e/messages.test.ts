@@ -3,7 +3,7 @@
  * read markers with unread counts, and many members sending to one conversation at once.
  */
 import { describe, expect, it } from 'vitest';
-import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { directConversation, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { expectProblem } from '../support/problems';
 
 const api = useApi();
@@ -17,16 +17,6 @@ type Users<N extends number, T extends SignedInUser[] = []> = T['length'] extend
 
 async function signUpMany<N extends number>(count: N): Promise<Users<N>> {
   return (await Promise.all(Array.from({ length: count }, () => signUpAndLogin(api)))) as Users<N>;
-}
-
-async function directConversation(caller: SignedInUser, other: SignedInUser): Promise<string> {
-  const response = await api.request('POST', '/conversations', {
-    token: caller.token,
-    body: { type: 'direct', userId: other.id },
-  });
-  if (response.status !== 201 && response.status !== 200)
-    throw new Error(`direct conversation failed: ${response.status} ${response.text}`);
-  return response.body.id;
 }
 
 async function groupConversation(owner: SignedInUser, members: SignedInUser[]): Promise<string> {
@@ -78,7 +68,7 @@ const byIdDescending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 describe('sending a message', () => {
   it('answers 201 with the message: a ULID id, the conversation, the caller as sender, the content and a timestamp', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const before = Date.now();
 
     const response = await sendText(alice, conversationId, 'hello Bob');
@@ -101,7 +91,7 @@ describe('sending a message', () => {
 
   it('accepts the older content type "string" and stores it as text', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const response = await api.request('POST', `/conversations/${conversationId}/messages`, {
       token: alice.token,
@@ -118,7 +108,7 @@ describe('sending a message', () => {
 
   it('rejects a senderId in the body as an unknown field and stores nothing', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const response = await api.request('POST', `/conversations/${conversationId}/messages`, {
       token: alice.token,
@@ -134,7 +124,7 @@ describe('sending a message', () => {
 
   it("records the token's user as sender for each member of a conversation", async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const fromAlice = await sendText(alice, conversationId, 'one');
     const fromBob = await sendText(bob, conversationId, 'two');
@@ -145,7 +135,7 @@ describe('sending a message', () => {
 
   it('gives distinct ULIDs to many messages sent at the same moment, and history lists them in one stable id order', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) => sendText(i % 2 ? bob : alice, conversationId, `burst ${i}`)),
@@ -166,7 +156,7 @@ describe('sending a message', () => {
 describe('idempotent sends with clientMessageId', () => {
   it('returns the original message with 200 when the same sender retries the same clientMessageId', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const first = await sendText(alice, conversationId, 'only once', 'client-1');
     const retry = await sendText(alice, conversationId, 'only once', 'client-1');
@@ -179,7 +169,7 @@ describe('idempotent sends with clientMessageId', () => {
 
   it('returns the original content when a retry with the same clientMessageId carries other text', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const first = await sendText(alice, conversationId, 'the original', 'client-2');
 
     const retry = await sendText(alice, conversationId, 'a changed retry', 'client-2');
@@ -193,7 +183,7 @@ describe('idempotent sends with clientMessageId', () => {
 
   it('stores one message when five identical requests race: one 201, four 200, all with the same id', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const responses = await Promise.all(
       Array.from({ length: 5 }, () => sendText(alice, conversationId, 'raced', 'client-race')),
@@ -208,7 +198,7 @@ describe('idempotent sends with clientMessageId', () => {
 
   it('keeps separate messages for different senders using the same clientMessageId', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const fromAlice = await sendText(alice, conversationId, 'from Alice', 'same-id');
     const fromBob = await sendText(bob, conversationId, 'from Bob', 'same-id');
@@ -221,8 +211,8 @@ describe('idempotent sends with clientMessageId', () => {
 
   it('keeps separate messages for one sender using the same clientMessageId in two conversations', async () => {
     const [alice, bob, carol] = await signUpMany(3);
-    const withBob = await directConversation(alice, bob);
-    const withCarol = await directConversation(alice, carol);
+    const withBob = await directConversation(api, alice, bob);
+    const withCarol = await directConversation(api, alice, carol);
 
     const toBob = await sendText(alice, withBob, 'to Bob', 'shared-id');
     const toCarol = await sendText(alice, withCarol, 'to Carol', 'shared-id');
@@ -236,7 +226,7 @@ describe('idempotent sends with clientMessageId', () => {
 describe('editing a message', () => {
   it("lets the sender change the text, records editedAt, and shows the edit in everyone's history", async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const message = await sent(alice, conversationId, 'typo heer');
 
     const response = await api.request('PATCH', `/conversations/${conversationId}/messages/${message.id}`, {
@@ -279,7 +269,7 @@ describe('editing a message', () => {
 
   it('answers 409 for editing a deleted message', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const message = await sent(alice, conversationId, 'soon gone');
     await api.request('DELETE', `/conversations/${conversationId}/messages/${message.id}`, {
       token: alice.token,
@@ -297,7 +287,7 @@ describe('editing a message', () => {
 
   it('answers 404 for a message id that is not in the conversation', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
 
     const response = await api.request(
       'PATCH',
@@ -312,7 +302,7 @@ describe('editing a message', () => {
 describe('deleting a message', () => {
   it('lets the sender delete, leaving a tombstone (content null, deletedAt set) in history', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const kept = await sent(alice, conversationId, 'kept');
     const removed = await sent(alice, conversationId, 'regretted');
 
@@ -332,7 +322,7 @@ describe('deleting a message', () => {
 
   it('answers 204 again for deleting an already deleted message', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const message = await sent(alice, conversationId, 'twice');
     const path = `/conversations/${conversationId}/messages/${message.id}`;
     const first = await api.request('DELETE', path, { token: alice.token });
@@ -382,7 +372,7 @@ describe('deleting a message', () => {
 
   it("answers 403 when the other person in a direct conversation deletes the sender's message", async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const message = await sent(alice, conversationId, 'from Alice');
 
     const response = await api.request('DELETE', `/conversations/${conversationId}/messages/${message.id}`, {
@@ -398,7 +388,7 @@ describe('deleting a message', () => {
 
   it("shows a deleted last message as the conversation's preview without its text", async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const message = await sent(alice, conversationId, 'secret preview');
 
     await api.request('DELETE', `/conversations/${conversationId}/messages/${message.id}`, {
@@ -415,7 +405,7 @@ describe('deleting a message', () => {
 describe('read markers and unread counts', () => {
   it("follows the reader's marker: 3 unread, 1 after reading the second, 0 after reading the last", async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     await sent(alice, conversationId, 'one');
     const second = await sent(alice, conversationId, 'two');
     const third = await sent(alice, conversationId, 'three');
@@ -446,7 +436,7 @@ describe('read markers and unread counts', () => {
 
   it("does not count the caller's own messages or deleted messages as unread", async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     await sent(bob, conversationId, 'my own words');
     await sent(alice, conversationId, 'kept');
     const removed = await sent(alice, conversationId, 'deleted');
@@ -488,7 +478,7 @@ describe('read markers and unread counts', () => {
 
   it('keeps the marker where it is (200) when the caller marks an older message read', async () => {
     const [alice, bob] = await signUpMany(2);
-    const conversationId = await directConversation(alice, bob);
+    const conversationId = await directConversation(api, alice, bob);
     const older = await sent(alice, conversationId, 'older');
     const newer = await sent(alice, conversationId, 'newer');
     await api.request('POST', `/conversations/${conversationId}/read`, {
@@ -509,8 +499,8 @@ describe('read markers and unread counts', () => {
 
   it('answers 400 naming messageId for a message of another conversation, and for an id that is no message', async () => {
     const [alice, bob, carol] = await signUpMany(3);
-    const conversationId = await directConversation(alice, bob);
-    const elsewhere = await sent(alice, await directConversation(alice, carol), 'elsewhere');
+    const conversationId = await directConversation(api, alice, bob);
+    const elsewhere = await sent(alice, await directConversation(api, alice, carol), 'elsewhere');
 
     const foreign = await api.request('POST', `/conversations/${conversationId}/read`, {
       token: bob.token,
@@ -527,8 +517,8 @@ describe('read markers and unread counts', () => {
 
   it('answers 400 for a message of another conversation also when the marker is already past that id', async () => {
     const [alice, bob, carol] = await signUpMany(3);
-    const elsewhere = await sent(alice, await directConversation(alice, carol), 'older, elsewhere');
-    const conversationId = await directConversation(alice, bob);
+    const elsewhere = await sent(alice, await directConversation(api, alice, carol), 'older, elsewhere');
+    const conversationId = await directConversation(api, alice, bob);
     const latest = await sent(alice, conversationId, 'latest here');
     await api.request('POST', `/conversations/${conversationId}/read`, {
       token: bob.token,

@@ -113,3 +113,19 @@ export async function signUpAndLogin(
     refreshToken: login.body.refreshToken,
   } satisfies SignedInUser;
 }
+
+/** Starts (or finds) the direct conversation of two users and returns its id. */
+export async function directConversation(
+  api: TestApi,
+  caller: SignedInUser,
+  other: SignedInUser,
+): Promise<string> {
+  const response = await api.request('POST', '/conversations', {
+    token: caller.token,
+    body: { type: 'direct', userId: other.id },
+  });
+  if (response.status !== 201 && response.status !== 200) {
+    throw new Error(`direct conversation failed: ${response.status} ${response.text}`);
+  }
+  return response.body.id;
+}

@@ -1,0 +1,37 @@
+/** A throwaway local stack for a benchmark: in-memory DynamoDB Local, a fresh table, the API in this process. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDynamoDbLocal } from '../local/services';
+import {
+  applyFunctionEnvironment,
+  ensureSigningKeyFile,
+  type LocalApi,
+  localDynamoClient,
+  startApi,
+} from '../local/stack';
+import { ensureTable } from '../local/table';
+
+export async function startBenchStack(tableName: string): Promise<LocalApi & { stopAll(): Promise<void> }> {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const workDir = await mkdtemp(join(tmpdir(), 'chat-bench-'));
+  const dynamo = await startDynamoDbLocal();
+  const client = localDynamoClient(dynamo.endpoint);
+  await ensureTable(client, tableName);
+  client.destroy();
+  applyFunctionEnvironment({
+    tableName,
+    dynamoEndpoint: dynamo.endpoint,
+    signingKeyFile: await ensureSigningKeyFile(workDir),
+  });
+  const api = await startApi({ port: 0, dataDir: workDir });
+  return {
+    ...api,
+    async stopAll() {
+      await api.stop();
+      await dynamo.stop();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -16,7 +16,6 @@ import { type Cost, installCapacityMeter, measure } from './capacity';
 import { startBenchStack } from './local-stack';
 import { measureRealtimeLatency } from './realtime-latency';
 
-
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 

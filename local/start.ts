@@ -15,8 +15,6 @@ if (!Number.isInteger(wsPort) || wsPort < 0 || wsPort > 65535) {
   process.exit(1);
 }
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
-// Node 20 is supported for local runs; the deployed functions run on Node 22.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = Date.now();
 try {

@@ -1,11 +1,11 @@
 /**
- * CloudFront URLs. Attachments are private: their URLs carry a CloudFront canned-policy signature (RSA-SHA1,
- * as CloudFront requires) that expires; avatars are public. The local CDN emulation verifies with the same
- * code, so a URL that works locally is built exactly like one that works on AWS.
+ * CloudFront URLs. Attachments are private: their URLs carry a CloudFront canned-policy signature that expires,
+ * made by AWS's own signer (`@aws-sdk/cloudfront-signer`); avatars are public. The local CDN emulation checks
+ * the signature with independent code (`local/cloudfront-verifier.ts`).
  */
 import { readFile } from 'node:fs/promises';
+import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { config } from '../config';
-import { signUrl } from './cloudfront-signature';
 
 function cdnSettings() {
   const { cdn } = config;
@@ -48,7 +48,12 @@ export async function signedUrl(key: string, now = new Date()): Promise<{ url: s
   const expires = Math.floor(now.getTime() / 1000) + settings.signedUrlTtlSeconds;
   if (!settings.keyPairId) throw new Error('Invalid configuration: CDN_KEY_PAIR_ID is not set');
   return {
-    url: signUrl(url, expires, await cdnPrivateKey(), settings.keyPairId),
+    url: getSignedUrl({
+      url,
+      keyPairId: settings.keyPairId,
+      privateKey: await cdnPrivateKey(),
+      dateLessThan: new Date(expires * 1000),
+    }),
     expiresAt: new Date(expires * 1000).toISOString(),
   };
 }

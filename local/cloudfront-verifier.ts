@@ -1,12 +1,11 @@
 /**
- * CloudFront canned-policy URL signatures (RSA-SHA1, as CloudFront requires), to sign and to verify. Pure
- * functions with no configuration, so the local CDN emulation verifies with exactly the code that signs.
+ * Verifies CloudFront canned-policy signed URLs (RSA-SHA1, CloudFront's default), as CloudFront does. The
+ * functions sign with AWS's own signer (`@aws-sdk/cloudfront-signer`); this verifier is independent code, so
+ * the local CDN and the tests check AWS's signer rather than our signer against itself.
  */
-import { createSign, createVerify } from 'node:crypto';
+import { createVerify } from 'node:crypto';
 
-/** CloudFront's URL-safe base64: + -> -, = -> _, / -> ~. */
-const cloudFrontBase64 = (value: Buffer) =>
-  value.toString('base64').replaceAll('+', '-').replaceAll('=', '_').replaceAll('/', '~');
+/** CloudFront's URL-safe base64 reversed: - -> +, _ -> =, ~ -> /. */
 const fromCloudFrontBase64 = (value: string) =>
   Buffer.from(value.replaceAll('-', '+').replaceAll('_', '=').replaceAll('~', '/'), 'base64');
 
@@ -14,16 +13,6 @@ const cannedPolicy = (url: string, expiresEpoch: number) =>
   JSON.stringify({
     Statement: [{ Resource: url, Condition: { DateLessThan: { 'AWS:EpochTime': expiresEpoch } } }],
   });
-
-export function signUrl(url: string, expiresEpoch: number, privateKeyPem: string, keyPairId: string): string {
-  const signature = createSign('RSA-SHA1').update(cannedPolicy(url, expiresEpoch)).sign(privateKeyPem);
-  const query = new URLSearchParams({
-    Expires: String(expiresEpoch),
-    Signature: cloudFrontBase64(signature),
-    'Key-Pair-Id': keyPairId,
-  });
-  return `${url}?${query}`;
-}
 
 /** Checks a canned-policy signed URL as CloudFront does: signature, key pair and expiry. */
 export function verifySignedUrl(

@@ -84,7 +84,8 @@ export class ChatFunction extends Construct {
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The runtime is pinned to nodejs22.x by project decision (development and CI run on Node 22 too, through the node@22 devDependency).',
+      reason:
+        'The runtime is pinned to nodejs22.x by project decision (development and CI run on Node 22 too, through the node@22 devDependency).',
     });
   }
 }

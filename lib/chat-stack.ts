@@ -1,4 +1,7 @@
-/** The deployed product: the table, media storage and CDN, the token signing key, the HTTP API, the stream processor. */
+/**
+ * The deployed product: the table, media storage and CDN, the token signing key, the HTTP and WebSocket APIs,
+ * the stream processor, and the web app.
+ */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -8,6 +11,7 @@ import { ChatTable } from './constructs/chat-table';
 import { ChatHttpApi } from './constructs/http-api';
 import { Media } from './constructs/media';
 import { StreamProcessor } from './constructs/stream-processor';
+import { WebApp } from './constructs/web-app';
 import { ChatWebSocketApi } from './constructs/websocket-api';
 
 export interface ChatStackProps extends StackProps {
@@ -15,6 +19,8 @@ export interface ChatStackProps extends StackProps {
   tableRemovalPolicy?: RemovalPolicy;
   /** The largest group (default 256). */
   maxGroupMembers?: number;
+  /** Origins allowed to call the API besides the web app's own (`-c allowedOrigins=https://a,https://b`). */
+  allowedOrigins?: readonly string[];
 }
 
 export class ChatStack extends Stack {
@@ -36,14 +42,25 @@ export class ChatStack extends Stack {
         'Rotating the HMAC key would invalidate every live access token at once; rotation needs a two-key verification window, which is planned. Access tokens live 15 minutes and refresh tokens are stored server-side and revocable.',
     });
 
+    const webSocket = new ChatWebSocketApi(this, 'Ws', { routes: webSocketRoutes, table, signingKey });
+    const web = new WebApp(this, 'Web', {
+      webSocketEndpoint: webSocket.api.apiEndpoint,
+      mediaCdnUrl: media.baseUrl,
+      mediaBucket: media.bucket,
+    });
     const http = new ChatHttpApi(this, 'Http', {
       routes,
       table,
       signingKey,
       media,
       environment: props.maxGroupMembers ? { MAX_GROUP_MEMBERS: String(props.maxGroupMembers) } : {},
+      allowedOrigins: [web.url, ...(props.allowedOrigins ?? [])],
     });
-    const webSocket = new ChatWebSocketApi(this, 'Ws', { routes: webSocketRoutes, table, signingKey });
+    web.deployRuntimeConfig({
+      apiUrl: http.api.apiEndpoint,
+      wsUrl: webSocket.stage.url,
+      cdnUrl: media.baseUrl,
+    });
     const streams = new StreamProcessor(this, 'Streams', {
       table,
       webSocket,
@@ -56,6 +73,7 @@ export class ChatStack extends Stack {
     });
     media.signingKeySecret.grantRead(streams.handler.role);
 
+    new CfnOutput(this, 'WebUrl', { value: web.url, description: 'The web app (served by CloudFront)' });
     new CfnOutput(this, 'ApiUrl', { value: http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebSocketUrl', {
       value: webSocket.stage.url,

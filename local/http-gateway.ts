@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { corsPolicy } from '../functions/shared/cors';
+import { corsResponseHeaders, preflightHeaders } from '../functions/shared/cors';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 
 export type LambdaHttpHandler = (
@@ -91,14 +91,6 @@ const isTextual = (contentType: string) =>
   contentType === '' ||
   /^(text\/|application\/([a-z0-9.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript))/i.test(contentType);
 
-function corsHeaders(request: IncomingMessage): Record<string, string> {
-  if (!request.headers.origin) return {};
-  return {
-    'access-control-allow-origin': corsPolicy.allowOrigins.join(','),
-    'access-control-expose-headers': corsPolicy.exposeHeaders.join(','),
-  };
-}
-
 function send(
   response: ServerResponse,
   status: number,
@@ -163,22 +155,21 @@ export function buildEvent(
 export interface HttpGatewayOptions {
   routes: readonly RouteDefinition[];
   handlers: ReadonlyMap<string, LambdaHttpHandler>;
+  /** Origins whose pages may read responses (CORS), as the HTTP API's CORS configuration lists them on AWS. */
+  allowedOrigins?: readonly string[];
 }
 
-export function createHttpGateway({ routes, handlers }: HttpGatewayOptions): Server {
+export function createHttpGateway({ routes, handlers, allowedOrigins = [] }: HttpGatewayOptions): Server {
   const compiled = routes.flatMap(compile).sort((a, b) => b.specificity - a.specificity);
 
   return createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
-      const cors = corsHeaders(request);
+      const cors = corsResponseHeaders(request.headers.origin, allowedOrigins);
       if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
-        return send(response, 204, {
-          ...cors,
-          'access-control-allow-methods': corsPolicy.allowMethods.join(','),
-          'access-control-allow-headers': corsPolicy.allowHeaders.join(','),
-          'access-control-max-age': String(corsPolicy.maxAgeSeconds),
-        });
+        // A preflight from an origin that is not allowed gets no CORS headers: the browser stops there.
+        const allowed = 'access-control-allow-origin' in cors;
+        return send(response, 204, { ...cors, ...(allowed ? preflightHeaders() : {}) });
       }
       let matched: { entry: CompiledRoute; params: string[] } | undefined;
       for (const entry of compiled) {

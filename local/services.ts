@@ -129,6 +129,20 @@ export interface S3Local {
   stop(): Promise<void>;
 }
 
+/**
+ * The media bucket's CORS rule on AWS (lib/constructs/media.ts): browsers may POST and PUT uploads from any
+ * origin (the presigned policy is what authorizes them).
+ */
+const UPLOAD_CORS_XML = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <MaxAgeSeconds>600</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
 export async function startS3Local(directory: string, buckets: string[]): Promise<S3Local> {
   await mkdir(directory, { recursive: true });
   const port = await freePort();
@@ -137,7 +151,7 @@ export async function startS3Local(directory: string, buckets: string[]): Promis
     port,
     directory,
     silent: true,
-    configureBuckets: buckets.map((name) => ({ name })),
+    configureBuckets: buckets.map((name) => ({ name, configs: [UPLOAD_CORS_XML] })),
   });
   await server.run();
   return {

@@ -18,6 +18,7 @@ import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
 import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
+import { ensureWebBuild, serveWebApp } from './web-app';
 import { attachWebSocketGateway, type LambdaWebSocketHandler } from './ws-gateway';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -128,6 +129,8 @@ export interface LocalApi {
   s3Endpoint: string;
   /** Waits until the stream consumers have caught up with every write so far. */
   drainStreams(): Promise<void>;
+  /** Cuts every WebSocket connection abruptly, as a network failure would (tests of reconnecting). */
+  dropWebSocketConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -138,6 +141,8 @@ export interface ApiOptions {
   cdnPort?: number;
   /** The WebSocket API's port (default: any free one). */
   wsPort?: number;
+  /** Origins whose pages may call the HTTP API (CORS); none by default. */
+  allowedOrigins?: readonly string[];
 }
 
 /**
@@ -217,7 +222,11 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     // Stopping closes every socket (their $disconnect handlers run) before the stream consumer stops.
     stoppers.push(() => webSocket.close());
 
-    const server = createHttpGateway({ routes, handlers: await loadHttpHandlers(routes) });
+    const server = createHttpGateway({
+      routes,
+      handlers: await loadHttpHandlers(routes),
+      allowedOrigins: options.allowedOrigins ?? [],
+    });
     const boundPort = await listen(server, options.port);
     stoppers.push(() => closeServer(server));
     return {
@@ -226,6 +235,7 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       cdnUrl,
       s3Endpoint: s3.endpoint,
       drainStreams: () => poller.drain(),
+      dropWebSocketConnections: () => webSocket.dropConnections(),
       stop,
     };
   } catch (error) {
@@ -236,6 +246,8 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
 
 export interface LocalStack extends LocalApi {
   dynamoEndpoint: string;
+  /** The web app, served from web/dist and pointed at this stack. */
+  webUrl: string;
 }
 
 export async function startLocalStack(options: {
@@ -243,12 +255,19 @@ export async function startLocalStack(options: {
   dataDir: string;
   cdnPort?: number;
   wsPort?: number;
+  webPort?: number;
+  /** Origins allowed to call the API besides the web app's own and the Vite dev server's. */
+  allowedOrigins?: readonly string[];
+  /** Where build progress goes. */
+  log?: (message: string) => void;
 }): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   const [dynamo, signingKeyFile] = await Promise.all([
     startDynamoDbLocal(join(dataDir, 'dynamodb')),
     ensureSigningKeyFile(dataDir),
+    // Built while the JVM starts: a fresh clone's first `npm start` builds once, later starts skip it.
+    ensureWebBuild(options.log),
   ]);
   try {
     const client = localDynamoClient(dynamo.endpoint);
@@ -259,17 +278,32 @@ export async function startLocalStack(options: {
       dynamoEndpoint: dynamo.endpoint,
       signingKeyFile,
     });
-    const api = await startApi({
-      port: options.port,
-      dataDir,
-      cdnPort: options.cdnPort,
-      wsPort: options.wsPort,
-    });
+    const vitePort = Number(process.env.VITE_PORT ?? 5173);
+    const served = await serveWebApp(
+      (allowedOrigins) =>
+        startApi({
+          port: options.port,
+          dataDir,
+          cdnPort: options.cdnPort,
+          wsPort: options.wsPort,
+          allowedOrigins,
+        }),
+      {
+        port: options.webPort ?? 0,
+        // `npm run dev` (Vite) against this stack.
+        extraOrigins: [
+          `http://localhost:${vitePort}`,
+          `http://127.0.0.1:${vitePort}`,
+          ...(options.allowedOrigins ?? []),
+        ],
+      },
+    );
     return {
-      ...api,
+      ...served.api,
       dynamoEndpoint: dynamo.endpoint,
+      webUrl: served.webUrl,
       async stop() {
-        await api.stop();
+        await served.stop();
         await dynamo.stop();
       },
     };

@@ -1,4 +1,8 @@
-/** `npm start`: the whole API on this machine. PORT, WS_PORT, CDN_PORT and DATA_DIR override the defaults. */
+/**
+ * `npm start`: the whole API and the web app on this machine. PORT, WS_PORT, CDN_PORT, WEB_PORT, DATA_DIR
+ * and ALLOWED_ORIGINS override the defaults.
+ */
+import { parseAllowedOrigins } from '../functions/shared/cors';
 import { MissingJavaError } from './services';
 import { startLocalStack } from './stack';
 
@@ -6,6 +10,7 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
 const cdnPort = Number(process.env.CDN_PORT ?? port + 2);
 const wsPort = Number(process.env.WS_PORT ?? port + 1);
+const webPort = Number(process.env.WEB_PORT ?? port + 3);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not "${process.env.PORT}".`);
   process.exit(1);
@@ -14,15 +19,35 @@ if (!Number.isInteger(wsPort) || wsPort < 0 || wsPort > 65535) {
   console.error(`WS_PORT must be a port number, not "${process.env.WS_PORT}".`);
   process.exit(1);
 }
+if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535) {
+  console.error(`WEB_PORT must be a port number, not "${process.env.WEB_PORT}".`);
+  process.exit(1);
+}
+let allowedOrigins: string[];
+try {
+  allowedOrigins = parseAllowedOrigins(process.env.ALLOWED_ORIGINS);
+} catch (error) {
+  console.error(`ALLOWED_ORIGINS: ${(error as Error).message}`);
+  process.exit(1);
+}
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
 const started = Date.now();
 try {
-  const stack = await startLocalStack({ port, dataDir, cdnPort, wsPort });
+  const stack = await startLocalStack({
+    port,
+    dataDir,
+    cdnPort,
+    wsPort,
+    webPort,
+    allowedOrigins,
+    log: console.log,
+  });
   console.log(
     [
       '',
       `Chat backend running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  Web app         ${stack.webUrl}`,
       `  HTTP API        ${stack.url}`,
       `  OpenAPI         ${stack.url}/openapi.json`,
       `  WebSocket API   ${stack.wsUrl}?token=<access token>`,
@@ -51,7 +76,9 @@ try {
     console.error(error.message);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     const busy = (error as { port?: number }).port ?? port;
-    console.error(`Port ${busy} is in use. Set others with PORT=3100 WS_PORT=3101 CDN_PORT=3102 npm start.`);
+    console.error(
+      `Port ${busy} is in use. Set others with PORT=3100 WS_PORT=3101 CDN_PORT=3102 WEB_PORT=3103 npm start.`,
+    );
   } else {
     console.error('Could not start the local stack:', (error as Error).message);
   }

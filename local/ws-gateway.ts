@@ -35,6 +35,8 @@ export interface WebSocketGatewayOptions {
 export interface WebSocketGateway {
   /** Ids of the open connections (for tests). */
   connectionIds(): string[];
+  /** Drops every connection abruptly (no close frame), as a network failure would; for tests. */
+  dropConnections(): void;
   /** Closes every socket (1001 "Going away"), waits for their $disconnect handlers, stops accepting. */
   close(): Promise<void>;
 }
@@ -304,6 +306,9 @@ export function attachWebSocketGateway(server: Server, options: WebSocketGateway
 
   return {
     connectionIds: () => [...connections.keys()],
+    dropConnections() {
+      for (const connection of connections.values()) connection.socket.terminate();
+    },
     async close() {
       stopping = true;
       const sockets = [...connections.values()].map((connection) => connection.socket);

@@ -24,6 +24,8 @@ export interface HttpApiProps {
   /** Environment every HTTP function gets (e.g. MAX_GROUP_MEMBERS). */
   environment?: Record<string, string>;
   media: Media;
+  /** Origins whose pages may call the API (CORS): the web app's, plus any configured at deploy. Never `*`. */
+  allowedOrigins: readonly string[];
 }
 
 /** Logical id of a route's function construct, e.g. `sign-up` -> `SignUp`. */
@@ -40,7 +42,7 @@ export class ChatHttpApi extends Construct {
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Chat backend HTTP API',
       corsPreflight: {
-        allowOrigins: [...corsPolicy.allowOrigins],
+        allowOrigins: [...props.allowedOrigins],
         allowMethods: corsPolicy.allowMethods.map((method) => apigw.CorsHttpMethod[method]),
         allowHeaders: [...corsPolicy.allowHeaders],
         exposeHeaders: [...corsPolicy.exposeHeaders],

@@ -57,7 +57,10 @@ export class Media extends Construct {
       cors: [
         {
           allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.PUT],
-          allowedOrigins: [...corsPolicy.allowOrigins],
+          // Any origin: the presigned POST's signed policy is what authorizes an upload (CORS only lets a page
+          // read S3's answer), and naming the web app's origin here would make the bucket depend on the web
+          // distribution, whose Content-Security-Policy depends on this bucket.
+          allowedOrigins: ['*'],
           allowedHeaders: ['*'],
           maxAge: corsPolicy.maxAgeSeconds,
         },

@@ -1,0 +1,246 @@
+/** A conversation's messages: oldest at the top, newest at the bottom; own messages can be edited and deleted. */
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { Schemas } from '../../../client';
+import { type ActionResult, ErrorText, formatTime, useAction } from './common';
+
+export interface MessageView {
+  key: string;
+  /** The server's id; absent while the message is still on its way. */
+  id?: string;
+  mine: boolean;
+  senderName: string;
+  showSender: boolean;
+  /** null once deleted. Pending media have no URL yet. */
+  content: Schemas['Message']['content'] | Schemas['SendMessageRequest']['content'];
+  createdAt: string;
+  edited: boolean;
+  pending?: { clientMessageId: string; state: 'sending' | 'waiting' | 'failed'; error?: string };
+  /** "Read by Bob", under the newest of one's own messages others have read. */
+  receipt?: string;
+}
+
+export interface MessageActions {
+  onEdit: (messageId: string, text: string) => Promise<ActionResult>;
+  onDelete: (messageId: string) => Promise<ActionResult>;
+  onRetry: (clientMessageId: string) => void;
+  onDiscard: (clientMessageId: string) => void;
+}
+
+function Content({ view }: { view: MessageView }) {
+  const content = view.content;
+  if (!content) return <p class="tombstone">This message was deleted.</p>;
+  if ('text' in content) return <p class="text">{content.text}</p>;
+  const caption = typeof content.metadata?.caption === 'string' ? content.metadata.caption : undefined;
+  if (!('url' in content))
+    return <p class="muted">{content.type === 'image' ? 'Picture' : 'Video'} (sending…)</p>;
+  if (content.type === 'image') {
+    return (
+      <figure>
+        <img
+          class="attachment"
+          src={content.url}
+          alt={caption ?? `Picture from ${view.senderName}`}
+          loading="lazy"
+        />
+        {caption && <figcaption>{caption}</figcaption>}
+      </figure>
+    );
+  }
+  return (
+    <figure>
+      {/* biome-ignore lint/a11y/useMediaCaption: people's own videos come without captions */}
+      <video
+        class="attachment"
+        src={content.url}
+        controls
+        preload="metadata"
+        aria-label={caption ?? `Video from ${view.senderName}`}
+      />
+      {caption && <figcaption>{caption}</figcaption>}
+    </figure>
+  );
+}
+
+function PendingState({ view, actions }: { view: MessageView; actions: MessageActions }) {
+  const pending = view.pending;
+  if (!pending) return null;
+  if (pending.state === 'sending') return <p class="status-line">Sending…</p>;
+  if (pending.state === 'waiting')
+    return <p class="status-line">Pending: will be sent when the connection returns.</p>;
+  return (
+    <div class="status-line">
+      <ErrorText>Not sent: {pending.error}</ErrorText>
+      <button type="button" onClick={() => actions.onRetry(pending.clientMessageId)}>
+        Retry
+      </button>
+      <button type="button" onClick={() => actions.onDiscard(pending.clientMessageId)}>
+        Discard
+      </button>
+    </div>
+  );
+}
+
+function MessageItem({ view, actions }: { view: MessageView; actions: MessageActions }) {
+  const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete'>('view');
+  const text = view.content && 'text' in view.content ? view.content.text : '';
+  const [draft, setDraft] = useState(text);
+  const edit = useAction(async (value: string) => actions.onEdit(view.id as string, value));
+  const remove = useAction(async () => actions.onDelete(view.id as string));
+  const canChange = view.mine && view.id && view.content && !view.pending;
+  const save = async () => {
+    if (await edit.run(draft)) setMode('view');
+  };
+  return (
+    <li
+      class={`message${view.mine ? ' mine' : ''}${view.pending ? ' pending' : ''}`}
+      aria-label={`${view.mine ? 'You' : view.senderName}, ${formatTime(view.createdAt)}`}
+    >
+      <div class="bubble">
+        {view.showSender && <p class="sender">{view.senderName}</p>}
+        {mode === 'edit' ? (
+          <form
+            class="edit-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void save();
+            }}
+          >
+            <label for={`edit-${view.key}`}>Edit message</label>
+            <textarea
+              id={`edit-${view.key}`}
+              value={draft}
+              rows={2}
+              onInput={(event) => setDraft(event.currentTarget.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Escape') setMode('view');
+                if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+                  event.preventDefault();
+                  void save();
+                }
+              }}
+              // biome-ignore lint/a11y/noAutofocus: the person just asked to edit this message
+              autoFocus
+            />
+            <ErrorText>{edit.error}</ErrorText>
+            <div class="row">
+              <button type="submit" class="primary" disabled={edit.pending}>
+                Save
+              </button>
+              <button type="button" onClick={() => setMode('view')}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <Content view={view} />
+        )}
+        <p class="meta">
+          <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>
+          {view.edited && view.content && <span class="edited"> · edited</span>}
+        </p>
+        <PendingState view={view} actions={actions} />
+        {canChange && mode === 'view' && (
+          <div class="message-actions">
+            {text && (
+              <button
+                type="button"
+                class="link-button"
+                onClick={() => {
+                  setDraft(text);
+                  setMode('edit');
+                }}
+              >
+                Edit
+              </button>
+            )}
+            <button type="button" class="link-button" onClick={() => setMode('confirm-delete')}>
+              Delete
+            </button>
+          </div>
+        )}
+        {mode === 'confirm-delete' && (
+          <div class="message-actions">
+            <span>Delete this message?</span>
+            <button
+              type="button"
+              class="danger"
+              disabled={remove.pending}
+              onClick={async () => {
+                if (await remove.run()) setMode('view');
+              }}
+            >
+              Yes, delete
+            </button>
+            <button type="button" onClick={() => setMode('view')}>
+              Cancel
+            </button>
+          </div>
+        )}
+        <ErrorText>{remove.error}</ErrorText>
+      </div>
+      {view.receipt && <p class="receipt">{view.receipt}</p>}
+    </li>
+  );
+}
+
+export function MessageList({
+  messages,
+  hasOlder,
+  loadingOlder,
+  onLoadOlder,
+  actions,
+}: {
+  messages: readonly MessageView[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+  actions: MessageActions;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const nearBottom = useRef(true);
+  const previous = useRef<{ first?: string; last?: string; height: number }>({ height: 0 });
+
+  // Keeps the view where the person left it: at the bottom for new messages (when they were at the bottom,
+  // or sent it), on the same message when older ones are added above.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const first = messages[0]?.key;
+    const lastMessage = messages.at(-1);
+    const before = previous.current;
+    if (before.first && first !== before.first && lastMessage?.key === before.last) {
+      element.scrollTop += element.scrollHeight - before.height;
+    } else if (lastMessage?.key !== before.last && (nearBottom.current || lastMessage?.mine)) {
+      element.scrollTop = element.scrollHeight;
+    }
+    previous.current = { first, last: lastMessage?.key, height: element.scrollHeight };
+  });
+
+  return (
+    <div
+      ref={scroller}
+      class="message-scroller"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll it with the keyboard
+      tabIndex={0}
+      role="log"
+      aria-label="Messages"
+      onScroll={(event) => {
+        const element = event.currentTarget;
+        nearBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+        if (element.scrollTop < 60 && hasOlder && !loadingOlder) onLoadOlder();
+      }}
+    >
+      {hasOlder && (
+        <button type="button" class="load-older" onClick={onLoadOlder} disabled={loadingOlder}>
+          {loadingOlder ? 'Loading older messages…' : 'Load older messages'}
+        </button>
+      )}
+      {messages.length === 0 && !hasOlder && <p class="muted">No messages yet. Say hello!</p>}
+      <ol class="messages">
+        {messages.map((view) => (
+          <MessageItem key={view.key} view={view} actions={actions} />
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/** Starts the app: runtime config, session, and the wiring between the socket and the stores. */
+import { effect } from '@preact/signals';
+import { render } from 'preact';
+import type { RealtimeEvent } from '../../client';
+import { App } from './app';
+import { loadRuntimeConfig } from './config';
+import './styles.css';
+import {
+  applyConversationEvent,
+  clearConversations,
+  loadedConversationIds,
+  markRead,
+} from './stores/conversations';
+import { applyInboxEvent, clearInbox } from './stores/inbox';
+import { clearNotices } from './stores/notices';
+import { clearOutbox, restoreOutbox, settleDelivered } from './stores/outbox';
+import { startRealtime, stopRealtime } from './stores/realtime';
+import { onLinkClick } from './stores/router';
+import { initSession, restoreSession, sessionStatus } from './stores/session';
+import { catchUp } from './stores/sync';
+import { clearUploads } from './stores/uploads';
+import { clearProfiles } from './stores/users';
+
+function onEvent(event: RealtimeEvent) {
+  applyInboxEvent(event);
+  applyConversationEvent(event);
+  if (event.type === 'message.created') settleDelivered([event.message]);
+}
+
+function wireSession(wsUrl: string) {
+  let running = false;
+  effect(() => {
+    const status = sessionStatus.value;
+    if (status === 'signedIn' && !running) {
+      running = true;
+      restoreOutbox();
+      // The first connection's catch-up is also the first load of the inbox.
+      startRealtime({ url: wsUrl, onEvent, onConnected: () => void catchUp() });
+    } else if (status === 'signedOut' && running) {
+      running = false;
+      stopRealtime();
+      clearOutbox();
+      clearConversations();
+      clearInbox();
+      clearUploads();
+      clearProfiles();
+      clearNotices();
+    }
+  });
+  // Coming back to the tab counts as reading what arrived meanwhile in the conversation on screen.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') for (const id of loadedConversationIds()) void markRead(id);
+  });
+}
+
+async function start() {
+  const root = document.getElementById('app') as HTMLElement;
+  document.addEventListener('click', onLinkClick);
+  try {
+    const config = await loadRuntimeConfig();
+    initSession(config.apiUrl);
+    wireSession(config.wsUrl);
+  } catch (error) {
+    root.textContent = `The app could not start: ${(error as Error).message}`;
+    return;
+  }
+  render(<App />, root);
+  await restoreSession();
+}
+
+void start();

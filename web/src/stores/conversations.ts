@@ -1,0 +1,378 @@
+/**
+ * Open conversations: their messages (oldest first on screen, pages of older ones loaded on demand), members
+ * and read markers (read receipts), who is typing; and every change a person makes to a conversation.
+ */
+import { batch, type Signal, signal } from '@preact/signals';
+import type { Problem, RealtimeEvent, Schemas } from '../../../client';
+import { isViewing, markReadInInbox, refreshInbox, removeFromInbox, upsertConversation } from './inbox';
+import { notify } from './notices';
+import { call, failure, type Result } from './result';
+import { api, me } from './session';
+import { findUserByUsername, rememberProfiles } from './users';
+
+export type Message = Schemas['Message'];
+export type Details = Schemas['ConversationDetails'];
+
+const PAGE_SIZE = 50;
+/** How long "is typing" shows after the last typing event (the server relays one every 2 s at most). */
+const TYPING_SHOWN_MS = 5_000;
+
+export interface ConversationState {
+  id: string;
+  status: Signal<'loading' | 'ready' | 'missing' | 'left'>;
+  problem: Signal<Problem | null>;
+  details: Signal<Details | null>;
+  /** Ascending by id (ULIDs sort by time), one entry per message id. */
+  messages: Signal<Message[]>;
+  /** Where the next older page starts; null when the oldest message is loaded. */
+  olderCursor: Signal<string | null>;
+  loadingOlder: Signal<boolean>;
+  /** userId -> when the indicator should disappear. */
+  typing: Signal<Record<string, number>>;
+}
+
+const states = new Map<string, ConversationState>();
+
+export function conversationState(id: string): ConversationState {
+  let state = states.get(id);
+  if (!state) {
+    state = {
+      id,
+      status: signal('loading'),
+      problem: signal(null),
+      details: signal(null),
+      messages: signal([]),
+      olderCursor: signal(null),
+      loadingOlder: signal(false),
+      typing: signal({}),
+    };
+    states.set(id, state);
+  }
+  return state;
+}
+
+/** The conversations whose messages are in memory (the ones to catch up after a reconnect). */
+export const loadedConversationIds = () =>
+  [...states.values()].filter((state) => state.status.value === 'ready').map((state) => state.id);
+
+/** Keeps the newest state of each message: an edit or deletion is never undone by an older copy. */
+function newer(existing: Message, incoming: Message): Message {
+  if (existing.deletedAt && !incoming.deletedAt) return existing;
+  if (existing.editedAt && (!incoming.editedAt || incoming.editedAt < existing.editedAt)) return existing;
+  return incoming;
+}
+
+export function mergeMessages(state: ConversationState, incoming: readonly Message[]) {
+  if (incoming.length === 0) return;
+  const byId = new Map(state.messages.value.map((message) => [message.id, message]));
+  for (const message of incoming) {
+    const existing = byId.get(message.id);
+    byId.set(message.id, existing ? newer(existing, message) : message);
+  }
+  state.messages.value = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function setDetails(state: ConversationState, details: Details) {
+  state.details.value = details;
+  rememberProfiles(
+    details.members.map((member) => ({
+      id: member.userId,
+      username: member.username ?? '',
+      displayName: member.displayName ?? member.username ?? '',
+    })),
+  );
+}
+
+async function loadDetails(state: ConversationState): Promise<Result<Details>> {
+  const result = await call(api().GET('/conversations/{id}', { params: { path: { id: state.id } } }));
+  if (result.ok) setDetails(state, result.value);
+  return result;
+}
+
+/** Loads a conversation the first time it is shown (later, events and catch-up keep it current). */
+export async function openConversation(id: string): Promise<void> {
+  const state = conversationState(id);
+  if (state.status.value === 'ready') {
+    void markRead(id);
+    return;
+  }
+  state.status.value = 'loading';
+  const [details, page] = await Promise.all([
+    loadDetails(state),
+    call(
+      api().GET('/conversations/{id}/messages', { params: { path: { id }, query: { limit: PAGE_SIZE } } }),
+    ),
+  ]);
+  if (!details.ok || !page.ok) {
+    const problem = (!details.ok ? details.problem : !page.ok ? page.problem : null) as Problem;
+    batch(() => {
+      state.problem.value = problem;
+      state.status.value = problem.status === 404 ? 'missing' : 'loading';
+    });
+    if (problem.status !== 404) notify(problem.detail);
+    return;
+  }
+  batch(() => {
+    mergeMessages(state, page.value.items);
+    state.olderCursor.value = page.value.nextCursor;
+    state.problem.value = null;
+    state.status.value = 'ready';
+  });
+  void markRead(id);
+}
+
+export async function loadOlderMessages(id: string): Promise<void> {
+  const state = conversationState(id);
+  const cursor = state.olderCursor.value;
+  if (!cursor || state.loadingOlder.value) return;
+  state.loadingOlder.value = true;
+  const page = await call(
+    api().GET('/conversations/{id}/messages', {
+      params: { path: { id }, query: { limit: PAGE_SIZE, cursor } },
+    }),
+  );
+  batch(() => {
+    state.loadingOlder.value = false;
+    if (!page.ok) return notify(page.problem.detail);
+    mergeMessages(state, page.value.items);
+    state.olderCursor.value = page.value.nextCursor;
+  });
+}
+
+/**
+ * Fetches what arrived while the socket was down: messages after the newest one held, oldest first, page by
+ * page; then members and read markers.
+ */
+export async function catchUpConversation(id: string): Promise<Result<void>> {
+  const state = conversationState(id);
+  for (let pages = 0; pages < 20; pages++) {
+    const after = state.messages.value.at(-1)?.id;
+    const page = await call(
+      api().GET('/conversations/{id}/messages', {
+        params: { path: { id }, query: { limit: 100, ...(after ? { after } : {}) } },
+      }),
+    );
+    if (!page.ok) {
+      if (page.problem.status === 404) markLeft(state);
+      return page;
+    }
+    mergeMessages(state, page.value.items);
+    if (page.value.items.length < 100 || !after) break;
+  }
+  const details = await loadDetails(state);
+  if (!details.ok) return details;
+  if (isViewing(id)) void markRead(id);
+  return { ok: true, value: undefined };
+}
+
+const lastMarked = new Map<string, string>();
+
+/** Moves the person's read marker to the newest message, when they are looking at the conversation. */
+export async function markRead(id: string): Promise<void> {
+  const state = conversationState(id);
+  const newest = state.messages.value.at(-1);
+  const myId = me.value?.id;
+  if (!newest || !myId || !isViewing(id)) return;
+  const mine = state.details.value?.members.find((member) => member.userId === myId);
+  const marker = lastMarked.get(id) ?? mine?.lastReadMessageId ?? '';
+  markReadInInbox(id);
+  if (marker >= newest.id) return;
+  lastMarked.set(id, newest.id);
+  const result = await call(
+    api().POST('/conversations/{id}/read', { params: { path: { id } }, body: { messageId: newest.id } }),
+  );
+  if (!result.ok) lastMarked.delete(id);
+  else updateMarker(state, myId, result.value.lastReadMessageId, result.value.lastReadAt);
+}
+
+function updateMarker(state: ConversationState, userId: string, messageId: string | null, at: string | null) {
+  const details = state.details.value;
+  if (!details || !messageId) return;
+  state.details.value = {
+    ...details,
+    members: details.members.map((member) =>
+      member.userId === userId && (member.lastReadMessageId ?? '') < messageId
+        ? { ...member, lastReadMessageId: messageId, lastReadAt: at }
+        : member,
+    ),
+  };
+}
+
+function markLeft(state: ConversationState) {
+  batch(() => {
+    state.status.value = 'left';
+    state.problem.value = {
+      type: 'about:blank',
+      title: 'Not a member',
+      status: 404,
+      detail: 'You are no longer a member of this conversation.',
+    };
+  });
+  removeFromInbox(state.id);
+}
+
+export function applyConversationEvent(event: RealtimeEvent) {
+  if (!('conversationId' in event)) return;
+  const state = states.get(event.conversationId);
+  if (state?.status.value !== 'ready') return;
+  switch (event.type) {
+    case 'message.created':
+    case 'message.updated':
+    case 'message.deleted': {
+      const { message } = event;
+      batch(() => {
+        mergeMessages(state, [message]);
+        if (event.type === 'message.created') {
+          // Sending moves the sender's own marker (the server sends no separate read event for it).
+          updateMarker(state, message.senderId, message.id, message.createdAt);
+          const { [message.senderId]: _stopped, ...stillTyping } = state.typing.value;
+          state.typing.value = stillTyping;
+        }
+      });
+      if (event.type === 'message.created') void markRead(state.id);
+      return;
+    }
+    case 'conversation.read':
+      updateMarker(state, event.userId, event.lastReadMessageId, event.lastReadAt);
+      return;
+    case 'member.added':
+      void loadDetails(state);
+      return;
+    case 'member.removed':
+      if (event.userId === me.value?.id) markLeft(state);
+      else void loadDetails(state);
+      return;
+    case 'typing':
+      state.typing.value = { ...state.typing.value, [event.userId]: Date.now() + TYPING_SHOWN_MS };
+      setTimeout(() => expireTyping(state), TYPING_SHOWN_MS + 50);
+      return;
+    default:
+      return;
+  }
+}
+
+function expireTyping(state: ConversationState) {
+  const now = Date.now();
+  const entries = Object.entries(state.typing.value).filter(([, until]) => until > now);
+  if (entries.length !== Object.keys(state.typing.value).length)
+    state.typing.value = Object.fromEntries(entries);
+}
+
+export async function editMessage(id: string, messageId: string, text: string): Promise<Result<void>> {
+  const result = await call(
+    api().PATCH('/conversations/{id}/messages/{messageId}', {
+      params: { path: { id, messageId } },
+      body: { text },
+    }),
+  );
+  if (!result.ok) return result;
+  mergeMessages(conversationState(id), [result.value]);
+  return { ok: true, value: undefined };
+}
+
+export async function deleteMessage(id: string, messageId: string): Promise<Result<void>> {
+  const result = await call(
+    api().DELETE('/conversations/{id}/messages/{messageId}', { params: { path: { id, messageId } } }),
+  );
+  if (!result.ok) return result;
+  const state = conversationState(id);
+  const message = state.messages.value.find((item) => item.id === messageId);
+  if (message) mergeMessages(state, [{ ...message, content: null, deletedAt: new Date().toISOString() }]);
+  return { ok: true, value: undefined };
+}
+
+/** Resolves usernames (as people type them) to user ids; the first unknown one is the error. */
+async function resolveUsernames(usernames: readonly string[]): Promise<Result<string[]>> {
+  const ids: string[] = [];
+  for (const username of usernames) {
+    const found = await findUserByUsername(username);
+    if (!found.ok) {
+      return found.problem.status === 404 ? failure(`There is no user named "${username}".`, 404) : found;
+    }
+    ids.push(found.value.id);
+  }
+  return { ok: true, value: ids };
+}
+
+export const splitUsernames = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((name) => name.replace(/^@/, ''))
+    .filter(Boolean);
+
+export async function startDirectChat(username: string): Promise<Result<string>> {
+  const ids = await resolveUsernames([username]);
+  if (!ids.ok) return ids;
+  const [userId] = ids.value as [string];
+  const result = await call(api().POST('/conversations', { body: { type: 'direct', userId } }));
+  if (!result.ok) return result;
+  upsertConversation(result.value);
+  setDetails(conversationState(result.value.id), result.value);
+  return { ok: true, value: result.value.id };
+}
+
+export async function createGroup(name: string, usernames: readonly string[]): Promise<Result<string>> {
+  const ids = await resolveUsernames(usernames);
+  if (!ids.ok) return ids;
+  const result = await call(
+    api().POST('/conversations', { body: { type: 'group', name, memberIds: ids.value } }),
+  );
+  if (!result.ok) return result;
+  upsertConversation(result.value);
+  setDetails(conversationState(result.value.id), result.value);
+  return { ok: true, value: result.value.id };
+}
+
+export async function renameGroup(id: string, name: string): Promise<Result<void>> {
+  const result = await call(api().PATCH('/conversations/{id}', { params: { path: { id } }, body: { name } }));
+  if (!result.ok) return result;
+  setDetails(conversationState(id), result.value);
+  upsertConversation(result.value);
+  return { ok: true, value: undefined };
+}
+
+export async function addMembers(id: string, usernames: readonly string[]): Promise<Result<void>> {
+  const ids = await resolveUsernames(usernames);
+  if (!ids.ok) return ids;
+  const result = await call(
+    api().POST('/conversations/{id}/members', { params: { path: { id } }, body: { userIds: ids.value } }),
+  );
+  if (!result.ok) return result;
+  setDetails(conversationState(id), result.value);
+  upsertConversation(result.value);
+  return { ok: true, value: undefined };
+}
+
+export async function changeRole(
+  id: string,
+  userId: string,
+  role: 'admin' | 'member',
+): Promise<Result<void>> {
+  const result = await call(
+    api().PATCH('/conversations/{id}/members/{userId}', { params: { path: { id, userId } }, body: { role } }),
+  );
+  if (!result.ok) return result;
+  await loadDetails(conversationState(id));
+  return { ok: true, value: undefined };
+}
+
+/** Removes a member, or the person themself (leaving). */
+export async function removeMember(id: string, userId: string): Promise<Result<void>> {
+  const result = await call(
+    api().DELETE('/conversations/{id}/members/{userId}', { params: { path: { id, userId } } }),
+  );
+  if (!result.ok) return result;
+  const state = conversationState(id);
+  if (userId === me.value?.id) {
+    markLeft(state);
+    void refreshInbox();
+  } else {
+    await loadDetails(state);
+  }
+  return { ok: true, value: undefined };
+}
+
+export function clearConversations() {
+  states.clear();
+  lastMarked.clear();
+}

@@ -29,6 +29,18 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
+      {
+        extends: true,
+        test: {
+          // The web app in Debian's Chromium (playwright-core), against the local stack; the app is built once
+          // first (when its sources changed).
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          setupFiles: ['test/support/isolated-table.ts'],
+          globalSetup: ['test/support/web-build.ts'],
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -36,7 +36,7 @@ import {
 } from './stores/inbox';
 import { dismissNotice, notices } from './stores/notices';
 import { discardMessage, outbox, retryMessage, sendMessage } from './stores/outbox';
-import { connectionStatus, sendTyping } from './stores/realtime';
+import { connectionStatus, sendTyping, stopTyping } from './stores/realtime';
 import { failure, type Result } from './stores/result';
 import { navigate, paths, type Route, route } from './stores/router';
 import { logIn, logOut, me, sessionStatus, signUp, updateProfile } from './stores/session';
@@ -168,7 +168,10 @@ function Conversation({ id }: { id: string }) {
       }
       uploads={uploads.value.filter((upload) => upload.conversationId === id)}
       onDismissUpload={dismissUpload}
-      onSend={(text) => sendMessage(id, { type: 'text', text })}
+      onSend={(text) => {
+        stopTyping(id);
+        sendMessage(id, { type: 'text', text });
+      }}
       onTyping={() => sendTyping(id)}
       onAttach={(files) => {
         for (const file of files) void sendAttachment(id, file);

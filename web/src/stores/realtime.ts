@@ -29,6 +29,7 @@ let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 let pingTimer: ReturnType<typeof setInterval> | undefined;
 let pongTimer: ReturnType<typeof setTimeout> | undefined;
 const lastTypingSent = new Map<string, number>();
+const trailingTyping = new Map<string, ReturnType<typeof setTimeout>>();
 
 function send(action: ClientAction): boolean {
   if (socket?.readyState !== WebSocket.OPEN) return false;
@@ -122,9 +123,30 @@ export function stopRealtime() {
   attempts = 0;
 }
 
-/** Tells the other members that the person is typing (at most every 2.5 s per conversation). */
+/**
+ * Tells the other members that the person is typing: at once, then at most every 2.5 s while they go on
+ * (the server relays one per 2 s); a keystroke inside the window is sent when the window ends.
+ */
 export function sendTyping(conversationId: string) {
   const now = Date.now();
-  if (now - (lastTypingSent.get(conversationId) ?? 0) < TYPING_EVERY_MS) return;
-  if (send({ action: 'typing', conversationId })) lastTypingSent.set(conversationId, now);
+  const last = lastTypingSent.get(conversationId) ?? 0;
+  if (now - last >= TYPING_EVERY_MS) {
+    if (send({ action: 'typing', conversationId })) lastTypingSent.set(conversationId, now);
+    return;
+  }
+  if (trailingTyping.has(conversationId)) return;
+  const timer = setTimeout(
+    () => {
+      trailingTyping.delete(conversationId);
+      sendTyping(conversationId);
+    },
+    last + TYPING_EVERY_MS - now,
+  );
+  trailingTyping.set(conversationId, timer);
+}
+
+/** The message is sent: no "typing" may follow it. */
+export function stopTyping(conversationId: string) {
+  clearTimeout(trailingTyping.get(conversationId));
+  trailingTyping.delete(conversationId);
 }

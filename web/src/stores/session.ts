@@ -40,12 +40,14 @@ const NO_RETRY_PATHS = /\/(login|token\/refresh|logout|users|user)$/;
  * the laptop slept through the scheduled refresh).
  */
 async function fetchWithRefresh(request: Request): Promise<Response> {
-  const retry = request.clone();
-  const response = await fetch(request);
+  // The body is read once and reused, so a retry sends the same bytes (and devtools can show them).
+  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+  const attempt = () => fetch(new Request(request, body === undefined ? {} : { body }));
+  const response = await attempt();
   if (response.status !== 401 || NO_RETRY_PATHS.test(new URL(request.url).pathname)) return response;
   if (!(await refreshTokens())) return response;
-  retry.headers.set('authorization', `Bearer ${accessToken}`);
-  return fetch(retry);
+  request.headers.set('authorization', `Bearer ${accessToken}`);
+  return attempt();
 }
 
 export function initSession(apiUrl: string) {

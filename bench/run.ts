@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { ensureWebBuild, INITIAL_JS_BUDGET_BYTES, initialJavaScript } from '../local/web-app';
 import { httpEvent, lambdaContext } from '../test/support/events';
 import { bundleReport } from './bundles';
 import { type Cost, installCapacityMeter, measure } from './capacity';
@@ -251,6 +252,16 @@ async function main() {
   // 5. Bundles.
   console.log('\n## Function bundles (esbuild, minified ESM, AWS SDK bundled)\n');
   console.log(await bundleReport());
+
+  console.log('\n## Web app: initial JavaScript (Vite build, gzip -9)\n');
+  await ensureWebBuild();
+  const scripts = initialJavaScript();
+  const gzipped = scripts.reduce((sum, script) => sum + script.gzipBytes, 0);
+  console.log('| file | KB | KB gzipped |\n|---|---:|---:|');
+  for (const script of scripts) {
+    console.log(`| ${script.file} | ${fmt(script.bytes / 1024)} | ${fmt(script.gzipBytes / 1024)} |`);
+  }
+  console.log(`| **total** (budget ${INITIAL_JS_BUDGET_BYTES / 1024} KB) | | **${fmt(gzipped / 1024)}** |`);
 }
 
 main().catch((error) => {

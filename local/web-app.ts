@@ -10,6 +10,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { contentSecurityPolicy, originOf, SECURITY_HEADERS, type WebRuntimeConfig } from '../web/hosting';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -264,4 +265,25 @@ export async function serveWebApp<Api extends BackendUrls>(
     await closeWeb();
     throw error;
   }
+}
+
+/** The initial-JavaScript budget of the web app, gzipped (what a first visit downloads before it runs). */
+export const INITIAL_JS_BUDGET_BYTES = 80 * 1024;
+
+/**
+ * The scripts a first load fetches before the app runs (the entry module and the chunks index.html preloads),
+ * with their raw and gzipped sizes. Chunks loaded later with import() are not counted.
+ */
+export function initialJavaScript(
+  distDir = WEB_DIST_DIR,
+): { file: string; bytes: number; gzipBytes: number }[] {
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  const files = [
+    ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((match) => match[1] as string);
+  return [...new Set(files)].map((file) => {
+    const content = readFileSync(join(distDir, file));
+    return { file, bytes: content.length, gzipBytes: gzipSync(content, { level: 9 }).length };
+  });
 }

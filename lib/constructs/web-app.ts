@@ -162,7 +162,9 @@ export class WebApp extends Construct {
     const bucketId = stack.resolve(
       stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket),
     ) as string;
+    // cdk-nag names a finding by the resolved text: concrete values when the stack has an environment.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const synthesizer = stack.synthesizer;
     const qualifier =
       synthesizer instanceof DefaultStackSynthesizer
@@ -176,7 +178,7 @@ export class WebApp extends Construct {
       'Action::s3:DeleteObject*',
       'Resource::*',
       `Resource::<${bucketId}.Arn>/*`,
-      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-${region}/*`,
+      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${account}-${region}/*`,
     ];
     for (const finding of findings) {
       Validations.of(deployment.handlerRole).acknowledge({

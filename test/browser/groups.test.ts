@@ -76,7 +76,9 @@ describe('a group of three', () => {
     await alice.page.getByLabel('Role of Bob').selectOption('admin');
     await bob.page.reload();
     await openSettings(bob);
-    await eventually(() => bob.page.getByRole('listitem').filter({ hasText: 'Alice' }).innerText()).toContain('owner');
+    await eventually(() => bob.page.getByRole('listitem').filter({ hasText: 'Alice' }).innerText()).toContain(
+      'owner',
+    );
     // An admin manages members: Bob sees the controls for Carol.
     await bob.page.getByRole('button', { name: 'Remove Carol' }).waitFor();
   });
@@ -84,11 +86,15 @@ describe('a group of three', () => {
   it('removes a member, who loses the conversation, and adds them back', async () => {
     await alice.page.getByRole('button', { name: 'Remove Carol' }).click();
     await eventually(() => carol.page.getByRole('link', { name: /Long weekend/ }).count()).toBe(0);
-    await eventually(() => alice.page.getByRole('heading', { name: /Members/ }).innerText()).toBe('Members (2)');
+    await eventually(() => alice.page.getByRole('heading', { name: /Members/ }).innerText()).toBe(
+      'Members (2)',
+    );
 
     await alice.page.getByLabel(/Add members/).fill(names.carol);
     await alice.page.getByRole('button', { name: 'Add members' }).click();
-    await eventually(() => alice.page.getByRole('heading', { name: /Members/ }).innerText()).toBe('Members (3)');
+    await eventually(() => alice.page.getByRole('heading', { name: /Members/ }).innerText()).toBe(
+      'Members (3)',
+    );
     await carol.page.getByRole('link', { name: /Long weekend/ }).waitFor();
   });
 
@@ -106,7 +112,9 @@ describe('a group of three', () => {
     await carol.page.getByRole('button', { name: 'Leave group' }).click();
     await carol.page.getByRole('heading', { name: 'Chats' }).waitFor();
     await eventually(() => carol.page.getByRole('link', { name: /Long weekend/ }).count()).toBe(0);
-    await eventually(() => alice.page.getByRole('heading', { name: /Members/ }).innerText()).toBe('Members (2)');
+    await eventually(() => alice.page.getByRole('heading', { name: /Members/ }).innerText()).toBe(
+      'Members (2)',
+    );
   });
 
   it('raised no script errors and no Content-Security-Policy violations', () => {

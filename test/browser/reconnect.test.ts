@@ -8,8 +8,8 @@ import {
   eventually,
   messages,
   messageWithText,
-  type Person,
   PASSWORD,
+  type Person,
   send,
   signUp,
   startChat,
@@ -93,7 +93,9 @@ describe('losing the connection', () => {
     expect(stored.filter((text) => text === 'Written offline, two')).toHaveLength(1);
     // Every attempt at the same message carried the same clientMessageId.
     for (const text of ['Written offline, one', 'Written offline, two']) {
-      const ids = new Set(sent.filter((attempt) => attempt.text === text).map((attempt) => attempt.clientMessageId));
+      const ids = new Set(
+        sent.filter((attempt) => attempt.text === text).map((attempt) => attempt.clientMessageId),
+      );
       expect(ids.size).toBe(1);
     }
   });
@@ -136,7 +138,9 @@ describe('losing the connection', () => {
     expect(await messageWithText(alice.page, 'Answer lost on the way').count()).toBe(1);
     await alice.page.unroute('**/conversations/*/messages');
     expect((await storedTexts()).filter((text) => text === 'Answer lost on the way')).toHaveLength(1);
-    expect(await messages(bob.page).getByRole('listitem').filter({ hasText: 'Answer lost on the way' }).count()).toBe(1);
+    expect(
+      await messages(bob.page).getByRole('listitem').filter({ hasText: 'Answer lost on the way' }).count(),
+    ).toBe(1);
   });
 
   it('keeps what is pending across a reload of the tab and sends it afterwards', async () => {

@@ -29,7 +29,10 @@ const resourcesOf = (type: string, idPrefix: string) =>
 
 beforeAll(() => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
-  const stack = new ChatStack(app, 'Test', { tableRemovalPolicy: RemovalPolicy.DESTROY });
+  const stack = new ChatStack(app, 'Test', {
+    tableRemovalPolicy: RemovalPolicy.DESTROY,
+    allowedOrigins: ['https://chat.example.com'],
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   try {
     app.synth();
@@ -196,6 +199,43 @@ describe('the stream processor', () => {
   });
 });
 
+describe('the web app and CORS', () => {
+  const webDistributionId = () =>
+    Object.entries(resources).find(
+      ([id, resource]) => resource.Type === 'AWS::CloudFront::Distribution' && id.startsWith('Web'),
+    )?.[0];
+
+  it('lets only the web app and the configured origins call the HTTP API (CORS), never "*"', () => {
+    const [api] = Object.values(resources).filter(
+      (resource) => resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'HTTP',
+    );
+    expect(api?.Properties.CorsConfiguration.AllowOrigins).toEqual([
+      { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [webDistributionId(), 'DomainName'] }]] },
+      'https://chat.example.com',
+    ]);
+    expect(JSON.stringify(api?.Properties.CorsConfiguration)).not.toContain('"*"');
+  });
+
+  it("outputs the web app URL and writes its config.json with this stack's API, WebSocket and CDN URLs", () => {
+    template.hasOutput('WebUrl', {
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [webDistributionId(), 'DomainName'] }]] },
+    });
+    const shell = Object.values(resources).find(
+      (resource) =>
+        resource.Type === 'Custom::CDKBucketDeployment' &&
+        resource.Properties.SourceMarkers?.[1] !== undefined,
+    );
+    const markers = JSON.stringify(shell?.Properties.SourceMarkers);
+    const httpApiId = Object.entries(resources).find(
+      ([, resource]) =>
+        resource.Type === 'AWS::ApiGatewayV2::Api' && resource.Properties.ProtocolType === 'HTTP',
+    )?.[0];
+    expect(markers).toContain(`{"Fn::GetAtt":["${httpApiId}","ApiEndpoint"]}`);
+    expect(markers).toMatch(/"Ref":"WsApi/);
+    expect(markers).toMatch(/"Fn::GetAtt":\["MediaCdn[A-Z0-9]+","DomainName"\]/);
+  });
+});
+
 describe('media storage and delivery', () => {
   it('keeps the bucket private, encrypted, TLS-only, and cleans up uploads that never completed', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -221,7 +261,8 @@ describe('media storage and delivery', () => {
   });
 
   it('serves through CloudFront with Origin Access Control, HTTPS only, signed URLs except for avatars', () => {
-    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    // One for the media distribution, one for the web app's (test/infra/web-app.test.ts).
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 2);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultCacheBehavior: Match.objectLike({

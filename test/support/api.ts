@@ -34,7 +34,7 @@ export interface TestApi {
 }
 
 /** Starts the gateway for the current test file and stops it after. */
-export function useApi(): TestApi {
+export function useApi(options: { allowedOrigins?: string[] } = {}): TestApi {
   let stop: (() => Promise<void>) | undefined;
   let drain: (() => Promise<void>) | undefined;
   let dataDir: string | undefined;
@@ -66,7 +66,7 @@ export function useApi(): TestApi {
   };
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'chat-api-'));
-    const started = await startApi({ port: 0, dataDir });
+    const started = await startApi({ port: 0, dataDir, allowedOrigins: options.allowedOrigins });
     api.url = started.url;
     api.wsUrl = started.wsUrl;
     api.cdnUrl = started.cdnUrl;

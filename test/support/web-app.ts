@@ -201,3 +201,45 @@ export async function recordWebm(browser: Browser): Promise<Buffer> {
     await page.close();
   }
 }
+
+/** A PNG picture (a small landscape at sunset) drawn by Chromium, for screenshots that look like a chat. */
+export async function drawPicture(browser: Browser, width = 320, height = 200): Promise<Buffer> {
+  const page = await browser.newPage();
+  try {
+    const bytes = await page.evaluate(
+      async ({ width, height }) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = width;
+        canvas.height = height;
+        const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+        const sky = context.createLinearGradient(0, 0, 0, height);
+        sky.addColorStop(0, '#1e3a8a');
+        sky.addColorStop(0.6, '#f97316');
+        sky.addColorStop(1, '#fde68a');
+        context.fillStyle = sky;
+        context.fillRect(0, 0, width, height);
+        context.fillStyle = '#fef3c7';
+        context.beginPath();
+        context.arc(width * 0.65, height * 0.62, height * 0.14, 0, Math.PI * 2);
+        context.fill();
+        context.fillStyle = '#0f172a';
+        context.beginPath();
+        context.moveTo(0, height);
+        context.lineTo(width * 0.3, height * 0.55);
+        context.lineTo(width * 0.55, height * 0.8);
+        context.lineTo(width * 0.8, height * 0.6);
+        context.lineTo(width, height * 0.75);
+        context.lineTo(width, height);
+        context.fill();
+        const blob = await new Promise<Blob>((resolve) =>
+          canvas.toBlob((result) => resolve(result as Blob), 'image/png'),
+        );
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      },
+      { width, height },
+    );
+    return Buffer.from(bytes);
+  } finally {
+    await page.close();
+  }
+}

@@ -50,9 +50,8 @@ export function Avatar({ name, url, size = 40 }: { name: string; url?: string | 
     return <img class="avatar" src={url} alt="" style={style} onError={() => setFailed(true)} />;
   }
   return (
-    <span class="avatar avatar-initials" style={style} aria-hidden="true">
-      {initials(name)}
-    </span>
+    // The initials are drawn by CSS: decorative, and kept out of the text of the link or heading around them.
+    <span class="avatar avatar-initials" style={style} aria-hidden="true" data-initials={initials(name)} />
   );
 }
 

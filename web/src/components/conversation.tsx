@@ -62,7 +62,8 @@ function Composer({
       <textarea
         id="composer-text"
         rows={1}
-        placeholder="Write a message (Enter sends, Shift+Enter for a new line)"
+        placeholder="Write a message"
+        title="Enter sends; Shift+Enter starts a new line"
         value={text}
         disabled={disabled}
         onInput={(event) => {

@@ -41,7 +41,8 @@ const NO_RETRY_PATHS = /\/(login|token\/refresh|logout|users|user)$/;
  */
 async function fetchWithRefresh(request: Request): Promise<Response> {
   // The body is read once and reused, so a retry sends the same bytes (and devtools can show them).
-  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+  const body =
+    request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
   const attempt = () => fetch(new Request(request, body === undefined ? {} : { body }));
   const response = await attempt();
   if (response.status !== 401 || NO_RETRY_PATHS.test(new URL(request.url).pathname)) return response;

@@ -115,6 +115,21 @@ describe('chatting in the web app', () => {
     expect(played.time).toBeGreaterThan(0);
   });
 
+  it('accepts a picture dropped onto the conversation', async () => {
+    const bytes = [...pngImage(48, [20, 160, 120])];
+    const dataTransfer = await alice.page.evaluateHandle((content) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(content)], 'dropped.png', { type: 'image/png' }));
+      return transfer;
+    }, bytes);
+    const conversation = alice.page.getByRole('region', { name: /Bob/ });
+    await conversation.dispatchEvent('dragover', { dataTransfer });
+    await conversation.dispatchEvent('drop', { dataTransfer });
+    await eventually(() => messages(bob.page).getByRole('img', { name: 'Picture from Alice' }).count()).toBe(
+      2,
+    );
+  });
+
   it('says why a file is refused: its type, its size, or its content', async () => {
     await alice.page
       .getByLabel('Attach a picture or video')
@@ -150,6 +165,31 @@ describe('chatting in the web app', () => {
       /taken|exists|already/i,
     );
     await someone.context.close();
+  });
+
+  it('loads older messages as the person scrolls up', async () => {
+    const login = await fetch(`${web.api.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: bobName, password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const conversationId = new URL(bob.page.url()).pathname.split('/')[2];
+    for (let i = 1; i <= 60; i++) {
+      await fetch(`${web.api.url}/conversations/${conversationId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: { type: 'text', text: `Old news ${i}` } }),
+      });
+    }
+    await bob.page.reload();
+    await messageWithText(bob.page, 'Old news 60').waitFor();
+    expect(await messageWithText(bob.page, 'Hello Bob!').count()).toBe(0);
+    await bob.page.getByRole('button', { name: 'Load older messages' }).waitFor();
+
+    await messages(bob.page).evaluate((element) => element.scrollTo({ top: 0 }));
+    await messageWithText(bob.page, 'Hello Bob!').waitFor();
+    expect(await bob.page.getByRole('button', { name: 'Load older messages' }).count()).toBe(0);
   });
 
   it('keeps the person signed in across a reload, and logs them out', async () => {

@@ -23,6 +23,7 @@ import {
   openConversation,
   removeMember,
   renameGroup,
+  renewMediaUrls,
   splitUsernames,
   startDirectChat,
 } from './stores/conversations';
@@ -181,6 +182,7 @@ function Conversation({ id }: { id: string }) {
         onDelete: async (messageId) => ok(await deleteMessage(id, messageId)),
         onRetry: retryMessage,
         onDiscard: discardMessage,
+        onMediaError: () => void renewMediaUrls(id),
       }}
     />
   );

@@ -1,6 +1,7 @@
 /** Starts the app: runtime config, session, and the wiring between the socket and the stores. */
 import { effect } from '@preact/signals';
 import { render } from 'preact';
+import { useErrorBoundary } from 'preact/hooks';
 import type { RealtimeEvent } from '../../client';
 import { App } from './app';
 import { loadRuntimeConfig } from './config';
@@ -53,6 +54,25 @@ function wireSession(wsUrl: string) {
   });
 }
 
+/** A bug while rendering shows a way out instead of a blank page. */
+function Root() {
+  const [error] = useErrorBoundary((caught) => console.error('[app] render failed', caught));
+  if (error) {
+    return (
+      <main class="auth" id="main">
+        <h1>Chat</h1>
+        <p class="error" role="alert">
+          Something went wrong on this page. Your messages are safe.
+        </p>
+        <button type="button" class="primary" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </main>
+    );
+  }
+  return <App />;
+}
+
 async function start() {
   const root = document.getElementById('app') as HTMLElement;
   document.addEventListener('click', onLinkClick);
@@ -64,7 +84,7 @@ async function start() {
     root.textContent = `The app could not start: ${(error as Error).message}`;
     return;
   }
-  render(<App />, root);
+  render(<Root />, root);
   await restoreSession();
 }
 

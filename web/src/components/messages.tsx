@@ -24,9 +24,11 @@ export interface MessageActions {
   onDelete: (messageId: string) => Promise<ActionResult>;
   onRetry: (clientMessageId: string) => void;
   onDiscard: (clientMessageId: string) => void;
+  /** A picture or video did not load (its signed URL may have expired). */
+  onMediaError: () => void;
 }
 
-function Content({ view }: { view: MessageView }) {
+function Content({ view, onMediaError }: { view: MessageView; onMediaError: () => void }) {
   const content = view.content;
   if (!content) return <p class="tombstone">This message was deleted.</p>;
   if ('text' in content) return <p class="text">{content.text}</p>;
@@ -54,6 +56,7 @@ function Content({ view }: { view: MessageView }) {
         src={content.url}
         controls
         preload="metadata"
+        onError={onMediaError}
         aria-label={caption ?? `Video from ${view.senderName}`}
       />
       {caption && <figcaption>{caption}</figcaption>}
@@ -132,7 +135,7 @@ function MessageItem({ view, actions }: { view: MessageView; actions: MessageAct
             </div>
           </form>
         ) : (
-          <Content view={view} />
+          <Content view={view} onMediaError={actions.onMediaError} />
         )}
         <p class="meta">
           <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>

@@ -89,10 +89,54 @@ async function loadDetails(state: ConversationState): Promise<Result<Details>> {
   return result;
 }
 
+/** Media URLs are signed and expire (15 minutes by default): one that expires within this is renewed. */
+const URL_RENEW_MARGIN_MS = 60_000;
+
+const hasExpiringMedia = (state: ConversationState) =>
+  state.messages.value.some(
+    (message) =>
+      message.content &&
+      'urlExpiresAt' in message.content &&
+      Date.parse(message.content.urlExpiresAt) - Date.now() < URL_RENEW_MARGIN_MS,
+  );
+
+const renewing = new Set<string>();
+/** A file that fails for another reason must not cause a request loop: at most one renewal per 30 s. */
+const lastRenewed = new Map<string, number>();
+
+/**
+ * Fetches the loaded messages again for fresh signed media URLs (pictures and videos of a conversation left
+ * open, or reopened, after their URLs expired), newest page first, down to the oldest message held.
+ */
+export async function renewMediaUrls(id: string): Promise<void> {
+  const state = conversationState(id);
+  const oldest = state.messages.value[0]?.id;
+  if (!oldest || renewing.has(id) || Date.now() - (lastRenewed.get(id) ?? 0) < 30_000) return;
+  renewing.add(id);
+  lastRenewed.set(id, Date.now());
+  try {
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await call(
+        api().GET('/conversations/{id}/messages', {
+          params: { path: { id }, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
+        }),
+      );
+      if (!page.ok) return;
+      mergeMessages(state, page.value.items);
+      if (!page.value.nextCursor || page.value.items.some((message) => message.id <= oldest)) return;
+      cursor = page.value.nextCursor;
+    }
+  } finally {
+    renewing.delete(id);
+  }
+}
+
 /** Loads a conversation the first time it is shown (later, events and catch-up keep it current). */
 export async function openConversation(id: string): Promise<void> {
   const state = conversationState(id);
   if (state.status.value === 'ready') {
+    if (hasExpiringMedia(state)) await renewMediaUrls(id);
     void markRead(id);
     return;
   }
@@ -375,4 +419,5 @@ export async function removeMember(id: string, userId: string): Promise<Result<v
 export function clearConversations() {
   states.clear();
   lastMarked.clear();
+  lastRenewed.clear();
 }

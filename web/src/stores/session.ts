@@ -9,8 +9,10 @@ import { type ChatClient, createChatClient, type Schemas } from '../../../client
 import { call, type Result } from './result';
 
 const REFRESH_TOKEN_KEY = 'chat.refreshToken';
-/** Refresh this long before the access token expires, so a request never goes out with an expired one. */
+/** Refresh a minute (or a fifth of the lifetime, if shorter) before the access token expires. */
 const REFRESH_MARGIN_MS = 60_000;
+/** After a refresh that failed for want of a network, try again this much later. */
+const REFRESH_RETRY_MS = 10_000;
 
 export type SessionStatus = 'starting' | 'signedOut' | 'signedIn' | 'unreachable';
 
@@ -19,6 +21,7 @@ export const me = signal<Schemas['OwnProfile'] | null>(null);
 
 let client: ChatClient | undefined;
 let accessToken: string | undefined;
+let accessTokenExpiresAt = 0;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<boolean> | undefined;
 
@@ -56,16 +59,22 @@ export function initSession(apiUrl: string) {
 }
 
 function acceptTokens(pair: Schemas['TokenPair']) {
+  const lifetime = pair.expiresIn * 1000;
   accessToken = pair.token;
+  accessTokenExpiresAt = Date.now() + lifetime;
   sessionStorage.setItem(REFRESH_TOKEN_KEY, pair.refreshToken);
+  scheduleRefresh(Math.max(1_000, lifetime - Math.min(REFRESH_MARGIN_MS, lifetime / 5)));
+}
+
+function scheduleRefresh(delay: number) {
   clearTimeout(refreshTimer);
-  const delay = Math.max(5_000, pair.expiresIn * 1000 - REFRESH_MARGIN_MS);
   refreshTimer = setTimeout(() => void refreshTokens(), delay);
 }
 
 function forget() {
   clearTimeout(refreshTimer);
   accessToken = undefined;
+  accessTokenExpiresAt = 0;
   sessionStorage.removeItem(REFRESH_TOKEN_KEY);
   batch(() => {
     me.value = null;
@@ -87,6 +96,7 @@ export function refreshTokens(): Promise<boolean> {
       return true;
     }
     if (result.problem.status === 400 || result.problem.status === 401) forget();
+    else scheduleRefresh(REFRESH_RETRY_MS);
     return false;
   })().finally(() => {
     refreshing = undefined;
@@ -94,9 +104,14 @@ export function refreshTokens(): Promise<boolean> {
   return refreshing;
 }
 
-/** A valid access token for the WebSocket handshake (which cannot be retried after a 401 like fetch). */
+/**
+ * An access token that is still valid, for the WebSocket handshake (which cannot be retried after a 401 the
+ * way a request can); undefined when none can be had now.
+ */
 export async function freshAccessToken(): Promise<string | undefined> {
-  if (!accessToken) await refreshTokens();
+  if (!accessToken || Date.now() > accessTokenExpiresAt - 5_000) {
+    if (!(await refreshTokens())) return undefined;
+  }
   return accessToken;
 }
 

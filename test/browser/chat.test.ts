@@ -8,7 +8,6 @@ import {
   PASSWORD,
   type Person,
   recordWebm,
-  screenshot,
   send,
   signUp,
   startChat,
@@ -61,7 +60,6 @@ describe('chatting in the web app', () => {
     await send(alice.page, 'Did you see this?');
     await messageWithText(bob.page, 'Did you see this?').waitFor();
     await eventually(() => messageWithText(alice.page, 'Did you see this?').innerText()).toContain('Seen');
-    await screenshot(alice.page, 'conversation-desktop');
   });
 
   it('edits and deletes own messages; the other person sees "edited" and the deletion', async () => {
@@ -94,7 +92,6 @@ describe('chatting in the web app', () => {
         picture.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth),
       ).toBe(96);
     }
-    await screenshot(bob.page, 'picture-desktop');
   });
 
   it('sends a video that plays on the other side', async () => {

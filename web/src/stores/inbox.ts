@@ -120,15 +120,19 @@ export function applyInboxEvent(event: RealtimeEvent) {
       const fromOther = message.senderId !== myId;
       const known = update(
         event.conversationId,
-        (summary) => ({
-          ...summary,
-          lastMessage: previewOf(message),
-          lastActivityAt: message.createdAt,
-          unreadCount:
-            fromOther && !isViewing(event.conversationId)
-              ? Math.min(100, summary.unreadCount + 1)
-              : summary.unreadCount,
-        }),
+        (summary) =>
+          // Already counted: the inbox was loaded after this message (or the event came twice).
+          summary.lastMessage && summary.lastMessage.id >= message.id
+            ? summary
+            : {
+                ...summary,
+                lastMessage: previewOf(message),
+                lastActivityAt: message.createdAt,
+                unreadCount:
+                  fromOther && !isViewing(event.conversationId)
+                    ? Math.min(100, summary.unreadCount + 1)
+                    : summary.unreadCount,
+              },
         true,
       );
       if (!known) scheduleRefresh();
@@ -142,13 +146,12 @@ export function applyInboxEvent(event: RealtimeEvent) {
           : summary,
       );
       return;
+    // Others joining or leaving changes nothing the inbox shows (an open conversation reloads its members).
     case 'member.added':
       if (event.userId === myId) scheduleRefresh();
-      else update(event.conversationId, (summary) => ({ ...summary, memberCount: summary.memberCount + 1 }));
       return;
     case 'member.removed':
       if (event.userId === myId) removeFromInbox(event.conversationId);
-      else update(event.conversationId, (summary) => ({ ...summary, memberCount: summary.memberCount - 1 }));
       return;
     case 'conversation.read':
       // Read on another device of the same person.

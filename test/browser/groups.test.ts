@@ -44,6 +44,11 @@ describe('a group of three', () => {
       await group.click();
       await messageWithText(person.page, 'Who is in?').waitFor();
     }
+    // Read receipts in a group name who has read.
+    const receipt = () => messageWithText(alice.page, 'Who is in?').innerText();
+    await eventually(receipt).toMatch(/Read by .*Bob/);
+    await eventually(receipt).toMatch(/Read by .*Carol/);
+
     await send(bob.page, 'Me!');
     await eventually(() => messages(carol.page).innerText()).toContain('Me!');
     // A group names the sender of each message.

@@ -28,7 +28,16 @@ export default defineConfig({
           setupFiles: ['test/support/isolated-table.ts'],
         },
       },
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
+      {
+        extends: true,
+        // Synthesizing the whole stack (bundling every function, staging the web app) happens in beforeAll.
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
       {
         extends: true,
         test: {

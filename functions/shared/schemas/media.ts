@@ -29,7 +29,11 @@ export const mediaSchema = z
     declaredSize: z.number().int(),
     fileName: z.string().nullable(),
     contentType: z.string().optional().describe('Once ready: the verified type'),
-    size: z.number().int().optional().describe('Once ready: the stored size in bytes'),
+    size: z
+      .number()
+      .int()
+      .optional()
+      .describe('Once ready: the size in bytes of the file as served (images without their metadata)'),
     rejectionReason: z.string().optional(),
     createdAt: timestampSchema,
   })

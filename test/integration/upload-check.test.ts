@@ -161,6 +161,14 @@ describe('the upload check', () => {
     expect(await read(upload.servedKey)).toBeUndefined();
   });
 
+  it('stops without a verdict when the quarantined object is already gone (another delivery took it)', async () => {
+    const ownerId = ulid();
+    const media = await requestUpload(ownerId, { purpose: 'avatar', contentType: 'image/png', size: 100 });
+
+    expect(await processUpload(media.upload.fields.key ?? '')).toBe('superseded');
+    expect((await getOwnMedia(ownerId, media.id)).status).toBe('pending');
+  });
+
   it('refuses a stored object that breaks its declaration before reading it', async () => {
     const media = await requestUpload(ulid(), { purpose: 'avatar', contentType: 'image/png', size: 1000 });
 

@@ -25,7 +25,14 @@ import { parseUploadKey, QUARANTINE_PREFIX } from '../media/object-keys';
 import { mediaStorage } from '../media/storage';
 import { isStrippable, stripMetadata, UnreadableImageError } from '../media/strip-metadata';
 
-export type UploadOutcome = 'ready' | 'rejected' | 'discarded' | 'ignored';
+export type UploadOutcome = 'ready' | 'rejected' | 'discarded' | 'ignored' | 'superseded';
+
+/**
+ * The quarantined object is gone (another delivery of the event finished with it) or was replaced since the
+ * HEAD (the ETag condition failed): the newer object has an event of its own, so this run stops.
+ */
+const isGoneOrReplaced = (error: unknown) =>
+  error instanceof Error && ['NotFound', 'NoSuchKey', 'PreconditionFailed'].includes(error.name);
 
 /** Why a stored object fails its declaration (from its S3 metadata alone), or undefined when it passes. */
 export function checkDeclaration(
@@ -52,6 +59,16 @@ export function checkContents(media: MediaRecord, leadingBytes: Uint8Array): str
 
 /** Runs on each S3 ObjectCreated event under the quarantine prefix. */
 export async function processUpload(objectKey: string): Promise<UploadOutcome> {
+  try {
+    return await checkUpload(objectKey);
+  } catch (error) {
+    if (!isGoneOrReplaced(error)) throw error;
+    logger.info('quarantined object gone or replaced during the check', { objectKey });
+    return 'superseded';
+  }
+}
+
+async function checkUpload(objectKey: string): Promise<UploadOutcome> {
   if (!objectKey.startsWith(QUARANTINE_PREFIX)) {
     // Only quarantine is checked (the bucket notification says so too); served objects are ours.
     logger.warn('object outside quarantine ignored', { objectKey });

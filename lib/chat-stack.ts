@@ -64,14 +64,17 @@ export class ChatStack extends Stack {
     const streams = new StreamProcessor(this, 'Streams', {
       table,
       webSocket,
-      // Real-time events show media messages as the HTTP API does: with signed CDN URLs.
+      // Real-time events show media messages as the HTTP API does: with signed CDN URLs. The bucket: replaced
+      // profile pictures are deleted from the stream.
       environment: {
         CDN_BASE_URL: media.baseUrl,
         CDN_KEY_PAIR_ID: media.publicKey.publicKeyId,
         CDN_PRIVATE_KEY_SECRET_ARN: media.signingKeySecret.secretArn,
+        MEDIA_BUCKET: media.bucket.bucketName,
       },
     });
     media.signingKeySecret.grantRead(streams.handler.role);
+    media.grantDeleteProfilePictures(streams.handler.role);
 
     new CfnOutput(this, 'WebUrl', { value: web.url, description: 'The web app (served by CloudFront)' });
     new CfnOutput(this, 'ApiUrl', { value: http.api.apiEndpoint, description: 'Base URL of the HTTP API' });

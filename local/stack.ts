@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3EventRecord } from 'aws-lambda';
 import { tableDefinition } from '../functions/shared/data/table-definition';
+import { QUARANTINE_PREFIX } from '../functions/shared/media/object-keys';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
@@ -191,8 +193,12 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     const { handler: streamHandler } = await import('../functions/streams/table-stream');
     const { handler: mediaUploaded } = await import('../functions/s3/media-uploaded');
 
+    // Like the bucket notification on AWS: only objects created in quarantine reach the upload check.
     s3.onEvent((event) => {
-      if (!event.Records.every((record) => record.eventName.startsWith('ObjectCreated'))) return;
+      const inQuarantine = (record: S3EventRecord) =>
+        record.eventName.startsWith('ObjectCreated') &&
+        decodeURIComponent(record.s3.object.key).startsWith(QUARANTINE_PREFIX);
+      if (!event.Records.every(inQuarantine)) return;
       mediaUploaded(event).catch((error) => console.error('[s3] upload check failed', error));
     });
 
@@ -205,7 +211,8 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
       streamArn: Table.LatestStreamArn,
       handler: streamHandler,
-      accept: (record) => matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S),
+      accept: (record) =>
+        matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S, record.dynamodb?.OldImage),
       onError: (error) => console.error('[streams] delivery failed', error),
     });
     stoppers.push(() => poller.stop());

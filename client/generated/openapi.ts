@@ -432,9 +432,12 @@ export interface components {
         CreateMediaRequest: {
             /** @enum {string} */
             purpose: "avatar" | "attachment";
-            /** @description avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB) */
-            contentType: string;
-            /** @description Bytes; the upload may not be larger */
+            /**
+             * @description avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB)
+             * @enum {string}
+             */
+            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "video/mp4" | "video/webm" | "video/quicktime";
+            /** @description Bytes; the upload may not be larger (and no larger than the limit for its type) */
             size: number;
             fileName?: string;
         };
@@ -485,7 +488,7 @@ export interface components {
             fileName: string | null;
             /** @description Once ready: the verified type */
             contentType?: string;
-            /** @description Once ready: the stored size in bytes */
+            /** @description Once ready: the size in bytes of the file as served (images without their metadata) */
             size?: number;
             rejectionReason?: string;
             /**
@@ -506,7 +509,7 @@ export interface components {
             fileName: string | null;
             /** @description Once ready: the verified type */
             contentType?: string;
-            /** @description Once ready: the stored size in bytes */
+            /** @description Once ready: the size in bytes of the file as served (images without their metadata) */
             size?: number;
             rejectionReason?: string;
             /**

@@ -1,10 +1,11 @@
 /**
- * S3 ObjectCreated events for the media bucket: each new object is checked against what its uploader
- * declared and marked ready, or rejected and deleted (see domain/media.ts). A failing record fails the
- * invocation, so S3's asynchronous invocation retries it; the check is idempotent.
+ * S3 ObjectCreated events for the quarantine prefix (`uploads/`) of the media bucket: each new object is
+ * checked against what its uploader declared and either written to its served key (ready) or rejected, and
+ * the quarantined object deleted (see domain/upload-check.ts). A failing record fails the invocation, so S3's
+ * asynchronous invocation retries it; the check is idempotent.
  */
 import type { S3Event } from 'aws-lambda';
-import { processUpload } from '../shared/domain/media';
+import { processUpload } from '../shared/domain/upload-check';
 import { logger } from '../shared/logger';
 
 export const handler = async (event: S3Event): Promise<void> => {

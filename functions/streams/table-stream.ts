@@ -16,13 +16,17 @@ import { toMessage } from '../shared/data/messages-store';
 import { logger } from '../shared/logger';
 import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
 import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
+import { onProfileChanged } from '../shared/projections/replaced-avatars';
+import { PICTURE_CHANGES } from './stream-filter';
 
 const image = (value: Record<string, StreamAttributeValue> | undefined) =>
   value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
 
 async function project(record: DynamoDBRecord): Promise<void> {
   const newImage = image(record.dynamodb?.NewImage);
-  const sortKey = (newImage?.SK ?? image(record.dynamodb?.OldImage)?.SK) as string | undefined;
+  const oldImage = image(record.dynamodb?.OldImage);
+  const sortKey = (newImage?.SK ?? oldImage?.SK) as string | undefined;
+  if (sortKey === PICTURE_CHANGES.sortKey) return onProfileChanged(oldImage, newImage);
   if (!newImage || !sortKey?.startsWith(MESSAGE_PREFIX)) return;
   const message = toMessage(newImage);
   if (record.eventName === 'INSERT') await onMessageCreated(message);

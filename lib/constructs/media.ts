@@ -1,7 +1,8 @@
 /**
- * Media storage and delivery: a private bucket that clients upload to with presigned POSTs, a function that
- * checks each new object, and a CloudFront distribution (Origin Access Control) that serves avatars publicly
- * and attachments only through signed URLs (a key pair generated at deploy; private key in Secrets Manager).
+ * Media storage and delivery: a private bucket that clients upload to with presigned POSTs (into quarantine,
+ * `uploads/`), a function that checks each upload and writes those that pass to their served keys, and a
+ * CloudFront distribution (Origin Access Control) that serves avatars publicly and attachments only through
+ * signed URLs (a key pair generated at deploy; private key in Secrets Manager), and never quarantine.
  */
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -13,9 +14,20 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { corsPolicy } from '../../functions/shared/cors';
+import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
+import {
+  DEFAULT_CONTENT_DISPOSITION,
+  SERVED_FILE_HEADERS,
+} from '../../functions/shared/media/served-headers';
 import { ChatFunction } from './chat-function';
 
-export const UPLOAD_PREFIXES = ['avatars/', 'attachments/'] as const;
+/**
+ * The default behavior's viewer-request function: every path that matches no served prefix (quarantine
+ * included) is answered at the edge and never reaches the bucket.
+ */
+export const NOT_SERVED_FUNCTION_CODE = `function handler(event) {
+  return { statusCode: 404, statusDescription: 'Not Found' };
+}`;
 
 export interface MediaProps {
   table: dynamodb.ITableV2;
@@ -65,8 +77,12 @@ export class Media extends Construct {
           maxAge: corsPolicy.maxAgeSeconds,
         },
       ],
-      // Uploads that never completed (multipart) are removed after a day.
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        // Uploads that never completed (multipart) are removed after a day.
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // The upload check deletes each quarantined object; any it never saw (a failed check) goes after a day.
+        { prefix: QUARANTINE_PREFIX, expiration: Duration.days(1) },
+      ],
       removalPolicy: props.removalPolicy,
       autoDeleteObjects: autoDelete,
     });
@@ -97,21 +113,51 @@ export class Media extends Construct {
     const keyGroup = new cloudfront.KeyGroup(this, 'CdnKeyGroup', { items: [this.publicKey] });
 
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    // User files are never sniffed, never active content, and downloads unless the object says inline.
+    const userFileHeaders = new cloudfront.ResponseHeadersPolicy(this, 'UserFileHeaders', {
+      comment: 'Chat media: nosniff, a sandboxing CSP, attachment unless the object is inline',
+      securityHeadersBehavior: {
+        contentTypeOptions: { override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: SERVED_FILE_HEADERS['Content-Security-Policy'],
+          override: true,
+        },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          // override false: the Content-Disposition the upload check stored on the object wins.
+          { header: 'Content-Disposition', value: DEFAULT_CONTENT_DISPOSITION, override: false },
+        ],
+      },
+    });
+    const served = (signed: boolean): cloudfront.BehaviorOptions => ({
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: userFileHeaders,
+      ...(signed ? { trustedKeyGroups: [keyGroup] } : {}),
+    });
+    const notServed = new cloudfront.Function(this, 'NotServed', {
+      comment: 'Answers 404 for every path outside the served prefixes',
+      code: cloudfront.FunctionCode.fromInline(NOT_SERVED_FUNCTION_CODE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: 'Chat media',
+      // Only the served prefixes reach the bucket. Anything else (quarantine, `uploads/…`, included) falls
+      // to the default behavior, which answers at the edge; it also demands a signed URL, which we never
+      // issue for such paths. CloudFront matches behaviors on the normalized path (RFC 3986: dot segments
+      // and duplicate slashes resolved) and forwards the raw path, which S3 takes literally (see
+      // local/cdn.ts), so no spelling of a path reaches quarantine.
       defaultBehavior: {
-        origin,
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        // Private unless a behavior below says otherwise: attachments need a signed URL.
-        trustedKeyGroups: [keyGroup],
+        ...served(true),
+        functionAssociations: [
+          { function: notServed, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
       additionalBehaviors: {
-        'avatars/*': {
-          origin,
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        },
+        'avatars/*': served(false),
+        'attachments/*': served(true),
       },
       enableLogging: true,
       logBucket: logs,
@@ -132,11 +178,24 @@ export class Media extends Construct {
         'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose policy cannot be raised; attach a custom domain and certificate to enforce TLSv1.2_2021.',
     });
     this.baseUrl = `https://${this.distribution.distributionDomainName}`;
+    // And the bucket refuses CloudFront everything but the served prefixes, whatever a behavior says.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CdnReadsServedPrefixesOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        notResources: SERVED_PREFIXES.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
 
     const uploaded = new ChatFunction(this, 'MediaUploaded', {
       entry: 'functions/s3/media-uploaded.ts',
-      description: 'Checks each uploaded object: ready, or rejected and deleted',
-      timeout: Duration.seconds(30),
+      description: 'Checks each upload in quarantine: served (metadata stripped) and ready, or rejected',
+      // An image (up to 25 MB) is held in memory about three times over while it is stripped; more memory
+      // also means more CPU for the walk over its bytes. Videos are copied inside S3.
+      memoryMb: 1024,
+      timeout: Duration.seconds(60),
       environment: { TABLE_NAME: props.table.tableName, MEDIA_BUCKET: this.bucket.bucketName },
     });
     uploaded.role.addToPolicy(
@@ -148,25 +207,29 @@ export class Media extends Construct {
     uploaded.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:DeleteObject'],
-        resources: UPLOAD_PREFIXES.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        resources: [this.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
       }),
     );
-    for (const finding of this.uploadPrefixFindings()) {
+    uploaded.role.addToPolicy(
+      new iam.PolicyStatement({
+        // PutObject: write a checked file to its served key; DeleteObject: take it back if the media was
+        // rejected meanwhile. It never reads served files.
+        actions: ['s3:PutObject', 's3:DeleteObject'],
+        resources: SERVED_PREFIXES.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+    for (const finding of this.objectPrefixFindings([QUARANTINE_PREFIX, ...SERVED_PREFIXES])) {
       Validations.of(uploaded.role).acknowledge({
         id: finding,
         reason:
-          'Each upload has its own key under the upload prefixes; the checker reads and deletes any of them.',
+          'Each upload has its own key: the checker reads and deletes any in quarantine and writes any served key.',
       });
     }
-    for (const prefix of UPLOAD_PREFIXES) {
-      this.bucket.addEventNotification(
-        s3.EventType.OBJECT_CREATED,
-        new s3n.LambdaDestination(uploaded.function),
-        {
-          prefix,
-        },
-      );
-    }
+    this.bucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(uploaded.function),
+      { prefix: QUARANTINE_PREFIX },
+    );
     // CDK's own helper that configures bucket notifications (a singleton Lambda of aws-cdk-lib).
     Validations.of(Stack.of(this)).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -175,28 +238,43 @@ export class Media extends Construct {
     });
   }
 
-  /** cdk-nag finding ids for object wildcards under the upload prefixes (acknowledged one by one in v3). */
-  uploadPrefixFindings(): string[] {
+  /** cdk-nag finding ids for object wildcards under these prefixes (acknowledged one by one in v3). */
+  objectPrefixFindings(prefixes: readonly string[]): string[] {
     const stack = Stack.of(this);
     const bucketId = stack.resolve(
       stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket),
     ) as string;
-    return UPLOAD_PREFIXES.map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`);
+    return prefixes.map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`);
   }
 
-  /** Lets a function presign uploads (the signature is made with the function's own credentials). */
+  /** Lets a function presign uploads (signed with the function's own credentials): into quarantine only. */
   grantPresignUploads(role: iam.IRole) {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],
-        resources: UPLOAD_PREFIXES.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+        resources: [this.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
       }),
     );
-    for (const finding of this.uploadPrefixFindings()) {
+    for (const finding of this.objectPrefixFindings([QUARANTINE_PREFIX])) {
       Validations.of(role).acknowledge({
         id: finding,
-        reason:
-          'Presigned uploads go to per-upload keys under the upload prefixes (avatars/*, attachments/*).',
+        reason: `Presigned uploads go to per-upload keys in quarantine (${QUARANTINE_PREFIX}*), never to served keys.`,
+      });
+    }
+  }
+
+  /** Lets a function delete replaced profile pictures (the table-stream function). */
+  grantDeleteProfilePictures(role: iam.IRole) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [this.bucket.arnForObjects('avatars/*')],
+      }),
+    );
+    for (const finding of this.objectPrefixFindings(['avatars/'])) {
+      Validations.of(role).acknowledge({
+        id: finding,
+        reason: 'Each profile picture has its own key under avatars/; a replaced one is deleted.',
       });
     }
   }

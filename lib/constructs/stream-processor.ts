@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
-import { STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
+import { PICTURE_CHANGES, STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
 import { ChatFunction } from './chat-function';
 
 export interface StreamProcessorProps {
@@ -72,6 +72,13 @@ export class StreamProcessor extends Construct {
                 S: STREAM_SORT_KEY_PREFIXES.flatMap((prefix) => lambda.FilterRule.beginsWith(prefix)),
               },
             },
+          },
+        }),
+        // Profiles that had a picture: a replaced or removed picture's file is deleted.
+        lambda.FilterCriteria.filter({
+          dynamodb: {
+            Keys: { [tableDefinition.sortKey]: { S: [PICTURE_CHANGES.sortKey] } },
+            OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: lambda.FilterRule.exists() } },
           },
         }),
       ],

@@ -133,7 +133,7 @@ describe('chatting in the web app', () => {
       .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just text') });
     await eventually(() =>
       alice.page.getByRole('alert').filter({ hasText: 'notes.txt' }).innerText(),
-    ).toMatch(/notes\.txt: .*must be one of: image\/jpeg/);
+    ).toMatch(/notes\.txt: .*contentType.*image\/jpeg/);
 
     await alice.page
       .getByLabel('Attach a picture or video')

@@ -1,13 +1,21 @@
 /**
- * Media end to end through the local stack: presigned POST uploads to s3rver, the upload check driven by
- * s3rver's events, messages and avatars that use the media, and the CDN emulation's signature checks.
- * s3rver enforces no POST policy, so the policy we generate is asserted directly, and oversized or
- * mislabelled files are shown to be rejected by our own check.
+ * Media end to end through the local stack: presigned POST uploads to s3rver (into quarantine), the upload
+ * check driven by s3rver's events, messages and avatars that use the media, and the CDN emulation's
+ * signature checks and headers. s3rver enforces no POST policy, so the policy we generate is asserted
+ * directly, and oversized, mislabelled or replayed files are shown to be handled by our own check.
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { directConversation, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
-import { htmlPretendingToBeVideo, mp4Video, pngImage } from '../support/media-fixtures';
+import {
+  GPS_MARKER,
+  htmlPretendingToBeVideo,
+  imageDimensions,
+  jpegWithMetadata,
+  mp4Video,
+  pngImage,
+} from '../support/media-fixtures';
+import { rawGet } from '../support/raw-http';
 
 const api = useApi();
 
@@ -54,9 +62,38 @@ const bytesOf = async (url: string) => {
   return {
     status: response.status,
     type: response.headers.get('content-type'),
+    headers: response.headers,
     bytes: Buffer.from(await response.arrayBuffer()),
   };
 };
+
+/** The object's bytes straight from the bucket (s3rver), or undefined when there is none. */
+async function storedObject(key: string): Promise<Buffer | undefined> {
+  const s3 = new S3Client({
+    endpoint: api.s3Endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: 'chat-media', Key: key }));
+    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  } catch {
+    return undefined;
+  } finally {
+    s3.destroy();
+  }
+}
+const objectExists = async (key: string) => (await storedObject(key)) !== undefined;
+
+/** Waits until the upload check has taken a quarantined object away (it always deletes it in the end). */
+async function untilQuarantineEmpty(key: string) {
+  const deadline = Date.now() + 5000;
+  while ((await objectExists(key)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+const servedKey = (purpose: string, user: SignedInUser, mediaId: string) =>
+  `${purpose}s/${user.id}/${mediaId}`;
 
 describe('upload requests', () => {
   it('returns a presigned POST whose policy pins the key under the caller, the type, the size and a short expiry', async () => {
@@ -72,7 +109,7 @@ describe('upload requests', () => {
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ status: 'pending', upload: { method: 'POST' } });
     const { fields } = response.body.upload;
-    expect(fields.key).toBe(`attachments/${user.id}/${response.body.id}`);
+    expect(fields.key).toBe(`uploads/attachment/${user.id}/${response.body.id}`);
     expect(fields['Content-Type']).toBe('video/mp4');
     const policy = JSON.parse(Buffer.from(fields.Policy ?? '', 'base64').toString('utf8'));
     expect(policy.conditions).toEqual(
@@ -115,6 +152,19 @@ describe('upload requests', () => {
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
   });
+
+  it.each(['toString', 'constructor', 'valueOf', '__proto__', 'hasOwnProperty'])(
+    'refuses the content type "%s" (a name on Object.prototype) with any size',
+    async (contentType) => {
+      const user = await signUpAndLogin(api);
+      const response = await declare(user, { purpose: 'attachment', contentType, size: 50 * 1024 ** 3 });
+
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(
+        expect.arrayContaining(['contentType', 'size']),
+      );
+    },
+  );
 
   it("hides another user's upload status behind a 404", async () => {
     const [owner, other] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
@@ -228,23 +278,6 @@ describe('image and video messages', () => {
 });
 
 describe('the upload check (what S3 would refuse, s3rver does not)', () => {
-  const objectExists = async (key: string) => {
-    const s3 = new S3Client({
-      endpoint: api.s3Endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
-    try {
-      await s3.send(new GetObjectCommand({ Bucket: 'chat-media', Key: key }));
-      return true;
-    } catch {
-      return false;
-    } finally {
-      s3.destroy();
-    }
-  };
-
   it('rejects a "video" that is really HTML and deletes the object', async () => {
     const user = await signUpAndLogin(api);
     const html = htmlPretendingToBeVideo();
@@ -262,6 +295,7 @@ describe('the upload check (what S3 would refuse, s3rver does not)', () => {
       rejectionReason: expect.stringContaining('not video/mp4'),
     });
     expect(await objectExists(declared.body.upload.fields.key ?? '')).toBe(false);
+    expect(await objectExists(servedKey('attachment', user, declared.body.id))).toBe(false);
   });
 
   it('rejects a file larger than declared', async () => {
@@ -299,6 +333,98 @@ describe('the upload check (what S3 would refuse, s3rver does not)', () => {
   });
 });
 
+describe('quarantine: uploads are served only as the copy the check made', () => {
+  it('lands the upload in quarantine, serves the checked copy, and empties quarantine', async () => {
+    const user = await signUpAndLogin(api);
+    const png = pngImage(4);
+    const declared = await declare(user, { purpose: 'avatar', contentType: 'image/png', size: png.length });
+    await postFile(declared.body, png, 'image/png');
+
+    expect(await waitForSettled(user, declared.body.id)).toMatchObject({ status: 'ready' });
+    await untilQuarantineEmpty(declared.body.upload.fields.key ?? '');
+    expect(await objectExists(declared.body.upload.fields.key ?? '')).toBe(false);
+    expect((await storedObject(servedKey('avatar', user, declared.body.id)))?.equals(png)).toBe(true);
+  });
+
+  it('deletes a second upload with the same presigned POST once the media is ready: the checked file stays', async () => {
+    const user = await signUpAndLogin(api);
+    const png = pngImage(4);
+    const declared = await declare(user, { purpose: 'avatar', contentType: 'image/png', size: png.length });
+    await postFile(declared.body, png, 'image/png');
+    expect(await waitForSettled(user, declared.body.id)).toMatchObject({ status: 'ready' });
+    const quarantineKey = declared.body.upload.fields.key ?? '';
+    await untilQuarantineEmpty(quarantineKey);
+
+    const html = Buffer.from('<!doctype html><script>document.cookie</script>'.padEnd(png.length, ' '));
+    expect((await postFile(declared.body, html, 'image/png')).status).toBeLessThan(300);
+    await untilQuarantineEmpty(quarantineKey);
+
+    expect(await objectExists(quarantineKey)).toBe(false);
+    const media = await api.request('GET', `/media/${declared.body.id}`, { token: user.token });
+    expect(media.body).toMatchObject({ status: 'ready', size: png.length });
+    const served = await bytesOf(`${api.cdnUrl}/${servedKey('avatar', user, declared.body.id)}`);
+    expect(served.status).toBe(200);
+    expect(served.bytes.equals(png)).toBe(true);
+  });
+
+  it('deletes an upload that arrives after a rejection: nothing is ever served for that media', async () => {
+    const user = await signUpAndLogin(api);
+    const png = pngImage(4);
+    const declared = await declare(user, { purpose: 'avatar', contentType: 'image/png', size: png.length });
+    await postFile(declared.body, htmlPretendingToBeVideo(), 'image/png');
+    expect(await waitForSettled(user, declared.body.id)).toMatchObject({ status: 'rejected' });
+    const quarantineKey = declared.body.upload.fields.key ?? '';
+    await untilQuarantineEmpty(quarantineKey);
+
+    await postFile(declared.body, png, 'image/png');
+    await untilQuarantineEmpty(quarantineKey);
+
+    expect(await objectExists(quarantineKey)).toBe(false);
+    expect((await api.request('GET', `/media/${declared.body.id}`, { token: user.token })).body.status).toBe(
+      'rejected',
+    );
+    expect(await objectExists(servedKey('avatar', user, declared.body.id))).toBe(false);
+    expect((await bytesOf(`${api.cdnUrl}/${servedKey('avatar', user, declared.body.id)}`)).status).toBe(404);
+  });
+});
+
+describe('image metadata', () => {
+  it('strips GPS EXIF, XMP and comments from a JPEG before serving it, keeping orientation and dimensions', async () => {
+    const user = await signUpAndLogin(api);
+    const jpeg = jpegWithMetadata({ width: 16, height: 8, orientation: 6 });
+    const mediaId = await uploadReady(user, 'avatar', 'image/jpeg', jpeg);
+
+    const served = await bytesOf(`${api.cdnUrl}/${servedKey('avatar', user, mediaId)}`);
+
+    expect(served.status).toBe(200);
+    expect(jpeg.includes(GPS_MARKER)).toBe(true);
+    expect(served.bytes.includes(GPS_MARKER)).toBe(false);
+    expect(served.bytes.includes('Exif')).toBe(true); // the orientation-only EXIF
+    expect(imageDimensions(served.bytes)).toEqual({ width: 16, height: 8 });
+    const media = await api.request('GET', `/media/${mediaId}`, { token: user.token });
+    expect(media.body).toMatchObject({ contentType: 'image/jpeg', size: served.bytes.length });
+    expect(served.bytes.length).toBeLessThan(jpeg.length);
+  });
+
+  it('rejects an image whose structure does not parse, and serves nothing', async () => {
+    const user = await signUpAndLogin(api);
+    const truncated = pngImage(8).subarray(0, 45);
+    const declared = await declare(user, {
+      purpose: 'attachment',
+      contentType: 'image/png',
+      size: truncated.length,
+    });
+
+    await postFile(declared.body, truncated, 'image/png');
+
+    expect(await waitForSettled(user, declared.body.id)).toMatchObject({
+      status: 'rejected',
+      rejectionReason: expect.stringContaining('not a readable PNG'),
+    });
+    expect(await objectExists(servedKey('attachment', user, declared.body.id))).toBe(false);
+  });
+});
+
 describe('the CDN', () => {
   it('refuses attachment URLs that are unsigned, tampered or expired', async () => {
     const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
@@ -322,6 +448,40 @@ describe('the CDN', () => {
     expect((await bytesOf(laterExpiry.href)).status).toBe(403);
     expect((await bytesOf(otherKey.href)).status).toBe(403);
     expect((await bytesOf(expired.url)).status).toBe(403);
+  });
+
+  it('serves attachments with nosniff, a sandboxing CSP and the inline disposition the check stored', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const mediaId = await uploadReady(alice, 'attachment', 'video/mp4', mp4Video());
+    const conversationId = await directConversation(api, alice, bob);
+    const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
+      token: alice.token,
+      body: { content: { type: 'video', video: mediaId } },
+    });
+
+    const fetched = await bytesOf(sent.body.content.url);
+
+    expect(fetched.status).toBe(200);
+    expect(fetched.type).toBe('video/mp4');
+    expect(fetched.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(fetched.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(fetched.headers.get('content-disposition')).toBe('inline');
+  });
+
+  it('does not serve an attachment unsigned through a percent-encoded path (avatars%2F..%2Fattachments)', async () => {
+    const user = await signUpAndLogin(api);
+    const png = pngImage(6, [1, 2, 3]);
+    const mediaId = await uploadReady(user, 'attachment', 'image/png', png);
+
+    for (const path of [
+      `/avatars%2F..%2Fattachments/${user.id}/${mediaId}`,
+      `/avatars/..%2Fattachments/${user.id}/${mediaId}`,
+      `/avatars/${user.id}/..%2F..%2Fattachments%2F${user.id}%2F${mediaId}`,
+    ]) {
+      const response = await rawGet(api.cdnUrl, path);
+      expect(response.status, path).not.toBe(200);
+      expect(response.body.equals(png), path).toBe(false);
+    }
   });
 });
 
@@ -366,5 +526,52 @@ describe('profile pictures', () => {
     }
     const me = await api.request('GET', '/users/me', { token: alice.token });
     expect(me.body.avatarUrl).toBeNull();
+  });
+
+  it('deletes the old picture once a new one is set, and the old upload can no longer be used', async () => {
+    const user = await signUpAndLogin(api);
+    const first = await uploadReady(user, 'avatar', 'image/png', pngImage(3));
+    const second = await uploadReady(user, 'avatar', 'image/png', pngImage(5));
+    await api.request('PATCH', '/users/me', { token: user.token, body: { avatarMediaId: first } });
+
+    const replaced = await api.request('PATCH', '/users/me', {
+      token: user.token,
+      body: { avatarMediaId: second },
+    });
+    await api.drainStreams();
+
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.avatarUrl).toMatch(new RegExp(`/avatars/${user.id}/${second}$`));
+    expect((await bytesOf(replaced.body.avatarUrl)).status).toBe(200);
+    expect(await objectExists(servedKey('avatar', user, first))).toBe(false);
+    expect((await bytesOf(`${api.cdnUrl}/${servedKey('avatar', user, first)}`)).status).toBe(404);
+    expect((await api.request('GET', `/media/${first}`, { token: user.token })).status).toBe(404);
+    const reuse = await api.request('PATCH', '/users/me', {
+      token: user.token,
+      body: { avatarMediaId: first },
+    });
+    expect(reuse.status).toBe(400);
+    expect((await api.request('GET', '/users/me', { token: user.token })).body.avatarUrl).toBe(
+      replaced.body.avatarUrl,
+    );
+  });
+
+  it('deletes the picture when it is removed, and keeps it when the same one is set again', async () => {
+    const user = await signUpAndLogin(api);
+    const avatar = await uploadReady(user, 'avatar', 'image/png', pngImage(3));
+    await api.request('PATCH', '/users/me', { token: user.token, body: { avatarMediaId: avatar } });
+    await api.request('PATCH', '/users/me', { token: user.token, body: { avatarMediaId: avatar } });
+    await api.request('PATCH', '/users/me', { token: user.token, body: { displayName: 'Renamed' } });
+    await api.drainStreams();
+    expect(await objectExists(servedKey('avatar', user, avatar))).toBe(true);
+
+    const removed = await api.request('PATCH', '/users/me', {
+      token: user.token,
+      body: { avatarMediaId: null },
+    });
+    await api.drainStreams();
+
+    expect(removed.body.avatarUrl).toBeNull();
+    expect(await objectExists(servedKey('avatar', user, avatar))).toBe(false);
   });
 });

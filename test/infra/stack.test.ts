@@ -11,9 +11,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
+import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
 import { routeKeys } from '../../functions/shared/route-definition';
 import { routes } from '../../functions/shared/routes';
-import { STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
+import { PICTURE_CHANGES, STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
 import { ChatStack } from '../../lib/chat-stack';
 import { functionIdFor } from '../../lib/constructs/http-api';
 
@@ -26,6 +27,33 @@ let synthError: unknown;
 /** The logical id of the function construct for a route (`Http<FunctionId>Function...`). */
 const resourcesOf = (type: string, idPrefix: string) =>
   Object.entries(resources).filter(([id, resource]) => resource.Type === type && id.startsWith(idPrefix));
+
+/** The object part of an S3 resource ARN (`<bucket arn>/avatars/*` -> `avatars/*`). */
+const objectPath = (resource: any): string =>
+  typeof resource?.['Fn::Join']?.[1]?.at(-1) === 'string'
+    ? resource['Fn::Join'][1].at(-1).replace(/^\//, '')
+    : JSON.stringify(resource);
+
+/** Every S3 grant in a role's policies as `<action> <object path>`, sorted. */
+const s3GrantsOf = (roleId: string): string[] =>
+  Object.values(resources)
+    .filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Policy' &&
+        resource.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId),
+    )
+    .flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[],
+    )
+    .flatMap((statement) =>
+      [statement.Action]
+        .flat()
+        .filter((action): action is string => typeof action === 'string' && action.startsWith('s3:'))
+        .flatMap((action) =>
+          [statement.Resource].flat().map((resource) => `${action} ${objectPath(resource)}`),
+        ),
+    )
+    .sort();
 
 beforeAll(() => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
@@ -172,9 +200,22 @@ describe('the stream processor', () => {
               dynamodb: { Keys: { SK: { S: STREAM_SORT_KEY_PREFIXES.map((prefix) => ({ prefix })) } } },
             }),
           },
+          {
+            Pattern: JSON.stringify({
+              dynamodb: {
+                Keys: { SK: { S: [PICTURE_CHANGES.sortKey] } },
+                OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: [{ exists: true }] } },
+              },
+            }),
+          },
         ],
       },
     });
+  });
+
+  it('may delete profile pictures (replaced ones) and nothing else in the media bucket', () => {
+    const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
+    expect(s3GrantsOf(fn?.Properties.Role['Fn::GetAtt'][0] as string)).toEqual(['s3:DeleteObject avatars/*']);
   });
 
   it('may only query, update and delete (gone WebSocket connections) in the table and read its stream', () => {
@@ -248,7 +289,9 @@ describe('media storage and delivery', () => {
       BucketEncryption: Match.anyValue(),
       CorsConfiguration: Match.anyValue(),
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+        ]),
       },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -275,6 +318,11 @@ describe('media storage and delivery', () => {
             ViewerProtocolPolicy: 'https-only',
             TrustedKeyGroups: Match.absent(),
           }),
+          Match.objectLike({
+            PathPattern: 'attachments/*',
+            ViewerProtocolPolicy: 'https-only',
+            TrustedKeyGroups: [Match.anyValue()],
+          }),
         ],
       }),
     });
@@ -283,21 +331,93 @@ describe('media storage and delivery', () => {
     });
   });
 
-  it('checks every new upload with the media-uploaded function', () => {
+  it('has behaviors that reach the bucket only for the served prefixes; the default one answers 404 at the edge', () => {
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const config = distribution?.Properties.DistributionConfig;
+    expect(
+      config.CacheBehaviors.map((behavior: { PathPattern: string }) => behavior.PathPattern).sort(),
+    ).toEqual(SERVED_PREFIXES.map((prefix) => `${prefix}*`).sort());
+    const [association] = config.DefaultCacheBehavior.FunctionAssociations;
+    expect(association.EventType).toBe('viewer-request');
+    const functionId = association.FunctionARN['Fn::GetAtt'][0] as string;
+    const code = resources[functionId]?.Properties.FunctionCode as string;
+    // Run the deployed function's code on requests for quarantine and other unserved paths.
+    const handler = new Function(`${code}; return handler;`)() as (event: unknown) => { statusCode?: number };
+    for (const uri of ['/uploads/avatar/u/01ARZ3NDEKTSV4RRFFQ69G5FAV', '/', '/anything']) {
+      expect(handler({ request: { uri, method: 'GET', headers: {} } })).toEqual(
+        expect.objectContaining({ statusCode: 404 }),
+      );
+    }
+  });
+
+  it('denies CloudFront every object outside the served prefixes in the bucket policy', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            NotResource: SERVED_PREFIXES.map((prefix) =>
+              Match.objectLike({ 'Fn::Join': ['', [Match.anyValue(), `/${prefix}*`]] }),
+            ),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('serves user files with nosniff, a sandboxing CSP and attachment unless the object says otherwise', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: {
+          ContentTypeOptions: { Override: true },
+          ContentSecurityPolicy: { ContentSecurityPolicy: "default-src 'none'; sandbox", Override: true },
+        },
+        CustomHeadersConfig: {
+          Items: [{ Header: 'Content-Disposition', Value: 'attachment', Override: false }],
+        },
+      }),
+    });
+    const [policyId] = Object.keys(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const config = distribution?.Properties.DistributionConfig;
+    for (const behavior of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
+      expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    }
+  });
+
+  it('checks every upload in quarantine with the media-uploaded function, and nothing else', () => {
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: {
         LambdaFunctionConfigurations: [
           Match.objectLike({
             Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'avatars/' }] } },
-          }),
-          Match.objectLike({
-            Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'attachments/' }] } },
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: QUARANTINE_PREFIX }] } },
           }),
         ],
       },
     });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: QUARANTINE_PREFIX, ExpirationInDays: 1, Status: 'Enabled' }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the upload check read and delete quarantine and write served keys, but never read them', () => {
+    const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'MediaMediaUploadedFunction');
+    expect(fn?.Properties.MemorySize).toBeGreaterThanOrEqual(1024);
+    expect(fn?.Properties.Timeout).toBeGreaterThanOrEqual(60);
+    const s3Grants = s3GrantsOf(fn?.Properties.Role['Fn::GetAtt'][0] as string);
+    expect(s3Grants).toEqual(
+      [
+        ...['s3:DeleteObject', 's3:GetObject'].map((action) => `${action} ${QUARANTINE_PREFIX}*`),
+        ...SERVED_PREFIXES.flatMap((prefix) => [`s3:DeleteObject ${prefix}*`, `s3:PutObject ${prefix}*`]),
+      ].sort(),
+    );
   });
 
   it('gives the CDN private key and the upload grant only to the routes that declare them', () => {
@@ -306,11 +426,9 @@ describe('media storage and delivery', () => {
       const variables = fn?.Properties.Environment.Variables ?? {};
       expect('CDN_PRIVATE_KEY_SECRET_ARN' in variables).toBe(route.access.cdnSigningKey === true);
       expect('MEDIA_BUCKET' in variables).toBe(route.access.presignUploads === true);
-      const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
-      const policy = Object.values(resources).find(
-        (resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties.Roles[0].Ref === roleId,
-      );
-      expect(JSON.stringify(policy).includes('s3:PutObject')).toBe(route.access.presignUploads === true);
+      const s3Grants = s3GrantsOf(fn?.Properties.Role['Fn::GetAtt'][0] as string);
+      // Presigned POSTs may only put objects into quarantine.
+      expect(s3Grants).toEqual(route.access.presignUploads ? [`s3:PutObject ${QUARANTINE_PREFIX}*`] : []);
     }
   });
 });

@@ -1,7 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { describe, expect, it } from 'vitest';
-import { detectContentTypes, maxSizeFor } from '../../functions/shared/media/media-types';
+import {
+  detectContentTypes,
+  MAX_UPLOAD_BYTES,
+  MEDIA_LIMITS,
+  maxSizeFor,
+} from '../../functions/shared/media/media-types';
+import { createMediaRequestSchema } from '../../functions/shared/schemas/media';
 import { verifySignedUrl } from '../../local/cloudfront-verifier';
 import { htmlPretendingToBeVideo, mp4Video, pngImage } from '../support/media-fixtures';
 
@@ -43,6 +49,40 @@ describe('maxSizeFor', () => {
     expect(maxSizeFor('attachment', 'image/gif')).toBe(25 * 1024 * 1024);
     expect(maxSizeFor('attachment', 'video/quicktime')).toBe(100 * 1024 * 1024);
     expect(maxSizeFor('attachment', 'application/pdf')).toBeUndefined();
+  });
+});
+
+describe('the allowed content types', () => {
+  const prototypeNames = [
+    'toString',
+    'constructor',
+    'valueOf',
+    '__proto__',
+    'hasOwnProperty',
+    'isPrototypeOf',
+  ];
+
+  it.each(prototypeNames)('know no limit for "%s" (no lookup reaches Object.prototype)', (name) => {
+    expect(maxSizeFor('avatar', name)).toBeUndefined();
+    expect(maxSizeFor('attachment', name)).toBeUndefined();
+  });
+
+  it.each(prototypeNames)('are an exact set in the request schema: "%s" is refused', (name) => {
+    const parsed = createMediaRequestSchema.safeParse({ purpose: 'attachment', contentType: name, size: 10 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['contentType']);
+  });
+
+  it('bound the declared size in the schema by the largest limit of any type', () => {
+    const largest = Math.max(...Object.values(MEDIA_LIMITS).flatMap((limits) => [...limits.values()]));
+    expect(MAX_UPLOAD_BYTES).toBe(largest);
+    const request = (size: number) =>
+      createMediaRequestSchema.safeParse({ purpose: 'attachment', contentType: 'video/mp4', size });
+    expect(request(MAX_UPLOAD_BYTES).success).toBe(true);
+    expect(request(MAX_UPLOAD_BYTES + 1).error?.issues.map((issue) => issue.path.join('.'))).toEqual([
+      'size',
+    ]);
+    expect(request(50 * 1024 ** 3).success).toBe(false);
   });
 });
 

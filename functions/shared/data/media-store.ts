@@ -1,5 +1,5 @@
 /** Data access for media items. Knows DynamoDB; knows nothing of HTTP or S3. */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MediaPurpose } from '../media/media-types';
 import { dynamo, isConditionalCheckFailed, tableName } from './client';
 import { mediaKey } from './keys';
@@ -10,7 +10,10 @@ export interface MediaRecord {
   id: string;
   ownerId: string;
   purpose: MediaPurpose;
-  /** The S3 object key: `<purpose>s/<ownerId>/<id>`. */
+  /**
+   * The served S3 object key, `<purpose>s/<ownerId>/<id>`; the upload itself lands in quarantine first
+   * (`uploads/<purpose>/<ownerId>/<id>`, see media/object-keys.ts) and is copied here only once it passed.
+   */
   key: string;
   declaredContentType: string;
   declaredSize: number;
@@ -79,4 +82,9 @@ export async function settleMedia(
     if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
+}
+
+/** Forgets a media item whose file was deleted (a replaced profile picture), so it cannot be used again. */
+export async function deleteMedia(mediaId: string): Promise<void> {
+  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: mediaKey(mediaId) }));
 }

@@ -8,21 +8,43 @@ export type MediaPurpose = 'avatar' | 'attachment';
 
 const MB = 1024 * 1024;
 
-export const MEDIA_LIMITS: Record<MediaPurpose, Record<string, number>> = {
-  avatar: { 'image/jpeg': 5 * MB, 'image/png': 5 * MB, 'image/webp': 5 * MB },
-  attachment: {
-    'image/jpeg': 25 * MB,
-    'image/png': 25 * MB,
-    'image/webp': 25 * MB,
-    'image/gif': 25 * MB,
-    'video/mp4': 100 * MB,
-    'video/webm': 100 * MB,
-    'video/quicktime': 100 * MB,
-  },
+/** Every content type any purpose accepts: the request schema's exact set. */
+export const MEDIA_CONTENT_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'video/mp4',
+  'video/webm',
+  'video/quicktime',
+] as const;
+
+export type MediaContentType = (typeof MEDIA_CONTENT_TYPES)[number];
+
+// Maps, not plain objects: a lookup of "toString" or "__proto__" in an object literal finds Object.prototype's
+// members, which once let such a "content type" through with any size.
+export const MEDIA_LIMITS: Readonly<Record<MediaPurpose, ReadonlyMap<string, number>>> = {
+  avatar: new Map([
+    ['image/jpeg', 5 * MB],
+    ['image/png', 5 * MB],
+    ['image/webp', 5 * MB],
+  ]),
+  attachment: new Map([
+    ['image/jpeg', 25 * MB],
+    ['image/png', 25 * MB],
+    ['image/webp', 25 * MB],
+    ['image/gif', 25 * MB],
+    ['video/mp4', 100 * MB],
+    ['video/webm', 100 * MB],
+    ['video/quicktime', 100 * MB],
+  ]),
 };
 
+/** The largest upload of any purpose and type: the request schema's bound on `size`. */
+export const MAX_UPLOAD_BYTES = 100 * MB;
+
 export const maxSizeFor = (purpose: MediaPurpose, contentType: string): number | undefined =>
-  MEDIA_LIMITS[purpose][contentType];
+  MEDIA_LIMITS[purpose].get(contentType);
 
 /** How many leading bytes the checks need. */
 export const SNIFF_BYTES = 64;

@@ -1,17 +1,21 @@
 import * as z from 'zod';
+import { MAX_UPLOAD_BYTES, MEDIA_CONTENT_TYPES } from '../media/media-types';
 import { idSchema, singleLineText, timestampSchema } from './common';
 
 export const createMediaRequestSchema = z
   .strictObject({
     purpose: z.enum(['avatar', 'attachment']),
     contentType: z
-      .string()
-      .min(1)
-      .max(100)
+      .enum(MEDIA_CONTENT_TYPES)
       .describe(
         'avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB)',
       ),
-    size: z.number().int().positive().describe('Bytes; the upload may not be larger'),
+    size: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_UPLOAD_BYTES)
+      .describe('Bytes; the upload may not be larger (and no larger than the limit for its type)'),
     fileName: singleLineText(255).optional(),
   })
   .meta({ id: 'CreateMediaRequest' });
@@ -25,7 +29,11 @@ export const mediaSchema = z
     declaredSize: z.number().int(),
     fileName: z.string().nullable(),
     contentType: z.string().optional().describe('Once ready: the verified type'),
-    size: z.number().int().optional().describe('Once ready: the stored size in bytes'),
+    size: z
+      .number()
+      .int()
+      .optional()
+      .describe('Once ready: the size in bytes of the file as served (images without their metadata)'),
     rejectionReason: z.string().optional(),
     createdAt: timestampSchema,
   })

@@ -41,8 +41,10 @@ export async function uploadMedia(
     api().POST('/media', {
       body: {
         purpose,
-        // A file the browser cannot type is declared as such: the server says which types it accepts.
-        contentType: file.type || 'application/octet-stream',
+        // Declared as the browser typed it, even when it is not one the API accepts: the server's 400 then
+        // says which types it does accept, and the app shows that (one list of types, on the server).
+        contentType: (file.type ||
+          'application/octet-stream') as Schemas['CreateMediaRequest']['contentType'],
         size: file.size,
         ...(file.name ? { fileName: file.name.slice(0, 255) } : {}),
       },

@@ -13,6 +13,7 @@ import { tableDefinition } from '../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
+import { provideBuildConstants } from '../lib/bundling';
 import { createCdnServer, ensureCdnKeyPair } from './cdn';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
@@ -80,6 +81,8 @@ export function applyFunctionEnvironment(env: FunctionEnvironment): void {
 export async function loadHttpHandlers(
   routes: readonly RouteDefinition[],
 ): Promise<Map<string, LambdaHttpHandler>> {
+  // What the bundler embeds on AWS (e.g. the compressed OpenAPI document), computed here instead.
+  provideBuildConstants(routes.flatMap((route) => route.buildConstants ?? []));
   const entries = await Promise.all(
     routes.map(async (route) => {
       const file = join(projectRoot, 'functions', 'http', `${route.name}.ts`);

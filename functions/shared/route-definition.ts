@@ -1,5 +1,11 @@
 import type { ZodType } from 'zod';
 
+/**
+ * A value computed when the function is built and embedded in its bundle (see lib/bundling.ts), e.g. the
+ * OpenAPI document, compressed: work done once per deploy instead of once per cold start.
+ */
+export type BuildConstant = 'OPENAPI_DOCUMENT_BROTLI';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The DynamoDB actions a function may call on the table (and its indexes); the stack grants exactly these. */
@@ -41,6 +47,8 @@ export interface RouteDefinition {
   };
   /** Lambda memory (and so CPU); password hashing wants more than the default 512 MB. */
   memoryMb?: number;
+  /** Values embedded in the bundle at build time (the handler reads them as globals of the same name). */
+  buildConstants?: readonly BuildConstant[];
 }
 
 export const defineRoute = <const R extends RouteDefinition>(route: R): R => route;

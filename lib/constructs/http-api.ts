@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { corsPolicy } from '../../functions/shared/cors';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../../functions/shared/route-definition';
+import { defineFor } from '../bundling';
 import { ChatFunction } from './chat-function';
 import type { Media } from './media';
 
@@ -73,6 +74,7 @@ export class ChatHttpApi extends Construct {
         entry: `functions/http/${route.name}.ts`,
         description: `${route.method} ${route.path}: ${route.summary}`,
         memoryMb: route.memoryMb,
+        define: defineFor(route.buildConstants),
         environment: {
           ...props.environment,
           TABLE_NAME: props.table.tableName,

@@ -14,6 +14,7 @@ import { tableDefinition } from '../../functions/shared/data/table-definition';
 import { routeKeys } from '../../functions/shared/route-definition';
 import { routes } from '../../functions/shared/routes';
 import { STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
+import { provideBuildConstants } from '../../lib/bundling';
 import { ChatStack } from '../../lib/chat-stack';
 import { functionIdFor } from '../../lib/constructs/http-api';
 
@@ -72,6 +73,7 @@ describe('HTTP API routes', () => {
       const entry = join('functions', 'http', `${route.name}.ts`);
       expect(existsSync(entry)).toBe(true);
       process.env.TABLE_NAME ??= 'infra-test';
+      provideBuildConstants(route.buildConstants ?? []);
       const module = (await import(`../../${entry}`)) as { handler?: unknown };
       expect(typeof module.handler).toBe('function');
 

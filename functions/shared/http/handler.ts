@@ -34,6 +34,8 @@ export interface HttpReply<R extends RouteDefinition> {
   /** Defaults to the route's success status. */
   status?: number;
   body?: ResponseBody<R>;
+  /** A JSON body already encoded (e.g. a document compressed at build time), sent as it is instead of `body`. */
+  encoded?: { body: string; base64: boolean };
   headers?: Record<string, string>;
 }
 
@@ -90,6 +92,14 @@ export function httpHandler<const R extends RouteDefinition>(
     } as HttpRequest<R>;
     const reply = (await run(request)) ?? {};
     const status = reply.status ?? route.response.status;
+    if (reply.encoded) {
+      return {
+        statusCode: status,
+        headers: { 'content-type': 'application/json', ...reply.headers },
+        body: reply.encoded.body,
+        isBase64Encoded: reply.encoded.base64,
+      };
+    }
     const schema = route.response.schema;
     if (status === 204 || reply.body === undefined) {
       return { statusCode: status, headers: { ...reply.headers } };

@@ -253,7 +253,9 @@ export async function bundleReport(outDir: string, rounds = Number(process.env.B
   ];
   for (const [name, floor] of Object.entries(floors)) {
     const { wall, cpu } = time(floor.file);
-    lines.push(`| floor: ${name} | ${kb(floor.bytes)} | 1.00 | | ${wall.toFixed(1)} | 1.00 | ${cpu.toFixed(1)} | 1.00 | |`);
+    lines.push(
+      `| floor: ${name} | ${kb(floor.bytes)} | 1.00 | | ${wall.toFixed(1)} | 1.00 | ${cpu.toFixed(1)} | 1.00 | |`,
+    );
   }
   for (const fn of functions) {
     const floor = fn.budget && 'floor' in fn.budget ? floors[fn.budget.floor] : floors.dynamodb;

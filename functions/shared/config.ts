@@ -2,36 +2,39 @@
  * Configuration, read from the environment once at module load. A missing or malformed value fails the cold
  * start with a message naming it, instead of failing some later request in a confusing way.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './validation-messages';
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = (max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(max)), fallback);
+const name = () => z.optional(z.string().check(z.minLength(1)));
 
 const configSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   /** Set locally (DynamoDB Local) or for LocalStack; unset on AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
   /** On AWS: the Secrets Manager secret holding the token signing key. */
-  TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  TOKEN_SECRET_ARN: name(),
   /** Locally: a file in the data dir holding the token signing key. */
-  TOKEN_SIGNING_KEY_FILE: z.string().min(1).optional(),
-  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
-  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
-  MAX_GROUP_MEMBERS: positiveInt.max(10_000).default(256),
+  TOKEN_SIGNING_KEY_FILE: name(),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(Number.MAX_SAFE_INTEGER, 900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt(Number.MAX_SAFE_INTEGER, 30 * 24 * 3600),
+  MAX_GROUP_MEMBERS: positiveInt(10_000, 256),
   /**
    * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
    * locally the local gateway). Set for the functions that post to connections, and only for them.
    */
-  WEBSOCKET_CALLBACK_URL: z.url().optional(),
+  WEBSOCKET_CALLBACK_URL: z.optional(z.url()),
   /** The media bucket, and (locally) the S3 endpoint to reach it. */
-  MEDIA_BUCKET: z.string().min(1).optional(),
-  S3_ENDPOINT: z.url().optional(),
+  MEDIA_BUCKET: name(),
+  S3_ENDPOINT: z.optional(z.url()),
   /** The CDN in front of the bucket, e.g. https://d1234.cloudfront.net (no trailing slash). */
-  CDN_BASE_URL: z.url().optional(),
-  CDN_KEY_PAIR_ID: z.string().min(1).optional(),
-  CDN_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
-  CDN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
-  SIGNED_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(900),
-  UPLOAD_URL_TTL_SECONDS: positiveInt.max(3600).default(300),
+  CDN_BASE_URL: z.optional(z.url()),
+  CDN_KEY_PAIR_ID: name(),
+  CDN_PRIVATE_KEY_SECRET_ARN: name(),
+  CDN_PRIVATE_KEY_FILE: name(),
+  SIGNED_URL_TTL_SECONDS: positiveInt(7 * 24 * 3600, 900),
+  UPLOAD_URL_TTL_SECONDS: positiveInt(3600, 300),
 });
 
 export type Config = {

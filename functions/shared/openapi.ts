@@ -3,8 +3,7 @@
  * so the reference can never drift from the behaviour. `npm run openapi` writes it to docs/openapi.json.
  */
 import { brotliCompressSync, constants } from 'node:zlib';
-import type { ZodType } from 'zod';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PROBLEM_TYPE_PREFIX } from './http/problem-responses';
 import type { RouteDefinition } from './route-definition';
 import { routes } from './routes';
@@ -27,7 +26,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function buildOpenApiDocument() {
   const components: Record<string, JsonSchema> = {};
 
-  const toSchema = (schema: ZodType, io: 'input' | 'output'): JsonSchema => {
+  const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
     const {
       $schema: _ignored,
       $defs,

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 
 /**
  * A value computed when the function is built and embedded in its bundle (see lib/bundling.ts), e.g. the
@@ -31,9 +31,9 @@ export interface RouteDefinition {
   auth: 'public' | 'user';
   summary: string;
   tag: string;
-  request?: { body?: ZodType; query?: ZodType; params?: ZodType };
+  request?: { body?: ZodMiniType; query?: ZodMiniType; params?: ZodMiniType };
   /** The success response; its schema also filters what is sent (fields it does not name are dropped). */
-  response: { status: number; schema?: ZodType; description: string };
+  response: { status: number; schema?: ZodMiniType; description: string };
   /** Error statuses this route can answer, for the OpenAPI document (400/401/503 are implied). */
   errors?: readonly number[];
   access: {

@@ -6,7 +6,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ZodType, z } from 'zod';
+import type { ZodMiniType, z } from 'zod/mini';
 import { tokenFromAuthorizationHeader, verifyAccessToken } from '../auth/access-tokens';
 import { logger } from '../logger';
 import type { RouteDefinition } from '../route-definition';
@@ -14,7 +14,7 @@ import { errorToProblem } from './problem-responses';
 import { readJsonBody } from './request-body';
 import { validate } from './validate';
 
-type Parsed<T> = T extends ZodType ? z.output<T> : undefined;
+type Parsed<T> = T extends ZodMiniType ? z.output<T> : undefined;
 type RequestParts<R extends RouteDefinition> = NonNullable<R['request']>;
 
 export interface HttpRequest<R extends RouteDefinition> {
@@ -26,7 +26,7 @@ export interface HttpRequest<R extends RouteDefinition> {
   event: APIGatewayProxyEventV2;
 }
 
-type ResponseBody<R extends RouteDefinition> = R['response']['schema'] extends ZodType
+type ResponseBody<R extends RouteDefinition> = R['response']['schema'] extends ZodMiniType
   ? z.input<R['response']['schema']>
   : unknown;
 

@@ -3,12 +3,11 @@
  * problem+json errors, authentication, body/query/path validation, then the route's own function, whose
  * result is filtered through the route's response schema so nothing unlisted (a password hash) is ever sent.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { ZodMiniType, z } from 'zod/mini';
 import { tokenFromAuthorizationHeader, verifyAccessToken } from '../auth/access-tokens';
-import { logger } from '../logger';
+import { injectLambdaContext, logger } from '../logger';
 import type { RouteDefinition } from '../route-definition';
 import { errorToProblem } from './problem-responses';
 import { readJsonBody } from './request-body';
@@ -113,7 +112,7 @@ export function httpHandler<const R extends RouteDefinition>(
   };
 
   const handler = middy<AuthenticatedEvent, Result, Error, Context>()
-    .use(injectLambdaContext(logger))
+    .use(injectLambdaContext())
     .use(requestLog())
     .use(problemResponses());
   if (route.auth === 'user') handler.use(authenticate());

@@ -7,11 +7,13 @@ import { ChatStack } from '../lib/chat-stack';
 const app = new App();
 const stage = app.node.tryGetContext('stage') ?? 'dev';
 const maxGroupMembers = app.node.tryGetContext('maxGroupMembers');
+const tokenKeyGeneration = app.node.tryGetContext('tokenKeyGeneration');
 
 new ChatStack(app, `Chat-${stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   tableRemovalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   maxGroupMembers: maxGroupMembers === undefined ? undefined : Number(maxGroupMembers),
+  tokenKeyGeneration: tokenKeyGeneration === undefined ? undefined : Number(tokenKeyGeneration),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

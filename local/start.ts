@@ -1,4 +1,7 @@
-/** `npm start`: the whole API on this machine. PORT, WS_PORT, CDN_PORT and DATA_DIR override the defaults. */
+/**
+ * `npm start`: the whole API on this machine. PORT, WS_PORT, CDN_PORT and DATA_DIR override the defaults;
+ * TOKEN_KEY_GENERATION rotates the local token signing keys when raised (as `-c tokenKeyGeneration` on AWS).
+ */
 import { MissingJavaError } from './services';
 import { startLocalStack } from './stack';
 
@@ -14,11 +17,19 @@ if (!Number.isInteger(wsPort) || wsPort < 0 || wsPort > 65535) {
   console.error(`WS_PORT must be a port number, not "${process.env.WS_PORT}".`);
   process.exit(1);
 }
+const tokenKeyGeneration =
+  process.env.TOKEN_KEY_GENERATION === undefined ? undefined : Number(process.env.TOKEN_KEY_GENERATION);
+if (tokenKeyGeneration !== undefined && (!Number.isInteger(tokenKeyGeneration) || tokenKeyGeneration < 1)) {
+  console.error(
+    `TOKEN_KEY_GENERATION must be a whole number from 1, not "${process.env.TOKEN_KEY_GENERATION}".`,
+  );
+  process.exit(1);
+}
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
 const started = Date.now();
 try {
-  const stack = await startLocalStack({ port, dataDir, cdnPort, wsPort });
+  const stack = await startLocalStack({ port, dataDir, cdnPort, wsPort, tokenKeyGeneration });
   console.log(
     [
       '',

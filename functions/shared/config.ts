@@ -3,6 +3,8 @@
  * start with a message naming it, instead of failing some later request in a confusing way.
  */
 import * as z from 'zod/mini';
+import { type Jwks, parseJwks } from './auth/token-keys';
+import type { SecretSource } from './secrets';
 import './validation-messages';
 
 const positiveInt = (max: number, fallback: number) =>
@@ -13,9 +15,10 @@ const configSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   /** Set locally (DynamoDB Local) or for LocalStack; unset on AWS. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
-  /** On AWS: the Secrets Manager secret holding the token signing key. */
-  TOKEN_SECRET_ARN: name(),
-  /** Locally: a file in the data dir holding the token signing key. */
+  /** The public keys that verify access tokens (a JWKS as JSON): for every function that verifies them. */
+  TOKEN_JWKS: name(),
+  /** Login and refresh only: the token signing key set, in Secrets Manager (AWS) or a file (locally). */
+  TOKEN_SIGNING_KEY_SECRET_ARN: name(),
   TOKEN_SIGNING_KEY_FILE: name(),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(Number.MAX_SAFE_INTEGER, 900),
   REFRESH_TOKEN_TTL_SECONDS: positiveInt(Number.MAX_SAFE_INTEGER, 30 * 24 * 3600),
@@ -40,8 +43,10 @@ const configSchema = z.object({
 export type Config = {
   tableName: string;
   dynamoEndpoint: string | undefined;
-  /** Undefined for functions that neither sign nor verify tokens (the stack gives them no key access). */
-  signingKeySource: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
+  /** Undefined for functions that neither verify nor publish access tokens (the stack gives them none). */
+  tokenJwks: Jwks | undefined;
+  /** Undefined except for the functions that issue tokens (login, refresh): only they may read it. */
+  tokenSigningKey: SecretSource | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   maxGroupMembers: number;
@@ -53,7 +58,7 @@ export type Config = {
     | {
         baseUrl: string;
         keyPairId: string | undefined;
-        privateKey: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
+        privateKey: SecretSource | undefined;
         signedUrlTtlSeconds: number;
       }
     | undefined;
@@ -66,16 +71,27 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     throw new Error(`Invalid configuration: ${names.join('; ')}`);
   }
   const value = parsed.data;
-  let signingKeySource: Config['signingKeySource'];
-  if (value.TOKEN_SECRET_ARN !== undefined) {
-    signingKeySource = { kind: 'secretsManager', secretId: value.TOKEN_SECRET_ARN };
+  let tokenSigningKey: Config['tokenSigningKey'];
+  if (value.TOKEN_SIGNING_KEY_SECRET_ARN !== undefined) {
+    tokenSigningKey = { kind: 'secretsManager', secretId: value.TOKEN_SIGNING_KEY_SECRET_ARN };
   } else if (value.TOKEN_SIGNING_KEY_FILE !== undefined) {
-    signingKeySource = { kind: 'file', path: value.TOKEN_SIGNING_KEY_FILE };
+    tokenSigningKey = { kind: 'file', path: value.TOKEN_SIGNING_KEY_FILE };
+  }
+  let tokenJwks: Jwks | undefined;
+  if (value.TOKEN_JWKS !== undefined) {
+    try {
+      tokenJwks = parseJwks(value.TOKEN_JWKS);
+    } catch (error) {
+      throw new Error(
+        `Invalid configuration: TOKEN_JWKS is not a JWKS of P-256 keys: ${(error as Error).message}`,
+      );
+    }
   }
   return {
     tableName: value.TABLE_NAME,
     dynamoEndpoint: value.DYNAMODB_ENDPOINT,
-    signingKeySource,
+    tokenJwks,
+    tokenSigningKey,
     accessTokenTtlSeconds: value.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: value.REFRESH_TOKEN_TTL_SECONDS,
     maxGroupMembers: value.MAX_GROUP_MEMBERS,

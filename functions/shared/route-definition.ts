@@ -27,7 +27,10 @@ export interface RouteDefinition {
   path: string;
   /** Older paths served by the same function (kept for existing clients; documented as deprecated). */
   aliases?: readonly string[];
-  /** `user`: a valid access token is required and identifies the caller. */
+  /**
+   * `user`: a valid access token is required and identifies the caller; the function gets the public keys
+   * that verify it (TOKEN_JWKS).
+   */
   auth: 'public' | 'user';
   summary: string;
   tag: string;
@@ -38,8 +41,11 @@ export interface RouteDefinition {
   errors?: readonly number[];
   access: {
     table: readonly TableAction[];
-    /** Reads the token signing key (to verify or issue access tokens). */
-    signingKey: boolean;
+    /**
+     * Access-token keys beyond verification: `sign` reads the private signing key (login and refresh, and
+     * only they); `publish` gets the public keys without requiring a user (the JWKS route).
+     */
+    tokenKeys?: 'sign' | 'publish';
     /** Signs CloudFront URLs for private media (reads the CDN private key). */
     cdnSigningKey?: boolean;
     /** Presigns uploads into the media bucket (s3:PutObject under the upload prefixes). */

@@ -330,6 +330,22 @@ describe('system routes', () => {
     expect(paths['/user'].post.deprecated).toBe(true);
   });
 
+  it('publishes the public token keys at /.well-known/jwks.json without a token, and no private key', async () => {
+    const user = await signUpAndLogin(api);
+
+    const response = await api.request('GET', '/.well-known/jwks.json');
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(response.body.keys.length).toBeGreaterThanOrEqual(2);
+    for (const key of response.body.keys) {
+      expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    }
+    const kid = JSON.parse(Buffer.from(user.token.split('.')[0] ?? '', 'base64url').toString()).kid;
+    expect(response.body.keys.map((key: { kid: string }) => key.kid)).toContain(kid);
+  });
+
   it('serves the OpenAPI document as plain JSON to a client that does not accept brotli', async () => {
     const response = await rawGet('/openapi.json', { 'accept-encoding': 'identity' });
 

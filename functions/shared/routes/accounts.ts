@@ -19,7 +19,7 @@ export const signUp = /* @__PURE__ */ defineRoute({
   request: { body: signUpRequestSchema },
   response: { status: 201, schema: ownProfileSchema, description: 'The new account' },
   errors: [409, 413, 415],
-  access: { table: ['dynamodb:PutItem'], signingKey: false },
+  access: { table: ['dynamodb:PutItem'] },
   memoryMb: 1024,
 });
 
@@ -37,7 +37,7 @@ export const login = /* @__PURE__ */ defineRoute({
     description: 'An access token, a refresh token and the user',
   },
   errors: [413, 415],
-  access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], signingKey: true },
+  access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], tokenKeys: 'sign' },
   memoryMb: 1024,
 });
 
@@ -51,7 +51,7 @@ export const refreshToken = /* @__PURE__ */ defineRoute({
   request: { body: refreshTokenRequestSchema },
   response: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
   errors: [413, 415],
-  access: { table: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], signingKey: true },
+  access: { table: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], tokenKeys: 'sign' },
 });
 
 export const logout = /* @__PURE__ */ defineRoute({
@@ -64,5 +64,5 @@ export const logout = /* @__PURE__ */ defineRoute({
   request: { body: refreshTokenRequestSchema },
   response: { status: 204, description: 'The refresh token no longer works (also when it never did)' },
   errors: [413, 415],
-  access: { table: ['dynamodb:DeleteItem'], signingKey: false },
+  access: { table: ['dynamodb:DeleteItem'] },
 });

@@ -32,7 +32,6 @@ export const createConversation = /* @__PURE__ */ defineRoute({
   errors: [404, 409, 413, 415],
   access: {
     table: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
-    signingKey: true,
   },
 });
 
@@ -45,7 +44,7 @@ export const listConversations = /* @__PURE__ */ defineRoute({
   tag: 'Conversations',
   request: { query: listQuerySchema },
   response: { status: 200, schema: conversationListSchema, description: 'A page of conversations' },
-  access: { table: ['dynamodb:Query', 'dynamodb:BatchGetItem'], signingKey: true },
+  access: { table: ['dynamodb:Query', 'dynamodb:BatchGetItem'] },
 });
 
 export const getConversation = /* @__PURE__ */ defineRoute({
@@ -58,7 +57,7 @@ export const getConversation = /* @__PURE__ */ defineRoute({
   request: { params: conversationParamsSchema },
   response: { status: 200, schema: conversationDetailsSchema, description: 'The conversation' },
   errors: [404],
-  access: { table: ['dynamodb:Query', 'dynamodb:BatchGetItem'], signingKey: true },
+  access: { table: ['dynamodb:Query', 'dynamodb:BatchGetItem'] },
 });
 
 export const updateConversation = /* @__PURE__ */ defineRoute({
@@ -73,7 +72,6 @@ export const updateConversation = /* @__PURE__ */ defineRoute({
   errors: [403, 404, 409, 413, 415],
   access: {
     table: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-    signingKey: true,
   },
 });
 
@@ -99,7 +97,6 @@ export const addMembers = /* @__PURE__ */ defineRoute({
       'dynamodb:ConditionCheckItem',
       'dynamodb:PutItem',
     ],
-    signingKey: true,
   },
 });
 
@@ -121,7 +118,6 @@ export const removeMember = /* @__PURE__ */ defineRoute({
       'dynamodb:ConditionCheckItem',
       'dynamodb:DeleteItem',
     ],
-    signingKey: true,
   },
 });
 
@@ -137,6 +133,5 @@ export const changeMemberRole = /* @__PURE__ */ defineRoute({
   errors: [403, 404, 409, 413, 415],
   access: {
     table: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-    signingKey: true,
   },
 });

@@ -28,7 +28,7 @@ import {
   markRead,
   sendMessage,
 } from './messages';
-import { health, openApi } from './system';
+import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
 
 export * from './accounts';
@@ -41,6 +41,7 @@ export * from './users';
 export const routes: readonly RouteDefinition[] = [
   health,
   openApi,
+  jwks,
   signUp,
   login,
   refreshToken,

@@ -17,7 +17,7 @@ export const createMedia = /* @__PURE__ */ defineRoute({
   request: { body: createMediaRequestSchema },
   response: { status: 201, schema: mediaUploadSchema, description: 'The pending media and how to upload it' },
   errors: [413, 415],
-  access: { table: ['dynamodb:PutItem'], signingKey: true, presignUploads: true },
+  access: { table: ['dynamodb:PutItem'], presignUploads: true },
 });
 
 export const getMedia = /* @__PURE__ */ defineRoute({
@@ -30,5 +30,5 @@ export const getMedia = /* @__PURE__ */ defineRoute({
   request: { params: mediaParamsSchema },
   response: { status: 200, schema: mediaSchema, description: 'The media' },
   errors: [404],
-  access: { table: ['dynamodb:GetItem'], signingKey: true },
+  access: { table: ['dynamodb:GetItem'] },
 });

@@ -26,7 +26,6 @@ export const sendMessage = /* @__PURE__ */ defineRoute({
   errors: [404, 413, 415],
   access: {
     table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
-    signingKey: true,
     cdnSigningKey: true,
   },
 });
@@ -41,7 +40,7 @@ export const listMessages = /* @__PURE__ */ defineRoute({
   request: { params: conversationParamsSchema, query: messagePageQuerySchema },
   response: { status: 200, schema: messagePageSchema, description: 'A page of messages' },
   errors: [404],
-  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], signingKey: true, cdnSigningKey: true },
+  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], cdnSigningKey: true },
 });
 
 export const editMessage = /* @__PURE__ */ defineRoute({
@@ -56,7 +55,6 @@ export const editMessage = /* @__PURE__ */ defineRoute({
   errors: [403, 404, 409, 413, 415],
   access: {
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-    signingKey: true,
     cdnSigningKey: true,
   },
 });
@@ -73,7 +71,6 @@ export const deleteMessage = /* @__PURE__ */ defineRoute({
   errors: [403, 404, 409],
   access: {
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
-    signingKey: true,
   },
 });
 
@@ -89,7 +86,6 @@ export const markRead = /* @__PURE__ */ defineRoute({
   errors: [404, 413, 415],
   access: {
     table: ['dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
-    signingKey: true,
   },
 });
 
@@ -112,7 +108,6 @@ export const legacySendMessage = /* @__PURE__ */ defineRoute({
       'dynamodb:Query',
       'dynamodb:BatchGetItem',
     ],
-    signingKey: true,
     cdnSigningKey: true,
   },
 });
@@ -127,5 +122,5 @@ export const legacyListMessages = /* @__PURE__ */ defineRoute({
   request: { query: legacyMessagesQuerySchema },
   response: { status: 200, schema: messagePageSchema, description: 'A page of messages' },
   errors: [404],
-  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], signingKey: true, cdnSigningKey: true },
+  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], cdnSigningKey: true },
 });

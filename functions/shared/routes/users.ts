@@ -16,7 +16,7 @@ export const getMe = /* @__PURE__ */ defineRoute({
   summary: "The caller's own profile",
   tag: 'Users',
   response: { status: 200, schema: ownProfileSchema, description: 'The profile' },
-  access: { table: ['dynamodb:GetItem'], signingKey: true },
+  access: { table: ['dynamodb:GetItem'] },
 });
 
 export const updateMe = /* @__PURE__ */ defineRoute({
@@ -29,7 +29,7 @@ export const updateMe = /* @__PURE__ */ defineRoute({
   request: { body: updateProfileRequestSchema },
   response: { status: 200, schema: ownProfileSchema, description: 'The updated profile' },
   errors: [413, 415],
-  access: { table: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], signingKey: true },
+  access: { table: ['dynamodb:UpdateItem', 'dynamodb:GetItem'] },
 });
 
 export const getUser = /* @__PURE__ */ defineRoute({
@@ -42,7 +42,7 @@ export const getUser = /* @__PURE__ */ defineRoute({
   request: { params: userIdParamsSchema },
   response: { status: 200, schema: userProfileSchema, description: 'The public profile' },
   errors: [404],
-  access: { table: ['dynamodb:GetItem'], signingKey: true },
+  access: { table: ['dynamodb:GetItem'] },
 });
 
 export const findUserByUsername = /* @__PURE__ */ defineRoute({
@@ -55,5 +55,5 @@ export const findUserByUsername = /* @__PURE__ */ defineRoute({
   request: { params: usernameParamsSchema },
   response: { status: 200, schema: userProfileSchema, description: 'The public profile' },
   errors: [404],
-  access: { table: ['dynamodb:GetItem'], signingKey: true },
+  access: { table: ['dynamodb:GetItem'] },
 });

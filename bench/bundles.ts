@@ -21,6 +21,21 @@ import { defineFor, esbuildOptions } from '../lib/bundling';
 export const FLOOR_RATIO = 1.15;
 export const NO_AWS_BUDGET_BYTES = 60_000;
 
+/**
+ * Routes not yet within 1.15x of the floor, each with the ceiling it may not pass meanwhile (a ratchet: the
+ * budget test fails when one grows past its ceiling, and when one fits the budget again, so the entry is
+ * removed). All are zod/mini's weight: about 27 KB for the message schemas (request and response) where the
+ * whole headroom is 51 KB. The next step, measured, is in docs/performance.md. Do not add entries.
+ */
+export const OVER_BUDGET_CEILINGS: Readonly<Record<string, number>> = {
+  'http/legacy-send-message': 408_000,
+  'http/send-message': 402_000,
+  'http/legacy-list-messages': 402_000,
+  'http/list-messages': 399_000,
+  'http/edit-message': 398_000,
+  'http/create-conversation': 396_000,
+};
+
 export const FLOORS = {
   dynamodb: 'bench/floors/dynamodb.ts',
   'dynamodb-s3-presign': 'bench/floors/dynamodb-s3-presign.ts',
@@ -79,8 +94,10 @@ export interface BuiltBundle {
 }
 
 export interface BuiltFunction extends FunctionBundle, BuiltBundle {
-  /** The size limit in bytes; undefined for reported-only functions. */
+  /** The size budget in bytes; undefined for reported-only functions. */
   limitBytes: number | undefined;
+  /** For the routes of OVER_BUDGET_CEILINGS: the ceiling they may not pass while over budget. */
+  ceilingBytes: number | undefined;
 }
 
 export interface BundleBuild {
@@ -151,6 +168,7 @@ export async function buildBundles(outDir: string): Promise<BundleBuild> {
       ...bundle,
       ...get(bundle.name),
       limitBytes: limitOf(bundle.budget, floors),
+      ceilingBytes: OVER_BUDGET_CEILINGS[bundle.name],
     })),
   };
 }

@@ -4,7 +4,6 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { ulid } from 'ulid';
 import type { MediaRecord } from '../data/media-store';
 import * as store from '../data/media-store';
 import { NotFoundError, ValidationError } from '../errors';
@@ -17,6 +16,7 @@ import {
   SNIFF_BYTES,
 } from '../media/media-types';
 import { mediaStorage } from '../media/storage';
+import { ulid } from './ids';
 
 export type { MediaRecord };
 

@@ -13,7 +13,7 @@ export const getMe = /* @__PURE__ */ defineRoute({
   method: 'GET',
   path: '/users/me',
   auth: 'user',
-  summary: "The caller's own profile",
+  summary: 'Your own profile, as only you see it',
   tag: 'Users',
   response: { status: 200, schema: ownProfileSchema, description: 'The profile' },
   access: { table: ['dynamodb:GetItem'] },

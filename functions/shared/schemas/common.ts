@@ -19,8 +19,13 @@ export const idSchema = /* @__PURE__ */ defineSchema(() =>
   z.string().check(z.minLength(1), z.maxLength(64), z.describe('An opaque identifier (a ULID for users)')),
 );
 
+// A pattern rather than z.iso.datetime(), whose module (every ISO format) costs 2 KB in each bundle; the
+// timestamps are ours (Date#toISOString), so the shape is all there is to check.
 export const timestampSchema = /* @__PURE__ */ defineSchema(() =>
-  z.iso.datetime().check(z.describe('ISO 8601 timestamp in UTC')),
+  z
+    .string()
+    .check(z.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/))
+    .register(z.globalRegistry, { format: 'date-time', description: 'ISO 8601 timestamp in UTC' }),
 );
 
 export const problemSchema = /* @__PURE__ */ defineSchema(() =>

@@ -4,7 +4,7 @@
  */
 import { brotliCompressSync, constants } from 'node:zlib';
 import * as z from 'zod/mini';
-import { PROBLEM_TYPE_PREFIX } from './http/problem-responses';
+import { PROBLEM_TYPE_PREFIX } from './errors';
 import type { RouteDefinition } from './route-definition';
 import { routes } from './routes';
 import { problemSchema } from './schemas/common';

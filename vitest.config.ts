@@ -30,7 +30,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Synthesizing the whole stack (bundling every function, staging the web app) happens in beforeAll.
+        // Synthesizing the whole stack (bundling every function, staging the web app) happens in beforeAll: minutes
+        // on a busy machine.
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],

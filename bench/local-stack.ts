@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startDynamoDbLocal } from '../local/services';
 import {
   applyFunctionEnvironment,
-  ensureSigningKeyFile,
+  ensureTokenKeys,
   type LocalApi,
   localDynamoClient,
   startApi,
@@ -22,7 +22,7 @@ export async function startBenchStack(tableName: string): Promise<LocalApi & { s
   applyFunctionEnvironment({
     tableName,
     dynamoEndpoint: dynamo.endpoint,
-    signingKeyFile: await ensureSigningKeyFile(workDir),
+    tokenKeys: await ensureTokenKeys(workDir),
   });
   const api = await startApi({ port: 0, dataDir: workDir });
   return {

@@ -5,9 +5,13 @@
  *  2. HTTP latency (p50/p99) through the local gateway.
  *  3. Inbox fan-out cost per message by group size (the stream consumer's work, off the request path).
  *  4. Real-time delivery latency (p50/p99) from send to receipt over WebSockets.
- *  5. Function bundle sizes and module load time (a cold-start proxy).
+ *  5. Function bundles: size and import time (a cold-start proxy) beside the floor (the bare DynamoDB client),
+ *     with the budgets of bench/bundles.ts. `npm run bench -- bundles` runs only this part.
  * Numbers from DynamoDB Local and a laptop are for comparing designs and catching regressions, not SLAs.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ensureWebBuild, INITIAL_JS_BUDGET_BYTES, initialJavaScript } from '../local/web-app';
@@ -249,9 +253,7 @@ async function main() {
 
   await api.stopAll();
 
-  // 5. Bundles.
-  console.log('\n## Function bundles (esbuild, minified ESM, AWS SDK bundled)\n');
-  console.log(await bundleReport());
+  await printBundles();
 
   console.log('\n## Web app: initial JavaScript (Vite build, gzip -9)\n');
   await ensureWebBuild();
@@ -264,7 +266,13 @@ async function main() {
   console.log(`| **total** (budget ${INITIAL_JS_BUDGET_BYTES / 1024} KB) | | **${fmt(gzipped / 1024)}** |`);
 }
 
-main().catch((error) => {
+// 5. Bundles.
+async function printBundles() {
+  console.log('\n## Function bundles (as the stack builds them) beside the floor\n');
+  console.log(await bundleReport(mkdtempSync(join(tmpdir(), 'chat-bundles-'))));
+}
+
+(process.argv.includes('bundles') ? printBundles() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ const stage = app.node.tryGetContext('stage') ?? 'dev';
 const maxGroupMembers = app.node.tryGetContext('maxGroupMembers');
 // `-c allowedOrigins=https://a.example,https://b.example` (or a list in cdk.json): more origins for CORS.
 const allowedOrigins: unknown = app.node.tryGetContext('allowedOrigins');
+const tokenKeyGeneration = app.node.tryGetContext('tokenKeyGeneration');
 
 new ChatStack(app, `Chat-${stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
@@ -18,6 +19,7 @@ new ChatStack(app, `Chat-${stage}`, {
   allowedOrigins: parseAllowedOrigins(
     Array.isArray(allowedOrigins) ? allowedOrigins.join(',') : (allowedOrigins as string),
   ),
+  tokenKeyGeneration: tokenKeyGeneration === undefined ? undefined : Number(tokenKeyGeneration),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

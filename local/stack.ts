@@ -2,7 +2,6 @@
  * The whole API on this machine: emulated AWS services, the table and bucket created from the stack's own
  * definitions, and the HTTP gateway calling the real handlers. Used by `npm start` and by the e2e tests.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,11 +9,18 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3EventRecord } from 'aws-lambda';
+import {
+  keySetForGeneration,
+  parseTokenKeySet,
+  publicJwks,
+  type TokenKeySet,
+} from '../functions/shared/auth/token-keys';
 import { tableDefinition } from '../functions/shared/data/table-definition';
 import { QUARANTINE_PREFIX } from '../functions/shared/media/object-keys';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
+import { provideBuildConstants } from '../lib/bundling';
 import { createCdnServer, ensureCdnKeyPair } from './cdn';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
@@ -50,21 +56,38 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Reads the signing key from the data dir, generating it on first start. Never leaves the data dir. */
-export async function ensureSigningKeyFile(dataDir: string): Promise<string> {
-  const path = join(dataDir, 'secrets', 'token-signing-key');
-  const existing = await readFile(path, 'utf8').catch(() => undefined);
-  if (existing === undefined || existing.trim().length < 32) {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFile(path, randomBytes(48).toString('base64url'), { mode: 0o600 });
+export interface LocalTokenKeys {
+  /** The key set (private keys): what the Secrets Manager secret holds on AWS. */
+  file: string;
+  /** Its public keys, as the stack passes them to verifying functions (TOKEN_JWKS). */
+  jwks: string;
+}
+
+/**
+ * The access-token key set in DATA_DIR/secrets, the local twin of what the custom resource keeps in Secrets
+ * Manager: generated on first start (never committed, never leaves the data dir), rotated once when
+ * `generation` is higher than the one it was made for (TOKEN_KEY_GENERATION=2 npm start).
+ */
+export async function ensureTokenKeys(dataDir: string, generation?: number): Promise<LocalTokenKeys> {
+  const file = join(dataDir, 'secrets', 'token-signing-keys.json');
+  let existing: TokenKeySet | undefined;
+  try {
+    existing = parseTokenKeySet(await readFile(file, 'utf8'));
+  } catch {
+    existing = undefined;
   }
-  return path;
+  const { keySet, changed } = keySetForGeneration(existing, generation ?? existing?.generation ?? 1);
+  if (changed) {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await writeFile(file, JSON.stringify(keySet), { mode: 0o600 });
+  }
+  return { file, jwks: JSON.stringify(publicJwks(keySet)) };
 }
 
 export interface FunctionEnvironment {
   tableName: string;
   dynamoEndpoint: string;
-  signingKeyFile: string;
+  tokenKeys: LocalTokenKeys;
 }
 
 /** The environment each function gets locally: the local twin of what the stack sets on AWS. */
@@ -72,7 +95,9 @@ export function applyFunctionEnvironment(env: FunctionEnvironment): void {
   Object.assign(process.env, LOCAL_AWS_ENVIRONMENT, {
     TABLE_NAME: env.tableName,
     DYNAMODB_ENDPOINT: env.dynamoEndpoint,
-    TOKEN_SIGNING_KEY_FILE: env.signingKeyFile,
+    // On AWS only login and refresh get the key set; here every function shares one process.
+    TOKEN_SIGNING_KEY_FILE: env.tokenKeys.file,
+    TOKEN_JWKS: env.tokenKeys.jwks,
   });
   // startApi sets it once its WebSocket gateway listens; never keep the endpoint of an earlier gateway in the
   // same process (a test worker runs several files).
@@ -83,6 +108,8 @@ export function applyFunctionEnvironment(env: FunctionEnvironment): void {
 export async function loadHttpHandlers(
   routes: readonly RouteDefinition[],
 ): Promise<Map<string, LambdaHttpHandler>> {
+  // What the bundler embeds on AWS (e.g. the compressed OpenAPI document), computed here instead.
+  provideBuildConstants(routes.flatMap((route) => route.buildConstants ?? []));
   const entries = await Promise.all(
     routes.map(async (route) => {
       const file = join(projectRoot, 'functions', 'http', `${route.name}.ts`);
@@ -267,12 +294,14 @@ export async function startLocalStack(options: {
   allowedOrigins?: readonly string[];
   /** Where build progress goes. */
   log?: (message: string) => void;
+  /** Rotates the local token keys when higher than the generation they were made for. */
+  tokenKeyGeneration?: number;
 }): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const [dynamo, signingKeyFile] = await Promise.all([
+  const [dynamo, tokenKeys] = await Promise.all([
     startDynamoDbLocal(join(dataDir, 'dynamodb')),
-    ensureSigningKeyFile(dataDir),
+    ensureTokenKeys(dataDir, options.tokenKeyGeneration),
     // Built while the JVM starts: a fresh clone's first `npm start` builds once, later starts skip it.
     ensureWebBuild(options.log),
   ]);
@@ -283,7 +312,7 @@ export async function startLocalStack(options: {
     applyFunctionEnvironment({
       tableName: LOCAL_TABLE_NAME,
       dynamoEndpoint: dynamo.endpoint,
-      signingKeyFile,
+      tokenKeys,
     });
     const vitePort = Number(process.env.VITE_PORT ?? 5173);
     const served = await serveWebApp(

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole API and the web app on this machine. PORT, WS_PORT, CDN_PORT, WEB_PORT, DATA_DIR
- * and ALLOWED_ORIGINS override the defaults.
+ * and ALLOWED_ORIGINS override the defaults; TOKEN_KEY_GENERATION rotates the local token signing keys when
+ * raised (as `-c tokenKeyGeneration` on AWS).
  */
 import { parseAllowedOrigins } from '../functions/shared/cors';
 import { MissingJavaError } from './services';
@@ -30,6 +31,14 @@ try {
   console.error(`ALLOWED_ORIGINS: ${(error as Error).message}`);
   process.exit(1);
 }
+const tokenKeyGeneration =
+  process.env.TOKEN_KEY_GENERATION === undefined ? undefined : Number(process.env.TOKEN_KEY_GENERATION);
+if (tokenKeyGeneration !== undefined && (!Number.isInteger(tokenKeyGeneration) || tokenKeyGeneration < 1)) {
+  console.error(
+    `TOKEN_KEY_GENERATION must be a whole number from 1, not "${process.env.TOKEN_KEY_GENERATION}".`,
+  );
+  process.exit(1);
+}
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
 const started = Date.now();
@@ -41,6 +50,7 @@ try {
     wsPort,
     webPort,
     allowedOrigins,
+    tokenKeyGeneration,
     log: console.log,
   });
   console.log(

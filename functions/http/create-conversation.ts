@@ -1,6 +1,6 @@
 import { createDirect, createGroup } from '../shared/domain/conversations';
 import { httpHandler } from '../shared/http/handler';
-import { createConversation as route } from '../shared/routes';
+import { createConversation as route } from '../shared/routes/conversations';
 
 export const handler = httpHandler(route, async ({ body, callerId }) => {
   if (body.type === 'direct') {

@@ -5,7 +5,7 @@ import { asLegacyMessage, history } from '../shared/domain/messages';
 import { getProfile } from '../shared/domain/users';
 import { NotFoundError } from '../shared/errors';
 import { httpHandler } from '../shared/http/handler';
-import { legacyListMessages as route } from '../shared/routes';
+import { legacyListMessages as route } from '../shared/routes/messages';
 
 const legacyPage = (page: Awaited<ReturnType<typeof history>>) => ({
   items: page.items.map(asLegacyMessage),

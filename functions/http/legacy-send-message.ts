@@ -2,7 +2,7 @@
 import { asLegacyMessage, send, sendToUser } from '../shared/domain/messages';
 import { ForbiddenError } from '../shared/errors';
 import { httpHandler } from '../shared/http/handler';
-import { legacySendMessage as route } from '../shared/routes';
+import { legacySendMessage as route } from '../shared/routes/messages';
 
 export const handler = httpHandler(route, async ({ body, callerId }) => {
   if (body.sender !== undefined && body.sender !== callerId) {

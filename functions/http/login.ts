@@ -1,6 +1,6 @@
 import { login } from '../shared/domain/sessions';
 import { httpHandler } from '../shared/http/handler';
-import { login as route } from '../shared/routes';
+import { login as route } from '../shared/routes/accounts';
 
 export const handler = httpHandler(route, async ({ body }) => ({
   body: await login(body.username, body.password),

@@ -1,6 +1,6 @@
 import { signUp } from '../shared/domain/users';
 import { httpHandler } from '../shared/http/handler';
-import { signUp as route } from '../shared/routes';
+import { signUp as route } from '../shared/routes/accounts';
 
 export const handler = httpHandler(route, async ({ body }) => {
   const user = await signUp(body);

@@ -2,43 +2,53 @@
  * Configuration, read from the environment once at module load. A missing or malformed value fails the cold
  * start with a message naming it, instead of failing some later request in a confusing way.
  */
-import * as z from 'zod';
+import { type Jwks, parseJwks } from './auth/token-keys';
+import type { SecretSource } from './secrets';
 
-const positiveInt = z.coerce.number().int().positive();
+// Read by hand rather than with a schema library: every function loads this, and zod's URL and coercion
+// support would weigh more than the few lines below.
 
-const configSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  /** Set locally (DynamoDB Local) or for LocalStack; unset on AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  /** On AWS: the Secrets Manager secret holding the token signing key. */
-  TOKEN_SECRET_ARN: z.string().min(1).optional(),
-  /** Locally: a file in the data dir holding the token signing key. */
-  TOKEN_SIGNING_KEY_FILE: z.string().min(1).optional(),
-  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
-  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
-  MAX_GROUP_MEMBERS: positiveInt.max(10_000).default(256),
-  /**
-   * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
-   * locally the local gateway). Set for the functions that post to connections, and only for them.
-   */
-  WEBSOCKET_CALLBACK_URL: z.url().optional(),
-  /** The media bucket, and (locally) the S3 endpoint to reach it. */
-  MEDIA_BUCKET: z.string().min(1).optional(),
-  S3_ENDPOINT: z.url().optional(),
-  /** The CDN in front of the bucket, e.g. https://d1234.cloudfront.net (no trailing slash). */
-  CDN_BASE_URL: z.url().optional(),
-  CDN_KEY_PAIR_ID: z.string().min(1).optional(),
-  CDN_PRIVATE_KEY_SECRET_ARN: z.string().min(1).optional(),
-  CDN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
-  SIGNED_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(900),
-  UPLOAD_URL_TTL_SECONDS: positiveInt.max(3600).default(300),
-});
+/** Reads each variable once, collecting every problem so one error names them all. */
+function environmentReader(env: NodeJS.ProcessEnv) {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    if (value === '') problems.push(`${name}: must not be empty`);
+    return value || undefined;
+  };
+  return {
+    problems,
+    text,
+    required(name: string): string {
+      const value = text(name);
+      if (value === undefined && env[name] === undefined) problems.push(`${name}: is required`);
+      return value ?? '';
+    },
+    url(name: string): string | undefined {
+      const value = text(name);
+      if (value !== undefined && !URL.canParse(value)) problems.push(`${name}: must be a URL`);
+      return value;
+    },
+    positiveInt(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+      const value = text(name);
+      if (value === undefined) return fallback;
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < 1 || number > max) {
+        problems.push(`${name}: must be a whole number from 1 to ${max}`);
+      }
+      return number;
+    },
+  };
+}
 
 export type Config = {
   tableName: string;
   dynamoEndpoint: string | undefined;
-  /** Undefined for functions that neither sign nor verify tokens (the stack gives them no key access). */
-  signingKeySource: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
+  /** Undefined for functions that neither verify nor publish access tokens (the stack gives them none). */
+  tokenJwks: Jwks | undefined;
+  /** Undefined except for the functions that issue tokens (login, refresh): only they may read it. */
+  tokenSigningKey: SecretSource | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   maxGroupMembers: number;
@@ -50,50 +60,68 @@ export type Config = {
     | {
         baseUrl: string;
         keyPairId: string | undefined;
-        privateKey: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
+        privateKey: SecretSource | undefined;
         signedUrlTtlSeconds: number;
       }
     | undefined;
 };
 
 export function readConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration: ${names.join('; ')}`);
+  const read = environmentReader(env);
+  const tableName = read.required('TABLE_NAME');
+  /** Set locally (DynamoDB Local) or for LocalStack; unset on AWS. */
+  const dynamoEndpoint = read.url('DYNAMODB_ENDPOINT');
+  /** The public keys that verify access tokens (a JWKS as JSON): for every function that verifies them. */
+  const jwks = read.text('TOKEN_JWKS');
+  /** Login and refresh only: the token signing key set, in Secrets Manager (AWS) or a file (locally). */
+  const signingKeySecret = read.text('TOKEN_SIGNING_KEY_SECRET_ARN');
+  const signingKeyFile = read.text('TOKEN_SIGNING_KEY_FILE');
+  const accessTokenTtlSeconds = read.positiveInt('ACCESS_TOKEN_TTL_SECONDS', 900);
+  const refreshTokenTtlSeconds = read.positiveInt('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600);
+  const maxGroupMembers = read.positiveInt('MAX_GROUP_MEMBERS', 256, 10_000);
+  /**
+   * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
+   * locally the local gateway). Set for the functions that post to connections, and only for them.
+   */
+  const websocketCallbackUrl = read.url('WEBSOCKET_CALLBACK_URL');
+  /** The media bucket, and (locally) the S3 endpoint to reach it. */
+  const bucket = read.text('MEDIA_BUCKET');
+  const s3Endpoint = read.url('S3_ENDPOINT');
+  const uploadUrlTtlSeconds = read.positiveInt('UPLOAD_URL_TTL_SECONDS', 300, 3600);
+  /** The CDN in front of the bucket, e.g. https://d1234.cloudfront.net (no trailing slash). */
+  const cdnBaseUrl = read.url('CDN_BASE_URL');
+  const keyPairId = read.text('CDN_KEY_PAIR_ID');
+  const cdnKeySecret = read.text('CDN_PRIVATE_KEY_SECRET_ARN');
+  const cdnKeyFile = read.text('CDN_PRIVATE_KEY_FILE');
+  const signedUrlTtlSeconds = read.positiveInt('SIGNED_URL_TTL_SECONDS', 900, 7 * 24 * 3600);
+  let tokenJwks: Jwks | undefined;
+  if (jwks !== undefined) {
+    try {
+      tokenJwks = parseJwks(jwks);
+    } catch (error) {
+      read.problems.push(`TOKEN_JWKS: is not a JWKS of P-256 keys (${(error as Error).message})`);
+    }
   }
-  const value = parsed.data;
-  let signingKeySource: Config['signingKeySource'];
-  if (value.TOKEN_SECRET_ARN !== undefined) {
-    signingKeySource = { kind: 'secretsManager', secretId: value.TOKEN_SECRET_ARN };
-  } else if (value.TOKEN_SIGNING_KEY_FILE !== undefined) {
-    signingKeySource = { kind: 'file', path: value.TOKEN_SIGNING_KEY_FILE };
-  }
+  if (read.problems.length > 0) throw new Error(`Invalid configuration: ${read.problems.join('; ')}`);
+
+  const secret = (arn: string | undefined, file: string | undefined): SecretSource | undefined =>
+    arn ? { kind: 'secretsManager', secretId: arn } : file ? { kind: 'file', path: file } : undefined;
   return {
-    tableName: value.TABLE_NAME,
-    dynamoEndpoint: value.DYNAMODB_ENDPOINT,
-    signingKeySource,
-    accessTokenTtlSeconds: value.ACCESS_TOKEN_TTL_SECONDS,
-    refreshTokenTtlSeconds: value.REFRESH_TOKEN_TTL_SECONDS,
-    maxGroupMembers: value.MAX_GROUP_MEMBERS,
-    websocketCallbackUrl: value.WEBSOCKET_CALLBACK_URL,
-    media: value.MEDIA_BUCKET
+    tableName,
+    dynamoEndpoint,
+    tokenJwks,
+    tokenSigningKey: secret(signingKeySecret, signingKeyFile),
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds,
+    maxGroupMembers,
+    websocketCallbackUrl,
+    media: bucket ? { bucket, s3Endpoint, uploadUrlTtlSeconds } : undefined,
+    cdn: cdnBaseUrl
       ? {
-          bucket: value.MEDIA_BUCKET,
-          s3Endpoint: value.S3_ENDPOINT,
-          uploadUrlTtlSeconds: value.UPLOAD_URL_TTL_SECONDS,
-        }
-      : undefined,
-    cdn: value.CDN_BASE_URL
-      ? {
-          baseUrl: value.CDN_BASE_URL.replace(/\/+$/, ''),
-          keyPairId: value.CDN_KEY_PAIR_ID,
-          privateKey: value.CDN_PRIVATE_KEY_SECRET_ARN
-            ? { kind: 'secretsManager', secretId: value.CDN_PRIVATE_KEY_SECRET_ARN }
-            : value.CDN_PRIVATE_KEY_FILE
-              ? { kind: 'file', path: value.CDN_PRIVATE_KEY_FILE }
-              : undefined,
-          signedUrlTtlSeconds: value.SIGNED_URL_TTL_SECONDS,
+          baseUrl: cdnBaseUrl.replace(/\/+$/, ''),
+          keyPairId,
+          privateKey: secret(cdnKeySecret, cdnKeyFile),
+          signedUrlTtlSeconds,
         }
       : undefined,
   };

@@ -3,6 +3,9 @@
  * `application/problem+json` responses in exactly one place (`http/problem-responses.ts`).
  */
 
+/** Every problem `type` is this URN followed by the error's own type, e.g. `...:validation-error`. */
+export const PROBLEM_TYPE_PREFIX = 'urn:chat-backend:problem:';
+
 export interface FieldProblem {
   /** Dotted path of the failing field, e.g. `content.text`; `(body)` for the body as a whole. */
   field: string;

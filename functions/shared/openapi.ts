@@ -2,9 +2,9 @@
  * Generates the OpenAPI 3.1 document from the route table and the same zod schemas that validate requests,
  * so the reference can never drift from the behaviour. `npm run openapi` writes it to docs/openapi.json.
  */
-import type { ZodType } from 'zod';
-import * as z from 'zod';
-import { PROBLEM_TYPE_PREFIX } from './http/problem-responses';
+import { brotliCompressSync, constants } from 'node:zlib';
+import * as z from 'zod/mini';
+import { PROBLEM_TYPE_PREFIX } from './errors';
 import type { RouteDefinition } from './route-definition';
 import { routes } from './routes';
 import { problemSchema } from './schemas/common';
@@ -26,7 +26,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function buildOpenApiDocument() {
   const components: Record<string, JsonSchema> = {};
 
-  const toSchema = (schema: ZodType, io: 'input' | 'output'): JsonSchema => {
+  const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
     const {
       $schema: _ignored,
       $defs,
@@ -127,4 +127,20 @@ export function buildOpenApiDocument() {
     },
     paths,
   };
+}
+
+/**
+ * The document as `GET /openapi.json` serves it: minified JSON, brotli-compressed, base64. Computed when the
+ * function is built (a build constant, see lib/bundling.ts), so the function carries neither the generator nor
+ * the schemas, and its bundle stays a few KB however large the API grows.
+ */
+export function compressedOpenApiDocument(): string {
+  const json = Buffer.from(JSON.stringify(buildOpenApiDocument()));
+  return brotliCompressSync(json, {
+    params: {
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: json.byteLength,
+    },
+  }).toString('base64');
 }

@@ -1,4 +1,10 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
+
+/**
+ * A value computed when the function is built and embedded in its bundle (see lib/bundling.ts), e.g. the
+ * OpenAPI document, compressed: work done once per deploy instead of once per cold start.
+ */
+export type BuildConstant = 'OPENAPI_DOCUMENT_BROTLI';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -21,19 +27,25 @@ export interface RouteDefinition {
   path: string;
   /** Older paths served by the same function (kept for existing clients; documented as deprecated). */
   aliases?: readonly string[];
-  /** `user`: a valid access token is required and identifies the caller. */
+  /**
+   * `user`: a valid access token is required and identifies the caller; the function gets the public keys
+   * that verify it (TOKEN_JWKS).
+   */
   auth: 'public' | 'user';
   summary: string;
   tag: string;
-  request?: { body?: ZodType; query?: ZodType; params?: ZodType };
+  request?: { body?: ZodMiniType; query?: ZodMiniType; params?: ZodMiniType };
   /** The success response; its schema also filters what is sent (fields it does not name are dropped). */
-  response: { status: number; schema?: ZodType; description: string };
+  response: { status: number; schema?: ZodMiniType; description: string };
   /** Error statuses this route can answer, for the OpenAPI document (400/401/503 are implied). */
   errors?: readonly number[];
   access: {
     table: readonly TableAction[];
-    /** Reads the token signing key (to verify or issue access tokens). */
-    signingKey: boolean;
+    /**
+     * Access-token keys beyond verification: `sign` reads the private signing key (login and refresh, and
+     * only they); `publish` gets the public keys without requiring a user (the JWKS route).
+     */
+    tokenKeys?: 'sign' | 'publish';
     /** Signs CloudFront URLs for private media (reads the CDN private key). */
     cdnSigningKey?: boolean;
     /** Presigns uploads into the media bucket (s3:PutObject under the upload prefixes). */
@@ -41,6 +53,8 @@ export interface RouteDefinition {
   };
   /** Lambda memory (and so CPU); password hashing wants more than the default 512 MB. */
   memoryMb?: number;
+  /** Values embedded in the bundle at build time (the handler reads them as globals of the same name). */
+  buildConstants?: readonly BuildConstant[];
 }
 
 export const defineRoute = <const R extends RouteDefinition>(route: R): R => route;

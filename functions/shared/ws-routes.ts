@@ -18,7 +18,8 @@ export interface WebSocketRouteDefinition {
   access: {
     /** On the base table only: no WebSocket function reads an index. */
     table: readonly TableAction[];
-    signingKey: boolean;
+    /** Verifies access tokens: gets the public keys (TOKEN_JWKS). No WebSocket function signs tokens. */
+    verifiesTokens: boolean;
     /** Posts to connections through the management API (`execute-api:ManageConnections`, POST only). */
     manageConnections: boolean;
   };
@@ -32,7 +33,7 @@ export const connect = defineWebSocketRoute({
   summary: 'Authenticates the access token (?token= or the bearer subprotocol) and registers the connection',
   returnsResponse: false,
   // The two items of a connection are written in one transaction (which needs PutItem on both).
-  access: { table: ['dynamodb:PutItem'], signingKey: true, manageConnections: false },
+  access: { table: ['dynamodb:PutItem'], verifiesTokens: true, manageConnections: false },
 });
 
 export const disconnect = defineWebSocketRoute({
@@ -40,7 +41,7 @@ export const disconnect = defineWebSocketRoute({
   name: 'disconnect',
   summary: 'Forgets the connection',
   returnsResponse: false,
-  access: { table: ['dynamodb:DeleteItem'], signingKey: false, manageConnections: false },
+  access: { table: ['dynamodb:DeleteItem'], verifiesTokens: false, manageConnections: false },
 });
 
 export const typing = defineWebSocketRoute({
@@ -50,7 +51,7 @@ export const typing = defineWebSocketRoute({
   returnsResponse: false,
   access: {
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
-    signingKey: false,
+    verifiesTokens: false,
     manageConnections: true,
   },
 });
@@ -60,7 +61,7 @@ export const ping = defineWebSocketRoute({
   name: 'ping',
   summary: 'Answers {"type":"pong"} (keeps idle connections open)',
   returnsResponse: true,
-  access: { table: [], signingKey: false, manageConnections: false },
+  access: { table: [], verifiesTokens: false, manageConnections: false },
 });
 
 export const fallback = defineWebSocketRoute({
@@ -68,7 +69,7 @@ export const fallback = defineWebSocketRoute({
   name: 'default',
   summary: 'Answers an error event to a message that names no known action',
   returnsResponse: true,
-  access: { table: [], signingKey: false, manageConnections: false },
+  access: { table: [], verifiesTokens: false, manageConnections: false },
 });
 
 export const webSocketRoutes: readonly WebSocketRouteDefinition[] = [

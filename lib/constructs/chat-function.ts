@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundleSettings } from '../bundling';
 
 export interface ChatFunctionProps {
   /** Path of the entry file, relative to the project root. */
@@ -16,13 +17,11 @@ export interface ChatFunctionProps {
   environment?: Record<string, string>;
   memoryMb?: number;
   timeout?: Duration;
+  /** Build-time constants (esbuild `define`), see `lib/bundling.ts`. */
+  define?: Record<string, string>;
 }
 
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
-
-// Some bundled packages still call require(); ESM output needs it defined.
-const REQUIRE_SHIM =
-  "import { createRequire as __chatCreateRequire } from 'node:module'; const require = __chatCreateRequire(import.meta.url);";
 
 export class ChatFunction extends Construct {
   readonly function: NodejsFunction;
@@ -63,15 +62,17 @@ export class ChatFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
       },
+      // The same settings the bundle budget test and the bench build with (lib/bundling.ts).
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_SHIM,
+        target: bundleSettings.target,
+        platform: bundleSettings.platform,
+        minify: bundleSettings.minify,
+        sourceMap: bundleSettings.sourceMap,
+        sourcesContent: bundleSettings.sourcesContent,
+        mainFields: [...bundleSettings.mainFields],
+        banner: bundleSettings.banner,
+        define: props.define,
         bundleAwsSDK: true,
         externalModules: [],
         forceDockerBundling: false,

@@ -9,18 +9,19 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { corsPolicy } from '../../functions/shared/cors';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../../functions/shared/route-definition';
+import { defineFor } from '../bundling';
 import { ChatFunction } from './chat-function';
 import type { Media } from './media';
+import type { TokenSigningKeys } from './token-keys';
 
 export interface HttpApiProps {
   routes: readonly RouteDefinition[];
   table: dynamodb.ITableV2;
-  signingKey: secretsmanager.ISecret;
+  tokenKeys: TokenSigningKeys;
   /** Environment every HTTP function gets (e.g. MAX_GROUP_MEMBERS). */
   environment?: Record<string, string>;
   media: Media;
@@ -75,11 +76,18 @@ export class ChatHttpApi extends Construct {
         entry: `functions/http/${route.name}.ts`,
         description: `${route.method} ${route.path}: ${route.summary}`,
         memoryMb: route.memoryMb,
+        define: defineFor(route.buildConstants),
         environment: {
           ...props.environment,
           TABLE_NAME: props.table.tableName,
           CDN_BASE_URL: props.media.baseUrl,
-          ...(route.access.signingKey ? { TOKEN_SECRET_ARN: props.signingKey.secretArn } : {}),
+          // Public keys to verify (or publish) access tokens; the private key set only to those that issue them.
+          ...(route.auth === 'user' || route.access.tokenKeys === 'publish'
+            ? { TOKEN_JWKS: props.tokenKeys.jwks }
+            : {}),
+          ...(route.access.tokenKeys === 'sign'
+            ? { TOKEN_SIGNING_KEY_SECRET_ARN: props.tokenKeys.secret.secretArn }
+            : {}),
           ...(route.access.presignUploads ? { MEDIA_BUCKET: props.media.bucket.bucketName } : {}),
           ...(route.access.cdnSigningKey
             ? {
@@ -90,7 +98,7 @@ export class ChatHttpApi extends Construct {
         },
       });
       this.grantTableAccess(fn, route, props.table);
-      if (route.access.signingKey) props.signingKey.grantRead(fn.role);
+      if (route.access.tokenKeys === 'sign') props.tokenKeys.grantSign(fn);
       if (route.access.cdnSigningKey) props.media.signingKeySecret.grantRead(fn.role);
       if (route.access.presignUploads) props.media.grantPresignUploads(fn.role);
       this.functions.set(route.name, fn);
@@ -103,7 +111,7 @@ export class ChatHttpApi extends Construct {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Public routes (sign-up, login, refresh, health) need no auth; every other route verifies the access token inside its function (a JWT signed with the key in Secrets Manager), which an HTTP API JWT authorizer cannot do without a public OIDC issuer.',
+        'Public routes (sign-up, login, refresh, health, the JWKS) need no auth; every other route verifies the ES256 access token inside its function with the published public keys. An HTTP API JWT authorizer supports only RSA keys, answers 401s that are not problem+json, and does not apply to the WebSocket API (docs/architecture.md).',
     });
   }
 

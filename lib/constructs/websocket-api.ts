@@ -9,15 +9,15 @@ import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integra
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ROUTE_SELECTION_EXPRESSION, type WebSocketRouteDefinition } from '../../functions/shared/ws-routes';
 import { ChatFunction } from './chat-function';
+import type { TokenSigningKeys } from './token-keys';
 
 export interface WebSocketApiProps {
   routes: readonly WebSocketRouteDefinition[];
   table: dynamodb.ITableV2;
-  signingKey: secretsmanager.ISecret;
+  tokenKeys: TokenSigningKeys;
   /** The stage, the last segment of the URL (default `v1`). */
   stageName?: string;
 }
@@ -83,7 +83,7 @@ export class ChatWebSocketApi extends Construct {
         description: `WebSocket ${route.routeKey}: ${route.summary}`,
         environment: {
           TABLE_NAME: props.table.tableName,
-          ...(route.access.signingKey ? { TOKEN_SECRET_ARN: props.signingKey.secretArn } : {}),
+          ...(route.access.verifiesTokens ? { TOKEN_JWKS: props.tokenKeys.jwks } : {}),
           ...(route.access.manageConnections ? { WEBSOCKET_CALLBACK_URL: this.callbackUrl } : {}),
         },
       });
@@ -92,7 +92,6 @@ export class ChatWebSocketApi extends Construct {
           new iam.PolicyStatement({ actions: [...route.access.table], resources: [props.table.tableArn] }),
         );
       }
-      if (route.access.signingKey) props.signingKey.grantRead(fn.role);
       if (route.access.manageConnections) this.grantPostToConnections(fn.role);
       this.functions.set(route.name, fn);
 

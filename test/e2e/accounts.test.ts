@@ -1,5 +1,8 @@
 /** Accounts and profiles through the local HTTP gateway: sign-up, uniqueness, profile reads and updates. */
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../../functions/shared/openapi';
 import { routes } from '../../functions/shared/routes';
 import { type ApiResponse, signUpAndLogin, uniqueUsername, useApi } from '../support/api';
 import { expectProblem } from '../support/problems';
@@ -326,4 +329,59 @@ describe('system routes', () => {
     expect(paths['/login'].post.security).toEqual([]);
     expect(paths['/user'].post.deprecated).toBe(true);
   });
+
+  it('publishes the public token keys at /.well-known/jwks.json without a token, and no private key', async () => {
+    const user = await signUpAndLogin(api);
+
+    const response = await api.request('GET', '/.well-known/jwks.json');
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(response.body.keys.length).toBeGreaterThanOrEqual(2);
+    for (const key of response.body.keys) {
+      expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+    }
+    const kid = JSON.parse(Buffer.from(user.token.split('.')[0] ?? '', 'base64url').toString()).kid;
+    expect(response.body.keys.map((key: { kid: string }) => key.kid)).toContain(kid);
+  });
+
+  it('serves the OpenAPI document as plain JSON to a client that does not accept brotli', async () => {
+    const response = await rawGet('/openapi.json', { 'accept-encoding': 'identity' });
+
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(response.body.toString('utf8'))).toEqual(
+      JSON.parse(JSON.stringify(buildOpenApiDocument())),
+    );
+  });
+
+  it('serves the same OpenAPI document brotli-compressed to a client that accepts it', async () => {
+    const response = await rawGet('/openapi.json', { 'accept-encoding': 'gzip, br;q=0.9' });
+    const refused = await rawGet('/openapi.json', { 'accept-encoding': 'br;q=0, gzip' });
+
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBe('br');
+    expect(response.headers.vary).toBe('accept-encoding');
+    expect(JSON.parse(brotliDecompressSync(response.body).toString('utf8'))).toEqual(
+      JSON.parse(JSON.stringify(buildOpenApiDocument())),
+    );
+    expect(refused.headers['content-encoding']).toBeUndefined();
+  });
 });
+
+/** A GET without fetch's automatic decompression, to see the bytes and headers as sent. */
+function rawGet(path: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const request = httpGet(`${api.url}${path}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+}

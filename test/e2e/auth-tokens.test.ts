@@ -1,14 +1,12 @@
 /** Login, access tokens, refresh-token rotation and logout through the local HTTP gateway. */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { SignJWT } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newSigningKey, type PrivateJwk, publicPart } from '../../functions/shared/auth/token-keys';
 import { type ApiResponse, type SignedInUser, signUpAndLogin, uniqueUsername, useApi } from '../support/api';
+import { AUDIENCE, ISSUER, serverKeySet, signEs256, signHs256 } from '../support/tokens';
 
 const api = useApi();
-
-const ISSUER = 'chat-backend';
-const AUDIENCE = 'chat-api';
 
 function expectUnauthorized(response: ApiResponse) {
   expect(response.status).toBe(401);
@@ -23,34 +21,6 @@ function expectUnauthorized(response: ApiResponse) {
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** The key the API signs with: the same file the functions read. */
-async function serverKey(): Promise<Uint8Array> {
-  const path = process.env.TOKEN_SIGNING_KEY_FILE;
-  if (!path) throw new Error('TOKEN_SIGNING_KEY_FILE is not set for this test file');
-  return new TextEncoder().encode((await readFile(path, 'utf8')).trim());
-}
-
-interface Claims {
-  sub?: string;
-  iss?: string;
-  aud?: string;
-  /** Seconds relative to now. */
-  expiresIn?: number;
-  issuedAgo?: number;
-}
-
-async function signToken(key: Uint8Array, claims: Claims): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(claims.iss ?? ISSUER)
-    .setAudience(claims.aud ?? AUDIENCE)
-    .setIssuedAt(now - (claims.issuedAgo ?? 0))
-    .setExpirationTime(now + (claims.expiresIn ?? 600));
-  if (claims.sub !== undefined) jwt.setSubject(claims.sub);
-  return jwt.sign(key);
-}
 
 async function login(username: string, password: string) {
   return api.request('POST', '/login', { body: { username, password } });
@@ -254,11 +224,46 @@ describe('logout', () => {
 
 describe('access tokens', () => {
   let user: SignedInUser;
-  let key: Uint8Array;
+  /** The key the API signs with now: the current key of the key set the functions read. */
+  let key: PrivateJwk;
+  const signToken = (signer: PrivateJwk, claims: Parameters<typeof signEs256>[1]) =>
+    signEs256(signer, claims);
 
   beforeAll(async () => {
     user = await signUpAndLogin(api);
-    key = await serverKey();
+    key = (await serverKeySet()).current;
+  });
+
+  it('are ES256 JWTs naming their key, with subject, issuer, audience, issue and expiry times', async () => {
+    const header = decodeProtectedHeader(user.token);
+    const jwks = await api.request('GET', '/.well-known/jwks.json');
+
+    const { payload } = await jwtVerify(user.token, createLocalJWKSet(jwks.body), {
+      algorithms: ['ES256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+
+    expect(header).toEqual({ alg: 'ES256', typ: 'JWT', kid: key.kid });
+    expect(payload).toEqual({
+      sub: user.id,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+    });
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(900);
+  });
+
+  it('accepts a token signed with the next published key, so rotation never rejects a fresh token', async () => {
+    const next = (await serverKeySet()).next;
+
+    const response = await api.request('GET', '/users/me', {
+      token: await signToken(next, { sub: user.id }),
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body.id).toBe(user.id);
   });
 
   it('accepts "Bearer <token>"', async () => {
@@ -328,6 +333,22 @@ describe('access tokens', () => {
       },
     ],
     [
+      'an HS256 token whose HMAC secret is the public key (algorithm confusion)',
+      async () => ({
+        authorization: `Bearer ${await signHs256(Buffer.from(JSON.stringify(publicPart(key))), { sub: user.id }, key.kid)}`,
+      }),
+    ],
+    [
+      'an HS256 token signed with a random secret, as the old tokens were',
+      async () => ({ authorization: `Bearer ${await signHs256(randomBytes(48), { sub: user.id })}` }),
+    ],
+    [
+      'a token signed with an unknown key that claims the current kid',
+      async () => ({
+        authorization: `Bearer ${await signEs256(newSigningKey(), { sub: user.id }, key.kid)}`,
+      }),
+    ],
+    [
       'an unsigned token with alg "none"',
       async () => {
         const now = Math.floor(Date.now() / 1000);
@@ -338,9 +359,7 @@ describe('access tokens', () => {
     ],
     [
       'a token signed with another key',
-      async () => ({
-        authorization: `Bearer ${await signToken(randomBytes(48), { sub: user.id })}`,
-      }),
+      async () => ({ authorization: `Bearer ${await signToken(newSigningKey(), { sub: user.id })}` }),
     ],
     [
       'a token from another issuer',

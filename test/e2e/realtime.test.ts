@@ -2,15 +2,15 @@
  * Real-time delivery end to end, over real sockets: the local WebSocket gateway runs the same handlers as
  * API Gateway would, fed by DynamoDB Local's stream through the same table-stream function.
  */
-import { readFile } from 'node:fs/promises';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { SignJWT } from 'jose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { newSigningKey } from '../../functions/shared/auth/token-keys';
 import { connectionKey, connectionOwnerKey } from '../../functions/shared/data/keys';
 import type { MessageEvent, RealtimeEvent } from '../../functions/shared/schemas/realtime';
 import { localDynamoClient } from '../../local/stack';
 import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { pngImage } from '../support/media-fixtures';
+import { serverKeySet, signEs256 } from '../support/tokens';
 import { connect, refusalStatus, type TestSocket, type TokenPlacement } from '../support/ws';
 
 const api = useApi();
@@ -99,22 +99,14 @@ describe('connecting', () => {
     expect(await refusalStatus(`${api.wsUrl}/?token=`)).toBe(401);
   });
 
-  it('refuses a malformed, a tampered and an expired token, in the URL or in the subprotocol', async () => {
+  it('refuses a malformed, a tampered, an expired and a foreign-signed token, in the URL or in the subprotocol', async () => {
     const [alice] = await users(1);
-    const key = new TextEncoder().encode(
-      (await readFile(process.env.TOKEN_SIGNING_KEY_FILE ?? '', 'utf8')).trim(),
-    );
-    const expired = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(alice.id)
-      .setIssuer('chat-backend')
-      .setAudience('chat-api')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(key);
+    const { current } = await serverKeySet();
+    const expired = await signEs256(current, { sub: alice.id, expiresIn: -60, issuedAgo: 3600 });
+    const foreign = await signEs256(newSigningKey(), { sub: alice.id });
     const tampered = `${alice.token.slice(0, -4)}AAAA`;
 
-    for (const token of ['not-a-token', tampered, expired]) {
+    for (const token of ['not-a-token', tampered, expired, foreign]) {
       expect(await refusalStatus(`${api.wsUrl}/?token=${encodeURIComponent(token)}`)).toBe(401);
       expect(await refusalStatus(api.wsUrl, ['bearer', token])).toBe(401);
     }

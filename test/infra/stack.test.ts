@@ -15,8 +15,10 @@ import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media
 import { routeKeys } from '../../functions/shared/route-definition';
 import { routes } from '../../functions/shared/routes';
 import { PICTURE_CHANGES, STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
+import { provideBuildConstants } from '../../lib/bundling';
 import { ChatStack } from '../../lib/chat-stack';
 import { functionIdFor } from '../../lib/constructs/http-api';
+import { TokenSigningKeys } from '../../lib/constructs/token-keys';
 
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> };
 
@@ -103,6 +105,7 @@ describe('HTTP API routes', () => {
       const entry = join('functions', 'http', `${route.name}.ts`);
       expect(existsSync(entry)).toBe(true);
       process.env.TABLE_NAME ??= 'infra-test';
+      provideBuildConstants(route.buildConstants ?? []);
       const module = (await import(`../../${entry}`)) as { handler?: unknown };
       expect(typeof module.handler).toBe('function');
 
@@ -148,29 +151,54 @@ describe('IAM: least privilege per function', () => {
   const actionsOf = (statement: { Action: string | string[] }) =>
     Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
+  /** The logical ids of the secrets a route's function may read. */
+  const secretsReadBy = (route: (typeof routes)[number]) =>
+    policyStatementsOf(route)
+      .filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+      .map((statement) => (statement.Resource as { Ref: string }).Ref)
+      .sort();
+
   it.each(routes.map((route) => [route.name, route] as const))(
-    'grants %s exactly the table actions its route declares, and the signing key only if it declares it',
+    'grants %s exactly the table actions and the secrets its route declares',
     (_name, route) => {
       const statements = policyStatementsOf(route);
       const dynamoActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
       expect(dynamoActions.sort()).toEqual([...route.access.table].sort());
-      const secretActions = statements
-        .flatMap(actionsOf)
-        .filter((action) => action.startsWith('secretsmanager:'));
-      if (route.access.signingKey) expect(secretActions).toContain('secretsmanager:GetSecretValue');
-      else expect(secretActions).toEqual([]);
+      const secrets = secretsReadBy(route);
+      expect(secrets.filter((id) => id.startsWith('TokenKeysSecret'))).toHaveLength(
+        route.access.tokenKeys === 'sign' ? 1 : 0,
+      );
+      expect(secrets.filter((id) => id.startsWith('MediaCdnSigningKey'))).toHaveLength(
+        route.access.cdnSigningKey ? 1 : 0,
+      );
+      expect(secrets).toHaveLength(
+        (route.access.tokenKeys === 'sign' ? 1 : 0) + (route.access.cdnSigningKey ? 1 : 0),
+      );
       expect(JSON.stringify(statements)).not.toMatch(
         /"dynamodb:\*"|"secretsmanager:\*"|"logs:CreateLogGroup"/,
       );
     },
   );
 
-  it('only passes the signing key secret to functions that may read it', () => {
+  it('lets only login and refresh read the token signing keys', () => {
+    const signers = routes.filter((route) =>
+      secretsReadBy(route).some((id) => id.startsWith('TokenKeysSecret')),
+    );
+
+    expect(signers.map((route) => route.name).sort()).toEqual(['login', 'refresh-token']);
+  });
+
+  it('passes the signing key secret only to the functions that issue tokens, and the public keys to those that verify or publish them', () => {
     for (const route of routes) {
       const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', `Http${functionIdFor(route)}Function`);
-      expect('TOKEN_SECRET_ARN' in (fn?.Properties.Environment.Variables ?? {})).toBe(
-        route.access.signingKey,
+      const variables = fn?.Properties.Environment.Variables ?? {};
+      expect('TOKEN_SIGNING_KEY_SECRET_ARN' in variables, route.name).toBe(route.access.tokenKeys === 'sign');
+      expect('TOKEN_JWKS' in variables, route.name).toBe(
+        route.auth === 'user' || route.access.tokenKeys === 'publish',
       );
+      if ('TOKEN_JWKS' in variables) {
+        expect(variables.TOKEN_JWKS).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^TokenKeys/), 'Jwks'] });
+      }
     }
   });
 
@@ -460,11 +488,30 @@ describe('the table', () => {
     });
   });
 
-  it('keeps the signing key in a generated Secrets Manager secret, never in the template', () => {
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
-    });
+  it('keeps the token signing keys in a secret filled at deploy by the key custom resource, never in the template', () => {
+    const [[secretId] = []] = resourcesOf('AWS::SecretsManager::Secret', 'TokenKeysSecret');
+    expect(secretId).toBeDefined();
+    expect(resources[secretId ?? '']?.Properties.SecretString).toBeUndefined();
+    const keys = Object.values(resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::CloudFormation::CustomResource' &&
+        resource.Properties.Generation !== undefined,
+    );
+    expect(keys).toHaveLength(1);
+    expect(keys[0]?.Properties).toMatchObject({ SecretArn: { Ref: secretId }, Generation: '1' });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"d"\s*:|PRIVATE KEY/);
     template.hasOutput('ApiUrl', {});
     template.hasOutput('TableName', {});
+  });
+
+  it('rotates the token keys when given a higher key generation (-c tokenKeyGeneration)', () => {
+    const stack = new Stack(new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }), 'Keys');
+    new TokenSigningKeys(stack, 'TokenKeys', { generation: 2 });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::CustomResource', {
+      SecretArn: { Ref: Match.stringLikeRegexp('^TokenKeysSecret') },
+      Generation: '2',
+    });
+    expect(() => new TokenSigningKeys(stack, 'Invalid', { generation: 0 })).toThrow(/whole number/);
   });
 });

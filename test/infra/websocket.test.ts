@@ -162,9 +162,8 @@ describe('IAM: least privilege per WebSocket function', () => {
       for (const statement of statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))) {
         expect(statement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DataTable/), 'Arn'] });
       }
-      const secretActions = all.filter((action) => action.startsWith('secretsmanager:'));
-      if (route.access.signingKey) expect(secretActions).toContain('secretsmanager:GetSecretValue');
-      else expect(secretActions).toEqual([]);
+      // No WebSocket function reads a secret: $connect verifies with the public keys in its environment.
+      expect(all.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
       const manage = statements.filter((statement) =>
         actionsOf(statement).some((a) => a.startsWith('execute-api:')),
       );
@@ -179,11 +178,12 @@ describe('IAM: least privilege per WebSocket function', () => {
     },
   );
 
-  it('passes the callback URL only to functions that post, and the signing key only to those that verify', () => {
+  it('passes the callback URL only to functions that post, and the public token keys only to those that verify', () => {
     for (const route of webSocketRoutes) {
       const variables = functionOf(route)[1].Properties.Environment.Variables;
       expect('WEBSOCKET_CALLBACK_URL' in variables).toBe(route.access.manageConnections);
-      expect('TOKEN_SECRET_ARN' in variables).toBe(route.access.signingKey);
+      expect('TOKEN_JWKS' in variables).toBe(route.access.verifiesTokens);
+      expect('TOKEN_SIGNING_KEY_SECRET_ARN' in variables).toBe(false);
     }
   });
 

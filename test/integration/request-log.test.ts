@@ -38,7 +38,7 @@ function withRequestId(event: APIGatewayProxyEventV2, requestId: string): APIGat
   return { ...event, requestContext: { ...event.requestContext, requestId } };
 }
 
-/** Runs `act` while capturing everything written to stdout, which is where the Powertools logger writes. */
+/** Runs `act` while capturing everything written to stdout, where the logger writes. */
 async function captureStdout<T>(act: () => Promise<T>): Promise<{ result: T; output: string }> {
   const chunks: string[] = [];
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

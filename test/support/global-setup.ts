@@ -7,20 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../local/services';
-import { ensureSigningKeyFile } from '../../local/stack';
+import { ensureTokenKeys, type LocalTokenKeys } from '../../local/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
-    signingKeyFile: string;
+    /** The token key set, generated for the run as `npm start` generates it into DATA_DIR/secrets. */
+    tokenKeys: LocalTokenKeys;
   }
 }
 
 export default async function setup(project: TestProject) {
   const workDir = await mkdtemp(join(tmpdir(), 'chat-tests-'));
-  const [dynamo, signingKeyFile] = await Promise.all([startDynamoDbLocal(), ensureSigningKeyFile(workDir)]);
+  const [dynamo, tokenKeys] = await Promise.all([startDynamoDbLocal(), ensureTokenKeys(workDir)]);
   project.provide('dynamoEndpoint', dynamo.endpoint);
-  project.provide('signingKeyFile', signingKeyFile);
+  project.provide('tokenKeys', tokenKeys);
   return async () => {
     await dynamo.stop();
     await rm(workDir, { recursive: true, force: true });

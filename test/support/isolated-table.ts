@@ -9,7 +9,7 @@ import { ensureTable } from '../../local/table';
 
 const tableName = `test-${randomUUID()}`;
 const dynamoEndpoint = inject('dynamoEndpoint');
-applyFunctionEnvironment({ tableName, dynamoEndpoint, signingKeyFile: inject('signingKeyFile') });
+applyFunctionEnvironment({ tableName, dynamoEndpoint, tokenKeys: inject('tokenKeys') });
 
 const client = localDynamoClient(dynamoEndpoint);
 await ensureTable(client, tableName);

@@ -5,6 +5,7 @@ vi.hoisted(() => {
   process.env.TABLE_NAME ??= 'unit-test-table';
 });
 
+import { newSigningKey, publicPart } from '../../functions/shared/auth/token-keys';
 import { readConfig } from '../../functions/shared/config';
 
 describe('readConfig', () => {
@@ -41,38 +42,58 @@ describe('readConfig', () => {
     );
   });
 
-  it('reads a local configuration with the signing key in a file and default token lifetimes', () => {
+  it('reads a local configuration with the signing key set in a file and default token lifetimes', () => {
     const config = readConfig({
       TABLE_NAME: 'chat',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
-      TOKEN_SIGNING_KEY_FILE: '/data/secrets/key',
+      TOKEN_SIGNING_KEY_FILE: '/data/secrets/token-signing-keys.json',
     });
 
     expect(config).toMatchObject({
       tableName: 'chat',
       dynamoEndpoint: 'http://127.0.0.1:8000',
-      signingKeySource: { kind: 'file', path: '/data/secrets/key' },
+      tokenSigningKey: { kind: 'file', path: '/data/secrets/token-signing-keys.json' },
       accessTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 30 * 24 * 3600,
     });
   });
 
-  it('leaves the signing key source undefined when neither a secret nor a key file is configured', () => {
+  it('leaves the token keys undefined when neither keys nor a key set are configured', () => {
     const config = readConfig({ TABLE_NAME: 'chat' });
 
-    expect(config.signingKeySource).toBeUndefined();
+    expect(config.tokenSigningKey).toBeUndefined();
+    expect(config.tokenJwks).toBeUndefined();
+  });
+
+  it('reads the public token keys, keeping only their public members', () => {
+    const key = { ...newSigningKey() };
+    const config = readConfig({ TABLE_NAME: 'chat', TOKEN_JWKS: JSON.stringify({ keys: [key] }) });
+
+    expect(config.tokenJwks).toEqual({ keys: [publicPart(key)] });
+    expect(JSON.stringify(config.tokenJwks)).not.toContain(key.d);
+  });
+
+  it.each([
+    ['not JSON', 'keys'],
+    ['a JWKS without keys', JSON.stringify({ keys: [] })],
+    ['an RSA key', JSON.stringify({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', kid: 'k' }] })],
+    ['a key without kid', JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] })],
+  ])('fails fast naming TOKEN_JWKS when it is %s', (_name, value) => {
+    expect(() => readConfig({ TABLE_NAME: 'chat', TOKEN_JWKS: value })).toThrow(
+      /^Invalid configuration: TOKEN_JWKS/,
+    );
   });
 
   it('prefers the Secrets Manager secret over a key file and reads lifetimes as numbers', () => {
     const config = readConfig({
       TABLE_NAME: 'chat',
-      TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing-key',
+      TOKEN_SIGNING_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing-key',
       TOKEN_SIGNING_KEY_FILE: '/data/secrets/key',
       ACCESS_TOKEN_TTL_SECONDS: '60',
       REFRESH_TOKEN_TTL_SECONDS: '3600',
     });
 
-    expect(config.signingKeySource).toEqual({
+    expect(config.tokenSigningKey).toEqual({
       kind: 'secretsManager',
       secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing-key',
     });

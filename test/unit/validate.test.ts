@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../functions/shared/errors';
 import { validate } from '../../functions/shared/http/validate';
+import { sendMessageRequestSchema } from '../../functions/shared/schemas/messages';
 import { signUpRequestSchema, updateProfileRequestSchema } from '../../functions/shared/schemas/users';
 
 const nested = z.strictObject({
-  profile: z.strictObject({ name: z.string().min(1, 'must not be empty'), tags: z.array(z.string()) }),
+  profile: z.strictObject({
+    name: z.string().check(z.minLength(1, 'must not be empty')),
+    tags: z.array(z.string()),
+  }),
 });
 
 /** Runs validate and returns the ValidationError it throws. */
-function failure(schema: z.ZodType, value: unknown, location: 'body' | 'query' | 'path' = 'body') {
+function failure(schema: z.ZodMiniType, value: unknown, location: 'body' | 'query' | 'path' = 'body') {
   try {
     validate(schema, value, location);
   } catch (error) {
@@ -76,8 +80,16 @@ describe('validate', () => {
   });
 
   it('prefixes query and path fields with their location', () => {
-    const query = failure(z.strictObject({ limit: z.coerce.number().int() }), { limit: 'ten' }, 'query');
-    const path = failure(z.strictObject({ id: z.string().max(3) }), { id: 'too long' }, 'path');
+    const query = failure(
+      z.strictObject({ limit: z.coerce.number().check(z.int()) }),
+      { limit: 'ten' },
+      'query',
+    );
+    const path = failure(
+      z.strictObject({ id: z.string().check(z.maxLength(3)) }),
+      { id: 'too long' },
+      'path',
+    );
 
     expect(query.errors?.[0]?.field).toBe('(query) limit');
     expect(path.errors?.[0]?.field).toBe('(path) id');
@@ -89,5 +101,67 @@ describe('validate', () => {
 
     expect(error.status).toBe(400);
     expect(error.message).toBe('Invalid request body: username must be at least 3 characters.');
+  });
+});
+
+describe('validation messages', () => {
+  const messageFor = (schema: z.ZodMiniType, value: unknown) => failure(schema, value).errors?.[0]?.message;
+
+  it.each([
+    ['a missing field', z.strictObject({ name: z.string() }), {}, 'is required'],
+    [
+      'a number where a string belongs',
+      z.strictObject({ name: z.string() }),
+      { name: 7 },
+      'must be a string',
+    ],
+    ['a string where a number belongs', z.strictObject({ n: z.number() }), { n: '7' }, 'must be a number'],
+    ['a fraction where an integer belongs', z.strictObject({ n: z.int() }), { n: 1.5 }, 'must be an integer'],
+    [
+      'a string that is too short',
+      z.strictObject({ name: z.string().check(z.minLength(2)) }),
+      { name: 'a' },
+      'must be at least 2 characters',
+    ],
+    [
+      'a string that is too long',
+      z.strictObject({ name: z.string().check(z.maxLength(1)) }),
+      { name: 'ab' },
+      'must be at most 1 character',
+    ],
+    [
+      'an array with too many items',
+      z.strictObject({ ids: z.array(z.string()).check(z.maxLength(1)) }),
+      { ids: ['a', 'b'] },
+      'must have at most 1 item',
+    ],
+    [
+      'a number below its minimum',
+      z.strictObject({ n: z.number().check(z.minimum(5)) }),
+      { n: 4 },
+      'must be at least 5',
+    ],
+    [
+      'a value outside an enum',
+      z.strictObject({ role: z.enum(['admin', 'member']) }),
+      { role: 'owner' },
+      'must be one of "admin", "member"',
+    ],
+    [
+      'a string failing a pattern',
+      z.strictObject({ code: z.string().check(z.regex(/^[a-z]+$/)) }),
+      { code: 'A1' },
+      'has an invalid format',
+    ],
+  ])('says what is wrong with %s in "<field> must ..." form', (_name, schema, value, message) => {
+    expect(messageFor(schema, value)).toBe(message);
+  });
+
+  it('names the discriminator of a union and the values it may take', () => {
+    const error = failure(sendMessageRequestSchema, { content: { type: 'audio', audio: 'x' } });
+
+    expect(error.errors).toEqual([
+      { field: 'content.type', message: 'must be one of "text", "string", "video", "image"' },
+    ]);
   });
 });

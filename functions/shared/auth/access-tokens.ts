@@ -1,44 +1,56 @@
-/** Short-lived access tokens: HS256 JWTs whose `sub` is the user id. */
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+/**
+ * Short-lived access tokens: ES256 JWTs whose `sub` is the user id. Verified here with the public keys in the
+ * function's environment (TOKEN_JWKS); issued by token-issuer.ts, in login and refresh only.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { config } from '../config';
 import { UnauthorizedError } from '../errors';
-import { signingKey } from './signing-key';
+import { type JwtClaims, JwtError, verifyJwt } from './jwt';
 
-const ISSUER = 'chat-backend';
-const AUDIENCE = 'chat-api';
+export const ISSUER = 'chat-backend';
+export const AUDIENCE = 'chat-api';
 
-export async function issueAccessToken(userId: string): Promise<{ token: string; expiresIn: number }> {
-  const expiresIn = config.accessTokenTtlSeconds;
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${expiresIn}s`)
-    .sign(await signingKey());
-  return { token, expiresIn };
+/** The claims of a verified access token. `sub` is the user; other claims (e.g. a session id) may follow. */
+export interface AccessTokenClaims extends JwtClaims {
+  sub: string;
+  iat: number;
+  exp: number;
+}
+
+let verificationKeys: Map<string, KeyObject> | undefined;
+/** The JWKS as key objects, built once per execution environment, on first use. */
+function keys(): Map<string, KeyObject> {
+  if (!verificationKeys) {
+    const jwks = config.tokenJwks;
+    if (!jwks) throw new Error('Invalid configuration: TOKEN_JWKS must be set to verify access tokens');
+    verificationKeys = new Map(
+      jwks.keys.map((jwk) => [jwk.kid, createPublicKey({ key: { ...jwk }, format: 'jwk' })]),
+    );
+  }
+  return verificationKeys;
+}
+
+/** The claims of a valid token; any invalid, expired or tampered token is an UnauthorizedError. */
+export function readAccessToken(token: string, now?: number): AccessTokenClaims {
+  try {
+    const claims = verifyJwt(token, keys(), { issuer: ISSUER, audience: AUDIENCE, now });
+    if (typeof claims.sub !== 'string' || claims.sub === '') {
+      throw new UnauthorizedError('The token has no subject.');
+    }
+    return claims as AccessTokenClaims;
+  } catch (error) {
+    if (error instanceof JwtError) {
+      throw new UnauthorizedError(
+        error.reason === 'expired' ? 'The access token has expired.' : 'The access token is not valid.',
+      );
+    }
+    throw error;
+  }
 }
 
 /** Returns the user id of a valid token; any invalid, expired or tampered token is an UnauthorizedError. */
 export async function verifyAccessToken(token: string): Promise<string> {
-  const key = await signingKey();
-  try {
-    const { payload } = await jwtVerify(token, key, {
-      algorithms: ['HS256'],
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      requiredClaims: ['sub', 'exp', 'iat'],
-    });
-    if (typeof payload.sub !== 'string' || payload.sub === '')
-      throw new UnauthorizedError('The token has no subject.');
-    return payload.sub;
-  } catch (error) {
-    if (error instanceof UnauthorizedError) throw error;
-    if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedError('The access token has expired.');
-    if (error instanceof joseErrors.JOSEError) throw new UnauthorizedError('The access token is not valid.');
-    throw error;
-  }
+  return readAccessToken(token).sub;
 }
 
 /** Accepts `Bearer <token>` and, for older clients, the bare token. */

@@ -3,7 +3,6 @@
  * everything, so conversation ids cannot be probed.
  */
 import { createHash } from 'node:crypto';
-import { ulid } from 'ulid';
 import { config } from '../config';
 import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
@@ -12,6 +11,7 @@ import { conversationKey, memberKey, userKey } from '../data/keys';
 import { countUnread } from '../data/messages-store';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { inboxCursor } from './cursors';
+import { ulid } from './ids';
 
 export type { ConversationRecord, MemberRecord, Role };
 

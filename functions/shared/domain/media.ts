@@ -4,13 +4,13 @@
  * decides ready or rejected is in upload-check.ts (its own function).
  */
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { ulid } from 'ulid';
 import type { MediaRecord } from '../data/media-store';
 import * as store from '../data/media-store';
 import { NotFoundError, ValidationError } from '../errors';
 import { MEDIA_LIMITS, type MediaPurpose, maxSizeFor } from '../media/media-types';
 import { servedObjectKey, uploadObjectKey } from '../media/object-keys';
 import { mediaStorage } from '../media/storage';
+import { ulid } from './ids';
 
 export type { MediaRecord };
 

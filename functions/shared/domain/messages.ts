@@ -1,5 +1,5 @@
 /** Messages: send (idempotent), history, edit, delete, read markers. Only members read or write. */
-import { ulid } from 'ulid';
+
 import { getMember } from '../data/conversations-store';
 import type { MessageRecord, StoredContent } from '../data/messages-store';
 import * as store from '../data/messages-store';
@@ -8,6 +8,7 @@ import { signedUrl } from '../media/cdn';
 import type { Message, MessageContentInput, MessagePreview } from '../schemas/messages';
 import { conversationNotFound, createDirect, directConversationId } from './conversations';
 import { isUlid, messageCursor } from './cursors';
+import { ulid } from './ids';
 import { requireReadyMedia } from './media';
 
 export type { MessageRecord };

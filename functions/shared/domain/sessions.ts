@@ -1,7 +1,7 @@
 /** Login, token refresh and logout. */
 import { createHash, randomBytes } from 'node:crypto';
-import { issueAccessToken } from '../auth/access-tokens';
 import { decoyPasswordHash, verifyPassword } from '../auth/passwords';
+import { issueAccessToken } from '../auth/token-issuer';
 import { config } from '../config';
 import * as store from '../data/users-store';
 import { UnauthorizedError } from '../errors';

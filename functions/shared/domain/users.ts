@@ -1,11 +1,12 @@
 /** Accounts and profiles: plain functions over the users store. */
-import { ulid } from 'ulid';
+
 import { hashPassword } from '../auth/passwords';
 import type { UserRecord } from '../data/users-store';
 import * as store from '../data/users-store';
 import { NotFoundError } from '../errors';
 import { publicUrl } from '../media/cdn';
 import type { SignUpRequest, UpdateProfileRequest } from '../schemas/users';
+import { ulid } from './ids';
 import { requireReadyMedia } from './media';
 
 export type { UserRecord };

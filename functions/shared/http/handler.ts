@@ -3,18 +3,17 @@
  * problem+json errors, authentication, body/query/path validation, then the route's own function, whose
  * result is filtered through the route's response schema so nothing unlisted (a password hash) is ever sent.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ZodType, z } from 'zod';
+import type { ZodMiniType, z } from 'zod/mini';
 import { tokenFromAuthorizationHeader, verifyAccessToken } from '../auth/access-tokens';
-import { logger } from '../logger';
+import { injectLambdaContext, logger } from '../logger';
 import type { RouteDefinition } from '../route-definition';
 import { errorToProblem } from './problem-responses';
 import { readJsonBody } from './request-body';
 import { validate } from './validate';
 
-type Parsed<T> = T extends ZodType ? z.output<T> : undefined;
+type Parsed<T> = T extends ZodMiniType ? z.output<T> : undefined;
 type RequestParts<R extends RouteDefinition> = NonNullable<R['request']>;
 
 export interface HttpRequest<R extends RouteDefinition> {
@@ -26,7 +25,7 @@ export interface HttpRequest<R extends RouteDefinition> {
   event: APIGatewayProxyEventV2;
 }
 
-type ResponseBody<R extends RouteDefinition> = R['response']['schema'] extends ZodType
+type ResponseBody<R extends RouteDefinition> = R['response']['schema'] extends ZodMiniType
   ? z.input<R['response']['schema']>
   : unknown;
 
@@ -34,6 +33,8 @@ export interface HttpReply<R extends RouteDefinition> {
   /** Defaults to the route's success status. */
   status?: number;
   body?: ResponseBody<R>;
+  /** A JSON body already encoded (e.g. a document compressed at build time), sent as it is instead of `body`. */
+  encoded?: { body: string; base64: boolean };
   headers?: Record<string, string>;
 }
 
@@ -90,6 +91,14 @@ export function httpHandler<const R extends RouteDefinition>(
     } as HttpRequest<R>;
     const reply = (await run(request)) ?? {};
     const status = reply.status ?? route.response.status;
+    if (reply.encoded) {
+      return {
+        statusCode: status,
+        headers: { 'content-type': 'application/json', ...reply.headers },
+        body: reply.encoded.body,
+        isBase64Encoded: reply.encoded.base64,
+      };
+    }
     const schema = route.response.schema;
     if (status === 204 || reply.body === undefined) {
       return { statusCode: status, headers: { ...reply.headers } };
@@ -103,7 +112,7 @@ export function httpHandler<const R extends RouteDefinition>(
   };
 
   const handler = middy<AuthenticatedEvent, Result, Error, Context>()
-    .use(injectLambdaContext(logger))
+    .use(injectLambdaContext())
     .use(requestLog())
     .use(problemResponses());
   if (route.auth === 'user') handler.use(authenticate());

@@ -5,10 +5,10 @@
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { cancellationCodes } from '../data/cancellation';
-import { AppError, type FieldProblem, UnauthorizedError } from '../errors';
+import { AppError, type FieldProblem, PROBLEM_TYPE_PREFIX, UnauthorizedError } from '../errors';
 import { logger } from '../logger';
 
-export const PROBLEM_TYPE_PREFIX = 'urn:chat-backend:problem:';
+export { PROBLEM_TYPE_PREFIX };
 
 export interface ProblemBody {
   type: string;

@@ -1,5 +1,6 @@
-import type { ZodType, z } from 'zod';
+import type * as z from 'zod/mini';
 import { type FieldProblem, ValidationError } from '../errors';
+import '../validation-messages';
 
 type Location = 'body' | 'query' | 'path';
 
@@ -20,7 +21,11 @@ function issuesToFields(issues: z.core.$ZodIssue[], location: Location): FieldPr
 }
 
 /** Parses `value` with `schema`, or throws a ValidationError naming every failing field. */
-export function validate<S extends ZodType>(schema: S, value: unknown, location: Location): z.output<S> {
+export function validate<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+  location: Location,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = issuesToFields(result.error.issues, location);

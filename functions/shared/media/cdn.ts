@@ -3,9 +3,9 @@
  * made by AWS's own signer (`@aws-sdk/cloudfront-signer`); avatars are public. The local CDN emulation checks
  * the signature with independent code (`local/cloudfront-verifier.ts`).
  */
-import { readFile } from 'node:fs/promises';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { config } from '../config';
+import { cachedOnSuccess, readSecret } from '../secrets';
 
 function cdnSettings() {
   const { cdn } = config;
@@ -17,29 +17,14 @@ export function publicUrl(key: string): string {
   return `${cdnSettings().baseUrl}/${key}`;
 }
 
-let privateKey: Promise<string> | undefined;
-async function loadPrivateKey(): Promise<string> {
+const cdnPrivateKey = /* @__PURE__ */ cachedOnSuccess(async () => {
   const source = cdnSettings().privateKey;
   if (!source)
     throw new Error('Invalid configuration: CDN_PRIVATE_KEY_SECRET_ARN or CDN_PRIVATE_KEY_FILE must be set');
-  if (source.kind === 'file') return readFile(source.path, 'utf8');
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const response = await new SecretsManagerClient({}).send(
-    new GetSecretValueCommand({ SecretId: source.secretId }),
-  );
-  if (!response.SecretString) throw new Error('The CDN signing key secret is empty');
-  return response.SecretString;
-}
-
-function cdnPrivateKey(): Promise<string> {
-  if (!privateKey) {
-    privateKey = loadPrivateKey();
-    privateKey.catch(() => {
-      privateKey = undefined;
-    });
-  }
-  return privateKey;
-}
+  const key = await readSecret(source);
+  if (!key.trim()) throw new Error('The CDN signing key secret is empty');
+  return key;
+});
 
 /** A CloudFront signed URL for `key`, valid until `now + ttl`. */
 export async function signedUrl(key: string, now = new Date()): Promise<{ url: string; expiresAt: string }> {

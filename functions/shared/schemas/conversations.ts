@@ -1,93 +1,127 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idSchema, singleLineText, timestampSchema } from './common';
+import { defineSchema } from './define';
 import { messagePreviewSchema } from './messages';
 
-export const roleSchema = z.enum(['owner', 'admin', 'member']).meta({ id: 'MemberRole' });
-export const conversationNameSchema = singleLineText(100);
+export const roleSchema = /* @__PURE__ */ defineSchema(() =>
+  z.enum(['owner', 'admin', 'member']).register(z.globalRegistry, { id: 'MemberRole' }),
+);
+export const conversationNameSchema = /* @__PURE__ */ singleLineText(100);
 
 /** Cap per request so each membership change stays one atomic transaction (100 items at most). */
 export const MAX_MEMBERS_PER_REQUEST = 98;
 
-const memberIdListSchema = z
-  .array(idSchema)
-  .min(1, 'must name at least one user')
-  .max(MAX_MEMBERS_PER_REQUEST, `must name at most ${MAX_MEMBERS_PER_REQUEST} users per request`);
+export const createConversationRequestSchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('direct'), userId: idSchema }),
+      z.strictObject({
+        type: z.literal('group'),
+        name: conversationNameSchema,
+        memberIds: z
+          .array(idSchema)
+          .check(z.maxLength(MAX_MEMBERS_PER_REQUEST, `must name at most ${MAX_MEMBERS_PER_REQUEST} users`)),
+      }),
+    ])
+    .register(z.globalRegistry, { id: 'CreateConversationRequest' }),
+);
 
-export const createConversationRequestSchema = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('direct'), userId: idSchema }),
-    z.strictObject({
-      type: z.literal('group'),
-      name: conversationNameSchema,
-      memberIds: z
+export const updateConversationRequestSchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({ name: conversationNameSchema })
+    .register(z.globalRegistry, { id: 'UpdateConversationRequest' }),
+);
+
+export const addMembersRequestSchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .strictObject({
+      userIds: z
         .array(idSchema)
-        .max(MAX_MEMBERS_PER_REQUEST, `must name at most ${MAX_MEMBERS_PER_REQUEST} users`),
-    }),
-  ])
-  .meta({ id: 'CreateConversationRequest' });
+        .check(
+          z.minLength(1, 'must name at least one user'),
+          z.maxLength(
+            MAX_MEMBERS_PER_REQUEST,
+            `must name at most ${MAX_MEMBERS_PER_REQUEST} users per request`,
+          ),
+        ),
+    })
+    .register(z.globalRegistry, { id: 'AddMembersRequest' }),
+);
 
-export const updateConversationRequestSchema = z
-  .strictObject({ name: conversationNameSchema })
-  .meta({ id: 'UpdateConversationRequest' });
+export const changeRoleRequestSchema = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({ role: z.enum(['admin', 'member']) }).register(z.globalRegistry, {
+    id: 'ChangeRoleRequest',
+    description: 'Ownership passes only when the last owner leaves',
+  }),
+);
 
-export const addMembersRequestSchema = z
-  .strictObject({ userIds: memberIdListSchema })
-  .meta({ id: 'AddMembersRequest' });
+export const memberSchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .object({
+      userId: idSchema,
+      role: roleSchema,
+      joinedAt: timestampSchema,
+      lastReadMessageId: z.nullable(z.string()).check(z.describe("The member's read marker (read receipts)")),
+      lastReadAt: z.nullable(timestampSchema),
+      username: z.optional(z.string()),
+      displayName: z.optional(z.string()),
+    })
+    .register(z.globalRegistry, { id: 'Member' }),
+);
 
-export const changeRoleRequestSchema = z
-  .strictObject({ role: z.enum(['admin', 'member']) })
-  .meta({ id: 'ChangeRoleRequest', description: 'Ownership passes only when the last owner leaves' });
+export const conversationSchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .object({
+      id: z.string(),
+      type: z.enum(['direct', 'group']),
+      name: z.nullable(z.string()),
+      createdBy: idSchema,
+      createdAt: timestampSchema,
+      memberCount: z.int(),
+      lastMessage: z.nullable(messagePreviewSchema),
+      lastActivityAt: timestampSchema,
+    })
+    .register(z.globalRegistry, { id: 'Conversation' }),
+);
 
-export const memberSchema = z
-  .object({
-    userId: idSchema,
-    role: roleSchema,
-    joinedAt: timestampSchema,
-    lastReadMessageId: z.string().nullable().describe("The member's read marker (read receipts)"),
-    lastReadAt: timestampSchema.nullable(),
-    username: z.string().optional(),
-    displayName: z.string().optional(),
-  })
-  .meta({ id: 'Member' });
+export const conversationDetailsSchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .extend(conversationSchema, { members: z.array(memberSchema), myRole: roleSchema })
+    .register(z.globalRegistry, { id: 'ConversationDetails' }),
+);
 
-export const conversationSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(['direct', 'group']),
-    name: z.string().nullable(),
-    createdBy: idSchema,
-    createdAt: timestampSchema,
-    memberCount: z.number().int(),
-    lastMessage: messagePreviewSchema.nullable(),
-    lastActivityAt: timestampSchema,
-  })
-  .meta({ id: 'Conversation' });
+export const conversationSummarySchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .extend(conversationSchema, {
+      members: z
+        .optional(z.array(z.pick(memberSchema, { userId: true, role: true })))
+        .check(
+          z.describe('Present for conversations of up to 10 members; larger groups give memberCount only'),
+        ),
+      unreadCount: z.int().check(z.describe('Messages after your read marker; capped at 100 (show "99+")')),
+      myRole: roleSchema,
+    })
+    .register(z.globalRegistry, { id: 'ConversationSummary' }),
+);
 
-export const conversationDetailsSchema = conversationSchema
-  .extend({ members: z.array(memberSchema), myRole: roleSchema })
-  .meta({ id: 'ConversationDetails' });
+export const conversationListSchema = /* @__PURE__ */ defineSchema(() =>
+  z
+    .object({ items: z.array(conversationSummarySchema), nextCursor: z.nullable(z.string()) })
+    .register(z.globalRegistry, { id: 'ConversationList' }),
+);
 
-export const conversationSummarySchema = conversationSchema
-  .extend({
-    members: z
-      .array(memberSchema.pick({ userId: true, role: true }))
-      .optional()
-      .describe('Present for conversations of up to 10 members; larger groups give memberCount only'),
-    unreadCount: z.number().int().describe('Messages after your read marker; capped at 100 (show "99+")'),
-    myRole: roleSchema,
-  })
-  .meta({ id: 'ConversationSummary' });
+export const listQuerySchema = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  }),
+);
 
-export const conversationListSchema = z
-  .object({ items: z.array(conversationSummarySchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'ConversationList' });
-
-export const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(1024).optional(),
-});
-
-export const conversationParamsSchema = z.strictObject({ id: z.string().min(1).max(100) });
-export const memberParamsSchema = z.strictObject({ id: z.string().min(1).max(100), userId: idSchema });
+export const conversationParamsSchema = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(100)) }),
+);
+export const memberParamsSchema = /* @__PURE__ */ defineSchema(() =>
+  z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(100)), userId: idSchema }),
+);
 
 export type CreateConversationRequest = z.output<typeof createConversationRequestSchema>;

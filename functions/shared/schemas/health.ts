@@ -1,3 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { defineSchema } from './define';
 
-export const healthResponseSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const healthResponseSchema = /* @__PURE__ */ defineSchema(() =>
+  z.object({ status: z.literal('ok') }).register(z.globalRegistry, { id: 'Health' }),
+);

@@ -4,7 +4,6 @@
  * refuses the connection), anything else a 500 whose cause stays in the log. On a two-way route the error
  * is also told to the caller as an `error` event.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type {
   APIGatewayEventWebsocketRequestContextV2,
@@ -12,7 +11,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { AppError } from '../errors';
-import { logger } from '../logger';
+import { injectLambdaContext, logger } from '../logger';
 import type { RealtimeEvent } from '../schemas/realtime';
 import type { WebSocketRouteDefinition } from '../ws-routes';
 
@@ -83,7 +82,7 @@ export function wsHandler(
   run: (event: LoggedEvent) => Promise<WebSocketResult>,
 ) {
   return middy<LoggedEvent, WebSocketResult, Error, Context>()
-    .use(injectLambdaContext(logger))
+    .use(injectLambdaContext())
     .use(eventLog())
     .use(errorResults(route))
     .handler(run);

@@ -1,0 +1,69 @@
+/**
+ * The HTTP API: every route, its handler, its auth, its schemas and what its function may touch. The CDK
+ * stack, the local gateway, the OpenAPI generator and the tests read `routes`; each handler imports only its
+ * own entry from the feature module (`routes/messages.ts`, ...), so its bundle carries no other route.
+ *
+ * Adding a route: an entry in the feature's module (`export const x = /* @__PURE__ *\/ defineRoute({...})`,
+ * no array spreads or other calls inside), listed below, and `functions/http/<name>.ts`. The bundle budget
+ * test (test/infra/bundle-budgets.test.ts) checks each route's bundle against its budget.
+ */
+import type { RouteDefinition } from '../route-definition';
+import { login, logout, refreshToken, signUp } from './accounts';
+import {
+  addMembers,
+  changeMemberRole,
+  createConversation,
+  getConversation,
+  listConversations,
+  removeMember,
+  updateConversation,
+} from './conversations';
+import { createMedia, getMedia } from './media';
+import {
+  deleteMessage,
+  editMessage,
+  legacyListMessages,
+  legacySendMessage,
+  listMessages,
+  markRead,
+  sendMessage,
+} from './messages';
+import { health, jwks, openApi } from './system';
+import { findUserByUsername, getMe, getUser, updateMe } from './users';
+
+export * from './accounts';
+export * from './conversations';
+export * from './media';
+export * from './messages';
+export * from './system';
+export * from './users';
+
+export const routes: readonly RouteDefinition[] = [
+  health,
+  openApi,
+  jwks,
+  signUp,
+  login,
+  refreshToken,
+  logout,
+  getMe,
+  updateMe,
+  getUser,
+  findUserByUsername,
+  createConversation,
+  listConversations,
+  getConversation,
+  updateConversation,
+  addMembers,
+  removeMember,
+  changeMemberRole,
+  sendMessage,
+  listMessages,
+  editMessage,
+  deleteMessage,
+  markRead,
+  legacySendMessage,
+  legacyListMessages,
+  createMedia,
+  getMedia,
+];

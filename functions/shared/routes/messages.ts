@@ -1,0 +1,126 @@
+/** Messages, read markers, and the older clients' message endpoints. */
+import { defineRoute } from '../route-definition';
+import { conversationParamsSchema } from '../schemas/conversations';
+import {
+  editMessageRequestSchema,
+  legacyMessagesQuerySchema,
+  legacySendMessageRequestSchema,
+  markReadRequestSchema,
+  messagePageQuerySchema,
+  messagePageSchema,
+  messageParamsSchema,
+  messageSchema,
+  readMarkerSchema,
+  sendMessageRequestSchema,
+} from '../schemas/messages';
+
+export const sendMessage = /* @__PURE__ */ defineRoute({
+  name: 'send-message',
+  method: 'POST',
+  path: '/conversations/{id}/messages',
+  auth: 'user',
+  summary: 'Send a message (201; a retry with the same clientMessageId returns the original with 200)',
+  tag: 'Messages',
+  request: { params: conversationParamsSchema, body: sendMessageRequestSchema },
+  response: { status: 201, schema: messageSchema, description: 'The message' },
+  errors: [404, 413, 415],
+  access: {
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    cdnSigningKey: true,
+  },
+});
+
+export const listMessages = /* @__PURE__ */ defineRoute({
+  name: 'list-messages',
+  method: 'GET',
+  path: '/conversations/{id}/messages',
+  auth: 'user',
+  summary: 'Message history, newest first (or oldest first after a given id, to catch up)',
+  tag: 'Messages',
+  request: { params: conversationParamsSchema, query: messagePageQuerySchema },
+  response: { status: 200, schema: messagePageSchema, description: 'A page of messages' },
+  errors: [404],
+  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], cdnSigningKey: true },
+});
+
+export const editMessage = /* @__PURE__ */ defineRoute({
+  name: 'edit-message',
+  method: 'PATCH',
+  path: '/conversations/{id}/messages/{messageId}',
+  auth: 'user',
+  summary: 'Edit the text of your own message',
+  tag: 'Messages',
+  request: { params: messageParamsSchema, body: editMessageRequestSchema },
+  response: { status: 200, schema: messageSchema, description: 'The edited message' },
+  errors: [403, 404, 409, 413, 415],
+  access: {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    cdnSigningKey: true,
+  },
+});
+
+export const deleteMessage = /* @__PURE__ */ defineRoute({
+  name: 'delete-message',
+  method: 'DELETE',
+  path: '/conversations/{id}/messages/{messageId}',
+  auth: 'user',
+  summary: "Delete a message (the sender, or a group's owners and admins); leaves a tombstone",
+  tag: 'Messages',
+  request: { params: messageParamsSchema },
+  response: { status: 204, description: 'Deleted (also when it already was)' },
+  errors: [403, 404, 409],
+  access: {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  },
+});
+
+export const markRead = /* @__PURE__ */ defineRoute({
+  name: 'mark-read',
+  method: 'POST',
+  path: '/conversations/{id}/read',
+  auth: 'user',
+  summary: 'Move your read marker forward to a message',
+  tag: 'Messages',
+  request: { params: conversationParamsSchema, body: markReadRequestSchema },
+  response: { status: 200, schema: readMarkerSchema, description: 'Your read marker' },
+  errors: [404, 413, 415],
+  access: {
+    table: ['dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+  },
+});
+
+export const legacySendMessage = /* @__PURE__ */ defineRoute({
+  name: 'legacy-send-message',
+  method: 'POST',
+  path: '/messages',
+  auth: 'user',
+  summary: 'Older clients: send to a user (their direct conversation) or a conversation',
+  tag: 'Messages (older clients)',
+  request: { body: legacySendMessageRequestSchema },
+  response: { status: 201, schema: messageSchema, description: 'The message' },
+  errors: [403, 404, 413, 415],
+  access: {
+    table: [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:GetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+    ],
+    cdnSigningKey: true,
+  },
+});
+
+export const legacyListMessages = /* @__PURE__ */ defineRoute({
+  name: 'legacy-list-messages',
+  method: 'GET',
+  path: '/messages',
+  auth: 'user',
+  summary: 'Older clients: the messages with a user (?recipient=) or of a conversation (?conversationId=)',
+  tag: 'Messages (older clients)',
+  request: { query: legacyMessagesQuerySchema },
+  response: { status: 200, schema: messagePageSchema, description: 'A page of messages' },
+  errors: [404],
+  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], cdnSigningKey: true },
+});

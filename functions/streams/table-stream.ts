@@ -3,22 +3,13 @@
  * batch failures (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch.
  */
 
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  AttributeValue as StreamAttributeValue,
-} from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { MESSAGE_PREFIX } from '../shared/data/keys';
 import { toMessage } from '../shared/data/messages-store';
+import { readImage as image } from '../shared/data/stream-image';
 import { logger } from '../shared/logger';
 import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
 import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
-
-const image = (value: Record<string, StreamAttributeValue> | undefined) =>
-  value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
 
 async function project(record: DynamoDBRecord): Promise<void> {
   const newImage = image(record.dynamodb?.NewImage);

@@ -110,4 +110,17 @@ describe('the table-stream function', () => {
     expect(await inboxPosition(healthy.id, healthy.reader)).toBe(`ACT#${lastHealthy}`);
     expect(await inboxPosition(failing.id, failing.reader)).toBe(failingReaderBefore);
   });
+
+  it('projects a message whose stream image holds a value without a type (DynamoDB Local’s empty map)', async () => {
+    const conversation = await conversationOfTwo();
+    const record = messageInserted(conversation.id, conversation.sender);
+    const image = record.dynamodb?.NewImage as Record<string, unknown>;
+    image.extra = { M: { b: {} } };
+
+    const result = await handler({ Records: [record] });
+
+    expect(result.batchItemFailures).toEqual([]);
+    const messageId = (record.dynamodb?.Keys?.SK?.S ?? '').slice('MSG#'.length);
+    expect(await inboxPosition(conversation.id, conversation.reader)).toBe(`ACT#${messageId}`);
+  });
 });

@@ -28,7 +28,16 @@ export default defineConfig({
           setupFiles: ['test/support/isolated-table.ts'],
         },
       },
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
+      {
+        extends: true,
+        // Synthesizing (bundling every function) takes minutes when several files synthesize at once.
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -3,17 +3,20 @@
  * definitions, and the HTTP gateway calling the real handlers. Used by `npm start` and by the e2e tests.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mediaUploadedDelivery } from '../functions/shared/async-delivery';
 import { tableDefinition } from '../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
+import { asyncInvoker } from './async-invoke';
 import { createCdnServer, ensureCdnKeyPair } from './cdn';
+import { deadLetterDirectory, LOCAL_FUNCTION_ARNS, localDeadLetterStore } from './dead-letters';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
 import { startStreamPoller } from './stream-poller';
@@ -186,10 +189,20 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     const { handler: streamHandler } = await import('../functions/streams/table-stream');
     const { handler: mediaUploaded } = await import('../functions/s3/media-uploaded');
 
+    // What Lambda does with the SQS dead-letter queue on AWS, the local functions do with files here.
+    const deadLetters = localDeadLetterStore(deadLetterDirectory(options.dataDir));
+    const uploadChecks = asyncInvoker({
+      functionArn: LOCAL_FUNCTION_ARNS.mediaUploaded,
+      handler: mediaUploaded,
+      retryAttempts: mediaUploadedDelivery.retryAttempts,
+      deadLetters,
+      onError: (error) => console.error('[s3] upload check failed', error),
+    });
     s3.onEvent((event) => {
       if (!event.Records.every((record) => record.eventName.startsWith('ObjectCreated'))) return;
-      mediaUploaded(event).catch((error) => console.error('[s3] upload check failed', error));
+      uploadChecks.invoke(event);
     });
+    stoppers.push(() => uploadChecks.settled());
 
     const client = localDynamoClient(endpoint);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -202,6 +215,7 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       handler: streamHandler,
       accept: (record) => matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S),
       onError: (error) => console.error('[streams] delivery failed', error),
+      deadLetters,
     });
     stoppers.push(() => poller.stop());
 
@@ -220,6 +234,8 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     const server = createHttpGateway({ routes, handlers: await loadHttpHandlers(routes) });
     const boundPort = await listen(server, options.port);
     stoppers.push(() => closeServer(server));
+    await writeRuntimeFile(options.dataDir, Table.LatestStreamArn);
+    stoppers.push(() => rm(runtimeFile(options.dataDir), { force: true }));
     return {
       url: `http://localhost:${boundPort}`,
       wsUrl: `ws://localhost:${wsPort}`,
@@ -232,6 +248,49 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     await stop();
     throw error;
   }
+}
+
+/** The function settings a running local stack uses: how `npm run redrive -- --local` reaches it. */
+export interface LocalRuntime {
+  pid: number;
+  streamArn: string;
+  environment: Record<string, string>;
+}
+
+const RUNTIME_VARIABLES = [
+  ...Object.keys(LOCAL_AWS_ENVIRONMENT),
+  'TABLE_NAME',
+  'DYNAMODB_ENDPOINT',
+  'TOKEN_SIGNING_KEY_FILE',
+  'MEDIA_BUCKET',
+  'S3_ENDPOINT',
+  'CDN_BASE_URL',
+  'CDN_KEY_PAIR_ID',
+  'CDN_PRIVATE_KEY_FILE',
+  'WEBSOCKET_CALLBACK_URL',
+];
+
+export const runtimeFile = (dataDir: string) => join(dataDir, 'local-stack.json');
+
+async function writeRuntimeFile(dataDir: string, streamArn: string) {
+  const environment = Object.fromEntries(
+    RUNTIME_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+  );
+  const runtime: LocalRuntime = { pid: process.pid, streamArn, environment };
+  await writeFile(runtimeFile(dataDir), `${JSON.stringify(runtime, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The running local stack of a data dir, or undefined when none runs there. */
+export async function readRuntimeFile(dataDir: string): Promise<LocalRuntime | undefined> {
+  const text = await readFile(runtimeFile(dataDir), 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  const runtime = JSON.parse(text) as LocalRuntime;
+  try {
+    process.kill(runtime.pid, 0);
+  } catch {
+    return undefined;
+  }
+  return runtime;
 }
 
 export interface LocalStack extends LocalApi {

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { routes } from '../functions/shared/routes';
 import { webSocketRoutes } from '../functions/shared/ws-routes';
 import { ChatTable } from './constructs/chat-table';
+import { DeadLetters } from './constructs/dead-letters';
 import { ChatHttpApi } from './constructs/http-api';
 import { Media } from './constructs/media';
 import { StreamProcessor } from './constructs/stream-processor';
@@ -31,7 +32,8 @@ export class ChatStack extends Stack {
 
     const removalPolicy = props.tableRemovalPolicy ?? RemovalPolicy.RETAIN;
     const { table } = new ChatTable(this, 'Data', { removalPolicy });
-    const media = new Media(this, 'Media', { table, removalPolicy });
+    const deadLetters = new DeadLetters(this, 'DeadLetters');
+    const media = new Media(this, 'Media', { table, removalPolicy, deadLetterQueue: deadLetters.queue });
 
     // Generated at deploy into Secrets Manager: the private keys never exist in code, templates or config.
     const tokenKeys = new TokenSigningKeys(this, 'TokenKeys', { generation: props.tokenKeyGeneration });
@@ -58,6 +60,7 @@ export class ChatStack extends Stack {
     const streams = new StreamProcessor(this, 'Streams', {
       table,
       webSocket,
+      deadLetterQueue: deadLetters.queue,
       // Real-time events show media messages as the HTTP API does: with signed CDN URLs. The bucket: replaced
       // profile pictures are deleted from the stream.
       environment: {
@@ -82,5 +85,9 @@ export class ChatStack extends Stack {
       description: 'CloudFront in front of the media',
     });
     new CfnOutput(this, 'MediaBucket', { value: media.bucket.bucketName, description: 'Uploads land here' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: deadLetters.queue.queueUrl,
+      description: 'What still failed after its retries; replay with npm run redrive (docs/operations.md)',
+    });
   }
 }

@@ -2,13 +2,15 @@
  * The whole API on this machine: emulated AWS services, the table and bucket created from the stack's own
  * definitions, and the HTTP gateway calling the real handlers. Used by `npm start` and by the e2e tests.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3EventRecord } from 'aws-lambda';
+import { mediaUploadedDelivery } from '../functions/shared/async-delivery';
 import {
   keySetForGeneration,
   parseTokenKeySet,
@@ -21,7 +23,9 @@ import type { RouteDefinition } from '../functions/shared/route-definition';
 import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
 import { provideBuildConstants } from '../lib/bundling';
+import { asyncInvoker } from './async-invoke';
 import { createCdnServer, ensureCdnKeyPair } from './cdn';
+import { deadLetterDirectory, LOCAL_FUNCTION_ARNS, localDeadLetterStore } from './dead-letters';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
 import { startStreamPoller } from './stream-poller';
@@ -220,14 +224,24 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     const { handler: streamHandler } = await import('../functions/streams/table-stream');
     const { handler: mediaUploaded } = await import('../functions/s3/media-uploaded');
 
+    // What Lambda does with the SQS dead-letter queue on AWS, the local functions do with files here.
+    const deadLetters = localDeadLetterStore(deadLetterDirectory(options.dataDir));
+    const uploadChecks = asyncInvoker({
+      functionArn: LOCAL_FUNCTION_ARNS.mediaUploaded,
+      handler: mediaUploaded,
+      retryAttempts: mediaUploadedDelivery.retryAttempts,
+      deadLetters,
+      onError: (error) => console.error('[s3] upload check failed', error),
+    });
     // Like the bucket notification on AWS: only objects created in quarantine reach the upload check.
     s3.onEvent((event) => {
       const inQuarantine = (record: S3EventRecord) =>
         record.eventName.startsWith('ObjectCreated') &&
         decodeURIComponent(record.s3.object.key).startsWith(QUARANTINE_PREFIX);
       if (!event.Records.every(inQuarantine)) return;
-      mediaUploaded(event).catch((error) => console.error('[s3] upload check failed', error));
+      uploadChecks.invoke(event);
     });
+    stoppers.push(() => uploadChecks.settled());
 
     const client = localDynamoClient(endpoint);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -241,6 +255,7 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       accept: (record) =>
         matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S, record.dynamodb?.OldImage),
       onError: (error) => console.error('[streams] delivery failed', error),
+      deadLetters,
     });
     stoppers.push(() => poller.stop());
 
@@ -263,6 +278,8 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     });
     const boundPort = await listen(server, options.port);
     stoppers.push(() => closeServer(server));
+    await writeRuntimeFile(options.dataDir, Table.LatestStreamArn);
+    stoppers.push(() => rm(runtimeFile(options.dataDir), { force: true }));
     return {
       url: `http://localhost:${boundPort}`,
       wsUrl: `ws://localhost:${wsPort}`,
@@ -276,6 +293,49 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
     await stop();
     throw error;
   }
+}
+
+/** The function settings a running local stack uses: how `npm run redrive -- --local` reaches it. */
+export interface LocalRuntime {
+  pid: number;
+  streamArn: string;
+  environment: Record<string, string>;
+}
+
+const RUNTIME_VARIABLES = [
+  ...Object.keys(LOCAL_AWS_ENVIRONMENT),
+  'TABLE_NAME',
+  'DYNAMODB_ENDPOINT',
+  'TOKEN_SIGNING_KEY_FILE',
+  'MEDIA_BUCKET',
+  'S3_ENDPOINT',
+  'CDN_BASE_URL',
+  'CDN_KEY_PAIR_ID',
+  'CDN_PRIVATE_KEY_FILE',
+  'WEBSOCKET_CALLBACK_URL',
+];
+
+export const runtimeFile = (dataDir: string) => join(dataDir, 'local-stack.json');
+
+async function writeRuntimeFile(dataDir: string, streamArn: string) {
+  const environment = Object.fromEntries(
+    RUNTIME_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+  );
+  const runtime: LocalRuntime = { pid: process.pid, streamArn, environment };
+  await writeFile(runtimeFile(dataDir), `${JSON.stringify(runtime, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** The running local stack of a data dir, or undefined when none runs there. */
+export async function readRuntimeFile(dataDir: string): Promise<LocalRuntime | undefined> {
+  const text = await readFile(runtimeFile(dataDir), 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  const runtime = JSON.parse(text) as LocalRuntime;
+  try {
+    process.kill(runtime.pid, 0);
+  } catch {
+    return undefined;
+  }
+  return runtime;
 }
 
 export interface LocalStack extends LocalApi {

@@ -1,26 +1,18 @@
 /**
  * Reads the table's stream and updates what follows from each change (see projections/), reporting partial
  * batch failures (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch.
+ * How failures are retried and dead-lettered: shared/async-delivery.ts and docs/operations.md.
  */
 
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type {
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  AttributeValue as StreamAttributeValue,
-} from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { MESSAGE_PREFIX } from '../shared/data/keys';
 import { toMessage } from '../shared/data/messages-store';
+import { readImage as image } from '../shared/data/stream-image';
 import { logger } from '../shared/logger';
 import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
 import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
 import { PICTURE_CHANGES } from './stream-filter';
-
-const image = (value: Record<string, StreamAttributeValue> | undefined) =>
-  value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
 
 async function project(record: DynamoDBRecord): Promise<void> {
   const newImage = image(record.dynamodb?.NewImage);
@@ -44,11 +36,26 @@ async function projectBoth(record: DynamoDBRecord, realtime: RealtimeProjector):
   if (failed) throw failed.reason;
 }
 
+/** Thrown when the batch's first record fails: Lambda then splits the batch (see the handler). */
+export class FirstRecordFailed extends Error {
+  constructor(
+    readonly eventId: string | undefined,
+    options: { cause: unknown },
+  ) {
+    super(`The first record of the batch (${eventId}) failed; split the batch to isolate it`, options);
+    this.name = 'FirstRecordFailed';
+  }
+}
+
 /**
  * Records of one conversation (one partition key) are handled in order; different conversations in parallel,
- * so a large group's fan-out does not hold up delivery in other conversations. On a failure, the earliest
- * failed record and everything after it are reported; Lambda retries from there (projections are idempotent,
- * and clients tell repeated events by their ids).
+ * so a failing record or a large group's fan-out does not hold up delivery in other conversations. On a
+ * failure, the earliest failed record and everything after it are reported; Lambda retries from there
+ * (projections are idempotent, and clients tell repeated events by their ids).
+ *
+ * When the earliest failure is the batch's first record, reporting it would retry the same batch and make no
+ * progress; the handler throws instead, so Lambda (bisectBatchOnFunctionError) splits the batch in two until
+ * the failing record is alone: only it exhausts its retries and goes to the dead-letter queue.
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   // One per batch: it remembers members and connections for the length of the batch.
@@ -58,6 +65,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     const partition = JSON.stringify(record.dynamodb?.Keys?.PK ?? index);
     byConversation.set(partition, [...(byConversation.get(partition) ?? []), { record, index }]);
   }
+  const failures = new Map<number, unknown>();
   const firstFailures = await Promise.all(
     [...byConversation.values()].map(async (records) => {
       for (const { record, index } of records) {
@@ -65,6 +73,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
           await projectBoth(record, realtime);
         } catch (error) {
           logger.error('stream record failed', { eventId: record.eventID, error: error as Error });
+          failures.set(index, error);
           return index;
         }
       }
@@ -73,6 +82,9 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   );
   const failedAt = Math.min(...firstFailures.filter((index): index is number => index !== undefined));
   if (!Number.isFinite(failedAt)) return { batchItemFailures: [] };
+  if (failedAt === 0 && event.Records.length > 1) {
+    throw new FirstRecordFailed(event.Records[0]?.eventID, { cause: failures.get(0) });
+  }
   return {
     batchItemFailures: event.Records.slice(failedAt).map((failed) => ({
       itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',

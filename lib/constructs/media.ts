@@ -9,10 +9,13 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { mediaUploadedDelivery } from '../../functions/shared/async-delivery';
 import { corsPolicy } from '../../functions/shared/cors';
 import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
 import {
@@ -32,6 +35,8 @@ export const NOT_SERVED_FUNCTION_CODE = `function handler(event) {
 export interface MediaProps {
   table: dynamodb.ITableV2;
   removalPolicy: RemovalPolicy;
+  /** Where upload-check events that still fail after Lambda's retries go (the whole S3 event). */
+  deadLetterQueue: sqs.IQueue;
 }
 
 export class Media extends Construct {
@@ -40,6 +45,7 @@ export class Media extends Construct {
   readonly signingKeySecret: secretsmanager.Secret;
   readonly publicKey: cloudfront.PublicKey;
   readonly baseUrl: string;
+  readonly uploadChecker: ChatFunction;
 
   constructor(scope: Construct, id: string, props: MediaProps) {
     super(scope, id);
@@ -198,6 +204,13 @@ export class Media extends Construct {
       timeout: Duration.seconds(60),
       environment: { TABLE_NAME: props.table.tableName, MEDIA_BUCKET: this.bucket.bucketName },
     });
+    // S3 invokes it asynchronously: Lambda retries, then hands the event to the dead-letter queue.
+    uploaded.function.configureAsyncInvoke({
+      retryAttempts: mediaUploadedDelivery.retryAttempts,
+      maxEventAge: Duration.seconds(mediaUploadedDelivery.maxEventAgeSeconds),
+      onFailure: new destinations.SqsDestination(props.deadLetterQueue),
+    });
+    this.uploadChecker = uploaded;
     uploaded.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

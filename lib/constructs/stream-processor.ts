@@ -1,9 +1,12 @@
-/** The function that reads the table's stream (inbox fan-out; later real-time delivery). */
+/** The function that reads the table's stream (inbox fan-out, previews, real-time delivery). */
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { tableStreamDelivery } from '../../functions/shared/async-delivery';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import { PICTURE_CHANGES, STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
 import { ChatFunction } from './chat-function';
@@ -13,6 +16,8 @@ export interface StreamProcessorProps {
   environment?: Record<string, string>;
   /** Real-time delivery: the WebSocket API whose connections the function posts to. */
   webSocket?: { callbackUrl: string; grantPostToConnections(role: iam.IRole): void };
+  /** Where batches that still fail after their retries are described (shard and sequence range). */
+  deadLetterQueue: sqs.IQueue;
 }
 
 export class StreamProcessor extends Construct {
@@ -56,14 +61,15 @@ export class StreamProcessor extends Construct {
       target: this.handler.function,
       eventSourceArn: table.tableStreamArn,
       startingPosition: lambda.StartingPosition.LATEST,
-      batchSize: 100,
+      // Retries, splitting, record age and parallelism: the same settings the local poller applies.
+      batchSize: tableStreamDelivery.batchSize,
       maxBatchingWindow: Duration.millis(0),
-      // Partial batch responses: a failed record is retried with what follows it, not the whole batch.
-      reportBatchItemFailures: true,
-      retryAttempts: 20,
-      maxRecordAge: Duration.hours(1),
-      // Records for different conversations go to parallel invocations; one conversation stays in order.
-      parallelizationFactor: 4,
+      reportBatchItemFailures: tableStreamDelivery.reportBatchItemFailures,
+      bisectBatchOnError: tableStreamDelivery.bisectBatchOnFunctionError,
+      retryAttempts: tableStreamDelivery.retryAttempts,
+      maxRecordAge: Duration.seconds(tableStreamDelivery.maxRecordAgeSeconds),
+      parallelizationFactor: tableStreamDelivery.parallelizationFactor,
+      onFailure: new SqsDlq(props.deadLetterQueue),
       filters: [
         lambda.FilterCriteria.filter({
           dynamodb: {

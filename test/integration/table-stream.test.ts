@@ -5,14 +5,14 @@
  * DynamoDB Local never throttles.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamo, tableName } from '../../functions/shared/data/client';
-import { memberKey, messageKey, userKey } from '../../functions/shared/data/keys';
+import { conversationKey, memberKey, messageKey, userKey } from '../../functions/shared/data/keys';
 import { createDirect } from '../../functions/shared/domain/conversations';
-import { handler } from '../../functions/streams/table-stream';
+import { FirstRecordFailed, handler } from '../../functions/streams/table-stream';
 
 async function createUser(): Promise<string> {
   const id = ulid();
@@ -63,6 +63,27 @@ function messageInserted(conversationId: string, senderId: string): DynamoDBReco
   };
 }
 
+/** A change of a message item (edit or delete), as the stream reports it. */
+function messageModified(inserted: DynamoDBRecord, change: Record<string, unknown>): DynamoDBRecord {
+  sequence += 1;
+  const item = { ...unmarshall(inserted.dynamodb?.NewImage as never), ...change };
+  if (change.deletedAt) delete item.content;
+  return {
+    eventID: `e${sequence}`,
+    eventName: 'MODIFY',
+    dynamodb: {
+      Keys: inserted.dynamodb?.Keys,
+      NewImage: marshall(item) as never,
+      OldImage: inserted.dynamodb?.NewImage,
+      SequenceNumber: String(sequence),
+    },
+  };
+}
+
+const preview = async (conversationId: string) =>
+  (await dynamo.send(new GetCommand({ TableName: tableName, Key: conversationKey(conversationId) }))).Item
+    ?.lastMessage;
+
 const inboxPosition = async (conversationId: string, userId: string) =>
   (await dynamo.send(new GetCommand({ TableName: tableName, Key: memberKey(conversationId, userId) }))).Item
     ?.GSI1SK;
@@ -109,5 +130,73 @@ describe('the table-stream function', () => {
     const lastHealthy = (records[2]?.dynamodb?.Keys?.SK?.S ?? '').slice('MSG#'.length);
     expect(await inboxPosition(healthy.id, healthy.reader)).toBe(`ACT#${lastHealthy}`);
     expect(await inboxPosition(failing.id, failing.reader)).toBe(failingReaderBefore);
+  });
+
+  it('throws when the first record fails, so Lambda splits the batch instead of retrying it unchanged', async () => {
+    const [failing, healthy] = await Promise.all([conversationOfTwo(), conversationOfTwo()]);
+    const records = [
+      messageInserted(failing.id, failing.sender),
+      messageInserted(healthy.id, healthy.sender),
+    ];
+    const send = dynamo.send.bind(dynamo);
+    vi.spyOn(dynamo, 'send').mockImplementation(((command: unknown) => {
+      const values = (command as QueryCommand).input?.ExpressionAttributeValues;
+      if (command instanceof QueryCommand && values?.[':pk'] === `CONV#${failing.id}`) {
+        return Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+      }
+      return send(command as never);
+    }) as typeof dynamo.send);
+
+    await expect(handler({ Records: records })).rejects.toBeInstanceOf(FirstRecordFailed);
+
+    // The other conversation's record was still handled in this invocation.
+    const healthyId = (records[1]?.dynamodb?.Keys?.SK?.S ?? '').slice('MSG#'.length);
+    expect(await inboxPosition(healthy.id, healthy.reader)).toBe(`ACT#${healthyId}`);
+  });
+
+  it('reports a failing record that is alone in its batch, for Lambda to retry and then dead-letter', async () => {
+    const failing = await conversationOfTwo();
+    const record = messageInserted(failing.id, failing.sender);
+    vi.spyOn(dynamo, 'send').mockImplementation((() =>
+      Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }))) as never);
+
+    const result = await handler({ Records: [record] });
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb?.SequenceNumber }]);
+  });
+
+  it('projects a message whose stream image holds a value without a type (DynamoDB Local’s empty map)', async () => {
+    const conversation = await conversationOfTwo();
+    const record = messageInserted(conversation.id, conversation.sender);
+    const image = record.dynamodb?.NewImage as Record<string, unknown>;
+    image.extra = { M: { b: {} } };
+
+    const result = await handler({ Records: [record] });
+
+    expect(result.batchItemFailures).toEqual([]);
+    const messageId = (record.dynamodb?.Keys?.SK?.S ?? '').slice('MSG#'.length);
+    expect(await inboxPosition(conversation.id, conversation.reader)).toBe(`ACT#${messageId}`);
+  });
+
+  it('keeps the newest change in the preview when older changes are replayed (a redrive), and a deletion final', async () => {
+    const conversation = await conversationOfTwo();
+    const inserted = messageInserted(conversation.id, conversation.sender);
+    const firstEdit = messageModified(inserted, {
+      content: { type: 'text', text: 'first edit' },
+      editedAt: '2026-01-01T00:00:01.000Z',
+    });
+    const secondEdit = messageModified(inserted, {
+      content: { type: 'text', text: 'second edit' },
+      editedAt: '2026-01-01T00:00:02.000Z',
+    });
+    const deletion = messageModified(inserted, { deletedAt: '2026-01-01T00:00:03.000Z' });
+    await handler({ Records: [inserted, firstEdit, secondEdit] });
+
+    await handler({ Records: [firstEdit] });
+    expect(await preview(conversation.id)).toMatchObject({ preview: 'second edit' });
+    await handler({ Records: [secondEdit, deletion] });
+    await handler({ Records: [secondEdit, firstEdit, inserted] });
+
+    expect(await preview(conversation.id)).toMatchObject({ type: 'deleted', preview: '' });
   });
 });

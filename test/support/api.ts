@@ -28,6 +28,8 @@ export interface TestApi {
   wsUrl: string;
   cdnUrl: string;
   s3Endpoint: string;
+  /** The stack's data dir (S3 objects, keys, the local dead-letter store). */
+  dataDir: string;
   /** Waits until the stream consumers (inbox fan-out) have processed every write so far. */
   drainStreams(): Promise<void>;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
@@ -43,6 +45,7 @@ export function useApi(options: { allowedOrigins?: string[] } = {}): TestApi {
     wsUrl: '',
     cdnUrl: '',
     s3Endpoint: '',
+    dataDir: '',
     drainStreams: () => drain?.() ?? Promise.resolve(),
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
@@ -66,6 +69,7 @@ export function useApi(options: { allowedOrigins?: string[] } = {}): TestApi {
   };
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'chat-api-'));
+    api.dataDir = dataDir;
     const started = await startApi({ port: 0, dataDir, allowedOrigins: options.allowedOrigins });
     api.url = started.url;
     api.wsUrl = started.wsUrl;

@@ -35,12 +35,35 @@ export interface MessageRecord {
   clientMessageId?: string;
 }
 
+/**
+ * Client metadata (free-form JSON) is stored as a JSON string, opaque to DynamoDB. As a map it exposed user
+ * content to encoding edge cases: an empty object arrives without its type in DynamoDB Local's stream
+ * images, and the marshaller takes an object with a "constructor" key for a class instance (a 500, or with
+ * `{"constructor":{"name":"String"}}` a map silently stored as "[object Object]"). Items written before
+ * hold a map: both read back the same.
+ */
+type ItemContent = Omit<Extract<StoredContent, { media: string }>, 'metadata'> & {
+  metadata?: string | object;
+};
+
+function contentToItem(content: StoredContent | null) {
+  if (!content || content.type === 'text' || content.metadata === undefined) return content;
+  return { ...content, metadata: JSON.stringify(content.metadata) };
+}
+
+function contentFromItem(value: unknown): StoredContent | null {
+  const content = value as StoredContent | ItemContent | undefined;
+  if (!content) return null;
+  if (content.type === 'text' || typeof content.metadata !== 'string') return content as StoredContent;
+  return { ...content, metadata: JSON.parse(content.metadata) as Record<string, unknown> };
+}
+
 export function toMessage(item: Record<string, unknown>): MessageRecord {
   return {
     id: item.id as string,
     conversationId: item.conversationId as string,
     senderId: item.senderId as string,
-    content: (item.content as StoredContent | undefined) ?? null,
+    content: contentFromItem(item.content),
     createdAt: item.createdAt as string,
     ...(item.editedAt ? { editedAt: item.editedAt as string } : {}),
     ...(item.deletedAt ? { deletedAt: item.deletedAt as string } : {}),
@@ -48,10 +71,13 @@ export function toMessage(item: Record<string, unknown>): MessageRecord {
   };
 }
 
+/** The message's attributes as stored (in its own item, and in its idempotency record). */
+const storedMessage = (message: MessageRecord) => ({ ...message, content: contentToItem(message.content) });
+
 const messageItem = (message: MessageRecord) => ({
   ...messageKey(message.conversationId, message.id),
   type: 'Message',
-  ...message,
+  ...storedMessage(message),
 });
 
 export type SendOutcome =
@@ -106,7 +132,7 @@ export async function sendMessage(message: MessageRecord, preview: MessagePrevie
                   Item: {
                     ...clientMessageKey(conversationId, senderId, clientMessageId),
                     type: 'ClientMessageId',
-                    message,
+                    message: storedMessage(message),
                   },
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
@@ -141,7 +167,7 @@ export async function getByClientMessageId(
       ConsistentRead: true,
     }),
   );
-  return Item ? (Item.message as MessageRecord) : undefined;
+  return Item ? toMessage(Item.message as Record<string, unknown>) : undefined;
 }
 
 export async function getMessage(

@@ -4,22 +4,16 @@
  * read when the change is delivered, so a removed member stops receiving at once (the removal itself
  * excepted: the removed member is told, from the old image).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord, AttributeValue as StreamAttributeValue } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { toMember } from '../data/conversations-store';
 import { conversationIdFromPk, inboxIndexKey, MEMBER_PREFIX, MESSAGE_PREFIX } from '../data/keys';
 import { toMessage } from '../data/messages-store';
+import { type Item, readImage as image } from '../data/stream-image';
 import { presentMessage } from '../domain/messages';
 import { logger } from '../logger';
 import { type ConnectionSender, managementApiSender } from '../realtime/connection-sender';
 import { CachingDirectory, type Directory, deliver, tableDirectory } from '../realtime/delivery';
 import type { ConversationEvent } from '../schemas/realtime';
-
-type Item = Record<string, unknown>;
-
-const image = (value: Record<string, StreamAttributeValue> | undefined): Item | undefined =>
-  value ? unmarshall(value as Record<string, AttributeValue>) : undefined;
 
 interface Change {
   event: ConversationEvent;

@@ -17,7 +17,6 @@ import {
   publicJwks,
   type TokenKeySet,
 } from '../functions/shared/auth/token-keys';
-import { tableDefinition } from '../functions/shared/data/table-definition';
 import { QUARANTINE_PREFIX } from '../functions/shared/media/object-keys';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
@@ -252,8 +251,7 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
       streamArn: Table.LatestStreamArn,
       handler: streamHandler,
-      accept: (record) =>
-        matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S, record.dynamodb?.OldImage),
+      accept: matchesStreamFilter,
       onError: (error) => console.error('[streams] delivery failed', error),
       deadLetters,
     });
@@ -360,7 +358,7 @@ export async function startLocalStack(options: {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   const [dynamo, tokenKeys] = await Promise.all([
-    startDynamoDbLocal(join(dataDir, 'dynamodb')),
+    startDynamoDbLocal(join(dataDir, 'dynamodb'), { detached: true }),
     ensureTokenKeys(dataDir, options.tokenKeyGeneration),
     // Built while the JVM starts: a fresh clone's first `npm start` builds once, later starts skip it.
     ensureWebBuild(options.log),

@@ -52,6 +52,12 @@ export type Config = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   maxGroupMembers: number;
+  /** Real-time events (docs/realtime.md): how long a user's stream of changes is kept for GET /sync. */
+  syncRetentionSeconds: number;
+  /** Open WebSocket connections per user; the oldest is closed when one more connects. */
+  maxConnectionsPerUser: number;
+  /** Up to this many members, a read marker moving is an event for every member; above it, for its owner only. */
+  readReceiptsUpToMembers: number;
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
   /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
@@ -79,6 +85,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const accessTokenTtlSeconds = read.positiveInt('ACCESS_TOKEN_TTL_SECONDS', 900);
   const refreshTokenTtlSeconds = read.positiveInt('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600);
   const maxGroupMembers = read.positiveInt('MAX_GROUP_MEMBERS', 256, 10_000);
+  const syncRetentionSeconds = read.positiveInt('SYNC_RETENTION_SECONDS', 7 * 24 * 3600, 365 * 24 * 3600);
+  const maxConnectionsPerUser = read.positiveInt('MAX_CONNECTIONS_PER_USER', 10, 1000);
+  const readReceiptsUpToMembers = read.positiveInt('READ_RECEIPTS_UP_TO_MEMBERS', 32, 10_000);
   /**
    * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
    * locally the local gateway). Set for the functions that post to connections, and only for them.
@@ -114,6 +123,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
     maxGroupMembers,
+    syncRetentionSeconds,
+    maxConnectionsPerUser,
+    readReceiptsUpToMembers,
     websocketCallbackUrl,
     media: bucket ? { bucket, s3Endpoint, uploadUrlTtlSeconds } : undefined,
     cdn: cdnBaseUrl

@@ -17,6 +17,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'The caller may not do this',
   404: 'Not found (or not visible to the caller)',
   409: 'Conflicts with the current state',
+  410: 'Gone: the cursor is older than the retention window, or unknown; resync fully (docs/realtime.md)',
   413: 'The request body is larger than 64 KB',
   415: 'The request body is not application/json',
   429: 'Too many requests',

@@ -1,40 +1,34 @@
 /**
- * Reads the table's stream and updates what follows from each change (see projections/), reporting partial
- * batch failures (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch.
- * How failures are retried and dead-lettered: shared/async-delivery.ts and docs/operations.md.
+ * Reads the table's stream and carries out what each change means: inbox entries and previews, users' change
+ * feeds and their sockets (events), deleted profile pictures. Reports partial batch failures
+ * (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch. How failures are
+ * retried and dead-lettered: shared/async-delivery.ts and docs/operations.md.
+ *
+ * A batch is handled as a whole, so that its cost grows with the users and conversations it touches rather
+ * than with its records (under load batches grow, and the work per record shrinks):
+ *  1. per conversation (in parallel; its records in commit order): one read of its members, then the plan of
+ *     who is told what, what inboxes apply and what the preview shows (projections/conversation-batch.ts);
+ *  2. inbox entries (one update per member and conversation) and previews (one or two per conversation);
+ *  3. events (events/publisher.ts): one update per recipient takes positions and says where to post, then
+ *     entries are written while the events are posted.
+ * Inboxes come before positions so that GET /sync's starting point (a position, then the inbox) never misses
+ * a change: whatever has a position taken already shows in the inbox.
  */
-
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { MESSAGE_PREFIX } from '../shared/data/keys';
-import { toMessage } from '../shared/data/messages-store';
 import { readImage as image } from '../shared/data/stream-image';
+import { publish } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
-import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
-import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
+import { changeOf, conversationOf, type RecordedChange, streamPosition } from '../shared/projections/changes';
+import { type ConversationPlan, planConversation } from '../shared/projections/conversation-batch';
+import { applyInboxOps } from '../shared/projections/inbox';
+import { applyPreviewChanges } from '../shared/projections/previews';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
+import { type ConnectionSender, managementApiSender } from '../shared/realtime/connection-sender';
+import { forEachConcurrently } from '../shared/realtime/delivery';
 import { PICTURE_CHANGES } from './stream-filter';
 
-async function project(record: DynamoDBRecord): Promise<void> {
-  const newImage = image(record.dynamodb?.NewImage);
-  const oldImage = image(record.dynamodb?.OldImage);
-  const sortKey = (newImage?.SK ?? oldImage?.SK) as string | undefined;
-  if (sortKey === PICTURE_CHANGES.sortKey) return onProfileChanged(oldImage, newImage);
-  if (!newImage || !sortKey?.startsWith(MESSAGE_PREFIX)) return;
-  const message = toMessage(newImage);
-  if (record.eventName === 'INSERT') await onMessageCreated(message);
-  else if (record.eventName === 'MODIFY') await onMessageChanged(message);
-}
-
-/**
- * The inbox and real-time projections of a record run side by side (delivery does not wait for a large
- * group's inbox fan-out); the record fails if either does, once both have finished. A retried record may
- * deliver its event again: clients tell repeats by the message id.
- */
-async function projectBoth(record: DynamoDBRecord, realtime: RealtimeProjector): Promise<void> {
-  const results = await Promise.allSettled([project(record), realtime.project(record)]);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
-}
+/** Inbox entries updated at once (each one small UpdateItem). */
+const INBOX_CONCURRENCY = 32;
 
 /** Thrown when the batch's first record fails: Lambda then splits the batch (see the handler). */
 export class FirstRecordFailed extends Error {
@@ -47,41 +41,102 @@ export class FirstRecordFailed extends Error {
   }
 }
 
+interface Group {
+  conversationId: string | undefined;
+  records: { record: DynamoDBRecord; index: number }[];
+}
+
+/** A conversation's plan carried out up to the events: its inbox entries and its preview. */
+async function applyProjections(plan: ConversationPlan): Promise<void> {
+  await Promise.all([
+    forEachConcurrently([...plan.inbox.entries()], INBOX_CONCURRENCY, ([userId, ops]) =>
+      applyInboxOps({ conversationId: plan.conversationId, userId }, ops),
+    ),
+    applyPreviewChanges(plan.preview),
+  ]);
+}
+
+async function handleProfile(record: DynamoDBRecord): Promise<void> {
+  const next = image(record.dynamodb?.NewImage);
+  const previous = image(record.dynamodb?.OldImage);
+  if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) await onProfileChanged(previous, next);
+}
+
 /**
- * Records of one conversation (one partition key) are handled in order; different conversations in parallel,
- * so a failing record or a large group's fan-out does not hold up delivery in other conversations. On a
- * failure, the earliest failed record and everything after it are reported; Lambda retries from there
- * (projections are idempotent, and clients tell repeated events by their ids).
+ * The batch, as Lambda hands it over. Records of one partition (a conversation) keep their order; different
+ * conversations are independent, so one failing does not hold up the others. On a failure, the earliest failed
+ * record and everything after it are reported; Lambda retries from there. Every step is idempotent or
+ * harmless to repeat (inboxes remember what they applied; a repeated event is a duplicate clients ignore).
  *
  * When the earliest failure is the batch's first record, reporting it would retry the same batch and make no
  * progress; the handler throws instead, so Lambda (bisectBatchOnFunctionError) splits the batch in two until
  * the failing record is alone: only it exhausts its retries and goes to the dead-letter queue.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  // One per batch: it remembers members and connections for the length of the batch.
-  const realtime = createRealtimeProjector();
-  const byConversation = new Map<string, { record: DynamoDBRecord; index: number }[]>();
+export async function handleBatch(
+  event: DynamoDBStreamEvent,
+  deps: { sender?: ConnectionSender } = {},
+): Promise<DynamoDBBatchResponse> {
+  const groups = new Map<string, Group>();
   for (const [index, record] of event.Records.entries()) {
-    const partition = JSON.stringify(record.dynamodb?.Keys?.PK ?? index);
-    byConversation.set(partition, [...(byConversation.get(partition) ?? []), { record, index }]);
+    const conversationId = conversationOf(record);
+    const partition = conversationId ?? JSON.stringify(record.dynamodb?.Keys?.PK ?? index);
+    const group = groups.get(partition) ?? { conversationId, records: [] };
+    group.records.push({ record, index });
+    groups.set(partition, group);
   }
   const failures = new Map<number, unknown>();
-  const firstFailures = await Promise.all(
-    [...byConversation.values()].map(async (records) => {
-      for (const { record, index } of records) {
-        try {
-          await projectBoth(record, realtime);
-        } catch (error) {
-          logger.error('stream record failed', { eventId: record.eventID, error: error as Error });
-          failures.set(index, error);
-          return index;
+  const fail = (index: number, error: unknown) => {
+    if (!failures.has(index)) failures.set(index, error);
+  };
+
+  const plans: { plan: ConversationPlan; first: number }[] = [];
+  await Promise.all(
+    [...groups.values()].map(async ({ conversationId, records }) => {
+      const first = records[0]?.index ?? 0;
+      try {
+        if (!conversationId) {
+          for (const { record, index } of records) {
+            try {
+              await handleProfile(record);
+            } catch (error) {
+              fail(index, error);
+              return;
+            }
+          }
+          return;
         }
+        const changes: RecordedChange[] = records.flatMap(({ record, index }) => {
+          const change = changeOf(record);
+          return change ? [{ index, position: streamPosition(record), change }] : [];
+        });
+        if (changes.length === 0) return;
+        const plan = await planConversation(conversationId, changes);
+        await applyProjections(plan);
+        plans.push({ plan, first });
+      } catch (error) {
+        logger.error('stream records failed', { conversationId, error: error as Error });
+        fail(first, error);
       }
-      return undefined;
     }),
   );
-  const failedAt = Math.min(...firstFailures.filter((index): index is number => index !== undefined));
+
+  const sender = 'sender' in deps ? deps.sender : managementApiSender();
+  const { failed, report } = await publish(
+    plans.flatMap(({ plan }) => plan.deliveries),
+    { sender },
+  );
+  for (const index of failed) {
+    // A conversation's events failing to be appended fails its records from its first.
+    const owner = plans.find(({ plan }) => plan.deliveries.some((delivery) => delivery.index === index));
+    fail(owner?.first ?? index, new Error('events could not be appended to a feed'));
+  }
+  logger.debug('stream batch', { records: event.Records.length, ...report });
+
+  const failedAt = Math.min(...failures.keys());
   if (!Number.isFinite(failedAt)) return { batchItemFailures: [] };
+  for (const [index, error] of failures) {
+    logger.error('stream record failed', { eventId: event.Records[index]?.eventID, error: error as Error });
+  }
   if (failedAt === 0 && event.Records.length > 1) {
     throw new FirstRecordFailed(event.Records[0]?.eventID, { cause: failures.get(0) });
   }
@@ -90,4 +145,6 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
     })),
   };
-};
+}
+
+export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => handleBatch(event);

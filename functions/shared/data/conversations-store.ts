@@ -6,11 +6,11 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MessagePreview } from '../schemas/messages';
-import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
-import { conversationKey, inboxIndexKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
+import { ConversationChange, LAST_CHANGE, MemberChange } from './changes';
+import { cancellationCodes, dynamo, tableName, transactWrite } from './client';
+import { conversationKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
 
 export type Role = 'owner' | 'admin' | 'member';
 export type ConversationType = 'direct' | 'group';
@@ -71,12 +71,13 @@ export const conversationItem = (conversation: ConversationRecord) => ({
   createdAt: conversation.createdAt,
   memberCount: conversation.memberCount,
   lastActivityAt: conversation.lastActivityAt,
+  [LAST_CHANGE]: ConversationChange.created,
 });
 
-export const memberItem = (member: MemberRecord, activityId: string) => ({
+export const memberItem = (member: MemberRecord) => ({
   ...memberKey(member.conversationId, member.userId),
-  ...inboxIndexKey(member.userId, activityId),
   type: 'Member',
+  [LAST_CHANGE]: MemberChange.joined,
   conversationId: member.conversationId,
   userId: member.userId,
   role: member.role,
@@ -86,10 +87,10 @@ export const memberItem = (member: MemberRecord, activityId: string) => ({
     : {}),
 });
 
-export const putMember = (member: MemberRecord, activityId: string): TransactItem => ({
+export const putMember = (member: MemberRecord): TransactItem => ({
   Put: {
     TableName: tableName,
-    Item: memberItem(member, activityId),
+    Item: memberItem(member),
     ConditionExpression: 'attribute_not_exists(PK)',
   },
 });
@@ -122,7 +123,6 @@ export function memberCondition(conversationId: string, userId: string, roles?: 
 export async function createConversation(
   conversation: ConversationRecord,
   members: MemberRecord[],
-  activityId: string,
   mustExistUserIds: string[] = [],
 ): Promise<{ created: true } | { created: false; codes: string[] }> {
   const items: TransactItem[] = [
@@ -142,7 +142,7 @@ export async function createConversation(
         },
       }),
     ),
-    ...members.map((member) => putMember(member, activityId)),
+    ...members.map((member) => putMember(member)),
   ];
   try {
     await transactWrite({ TransactItems: items });
@@ -157,6 +157,7 @@ export async function createConversation(
 /** The conversation and all its members in one Query (`MEMBER#…` and `META` sort next to each other). */
 export async function getConversationWithMembers(
   conversationId: string,
+  options: { consistent?: boolean } = {},
 ): Promise<{ conversation: ConversationRecord | undefined; members: MemberRecord[] }> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -170,6 +171,7 @@ export async function getConversationWithMembers(
           ':from': MEMBER_PREFIX,
           ':to': 'META',
         },
+        ...(options.consistent ? { ConsistentRead: true } : {}),
         ExclusiveStartKey: startKey,
       }),
     );
@@ -244,26 +246,6 @@ export async function getConversations(conversationIds: string[]): Promise<Map<s
   return new Map(items.map((item) => [item.id as string, toConversation(item)]));
 }
 
-/** One page of the user's inbox: memberships, most recent activity first. */
-export async function queryInbox(userId: string, limit: number, startKey?: Record<string, unknown>) {
-  const page = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': inboxIndexKey(userId, '').GSI1PK },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    members: (page.Items ?? []).map(toMember),
-    items: page.Items ?? [],
-    lastKey: page.LastEvaluatedKey,
-  };
-}
-
 /** Up to `limit` members (with `complete` false when there are more). */
 export async function queryMembers(conversationId: string, limit?: number) {
   const input: QueryCommandInput = {
@@ -288,25 +270,4 @@ export async function queryMembers(conversationId: string, limit?: number) {
 
 export async function runTransaction(items: TransactItem[]): Promise<void> {
   await transactWrite({ TransactItems: items });
-}
-
-/** Moves the inbox entry of a member to the top (GSI1SK), only forwards; a gone member is ignored. */
-export async function touchInboxEntry(
-  conversationId: string,
-  userId: string,
-  activityId: string,
-): Promise<void> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: memberKey(conversationId, userId),
-        UpdateExpression: 'SET GSI1SK = :activity',
-        ConditionExpression: 'attribute_exists(PK) AND GSI1SK < :activity',
-        ExpressionAttributeValues: { ':activity': inboxIndexKey(userId, activityId).GSI1SK },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-  }
 }

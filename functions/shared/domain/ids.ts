@@ -18,3 +18,11 @@ export function ulid(time = Date.now()): string {
   for (const byte of randomBytes(16)) randomPart += CROCKFORD.charAt(byte & 31);
   return timePart + randomPart;
 }
+
+/**
+ * The smallest ULID of a millisecond: a position in time that sorts among message ids, the same whoever
+ * computes it (an inbox entry written by a request and by the stream consumer lands in the same place).
+ */
+export function ulidFloor(time: number): string {
+  return ulid(time).slice(0, 10) + '0'.repeat(16);
+}

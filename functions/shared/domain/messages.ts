@@ -95,7 +95,7 @@ async function newMessage(
 async function storeMessage(
   message: MessageRecord,
 ): Promise<{ message: Message; created: boolean } | undefined> {
-  const result = await store.sendMessage(message, previewOf(message));
+  const result = await store.sendMessage(message);
   if (result.outcome === 'not-member') return undefined;
   if (result.outcome === 'duplicate')
     return { message: await presentMessage(result.original), created: false };

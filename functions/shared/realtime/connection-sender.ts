@@ -4,6 +4,7 @@
  */
 import {
   ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from '../config';
@@ -13,6 +14,8 @@ export type PostOutcome = 'sent' | 'gone';
 
 export interface ConnectionSender {
   post(connectionId: string, data: string): Promise<PostOutcome>;
+  /** Closes the connection (API Gateway closes it with 1000); a connection already gone is no error. */
+  close(connectionId: string): Promise<void>;
 }
 
 const isGone = (error: unknown) =>
@@ -39,6 +42,14 @@ export class ManagementApiSender implements ConnectionSender {
     } catch (error) {
       if (isGone(error)) return 'gone';
       throw error;
+    }
+  }
+
+  async close(connectionId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      if (!isGone(error)) throw error;
     }
   }
 }

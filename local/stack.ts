@@ -2,7 +2,6 @@
  * The whole API on this machine: emulated AWS services, the table and bucket created from the stack's own
  * definitions, and the HTTP gateway calling the real handlers. Used by `npm start` and by the e2e tests.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -256,6 +255,17 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       deadLetters,
     });
     stoppers.push(() => poller.stop());
+    // Lambda reads the stream on its own; here the poller is told of every write the functions make, so that
+    // it reads the change at once instead of polling DynamoDB Local many times a second (local/stream-poller.ts).
+    const { dynamo: functionsClient } = await import('../functions/shared/data/client');
+    functionsClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (!/^(Get|BatchGet|Query|Scan)/.test(context.commandName ?? '')) poller.nudge();
+        return result;
+      },
+      { step: 'initialize', name: 'localStreamNudge' },
+    );
 
     const { webSocketRoutes } = await import('../functions/shared/ws-routes');
     const { config } = await import('../functions/shared/config');

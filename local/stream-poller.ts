@@ -24,8 +24,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
-/** The pause after a poll that found nothing (a poll that found records is followed at once by the next). */
-const IDLE_POLL_MS = 10;
+/**
+ * The pause after a poll that found nothing (a poll that found records is followed at once by the next).
+ * `nudge()` ends it early: the local stack nudges after every write to the table, so a change is read as soon
+ * as it is made without polling DynamoDB Local a hundred times a second.
+ */
+const IDLE_POLL_MS = 50;
 /** How often new shards are looked for. */
 const SHARD_REFRESH_MS = 1000;
 /** Records waiting in lanes beyond which polling pauses (as Lambda does not read far ahead of its batches). */
@@ -67,6 +71,8 @@ export function toLambdaRecord(record: _Record, streamArn: string, region: strin
 
 export interface StreamPoller {
   stop(): Promise<void>;
+  /** Something was written: poll now rather than at the next interval. */
+  nudge(): void;
   /** Resolves once every record written so far has been handed to the handler (for tests and benchmarks). */
   drain(): Promise<void>;
 }
@@ -105,6 +111,24 @@ export function startStreamPoller(options: {
   let quietPolls = 0;
   let queued = 0;
   let busyLanes = 0;
+  /** Wakes the shard loops sleeping after an empty poll. */
+  let wake: (() => void)[] = [];
+  let nudged = false;
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      if (nudged) {
+        nudged = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, IDLE_POLL_MS);
+      function done() {
+        clearTimeout(timer);
+        wake = wake.filter((waiter) => waiter !== done);
+        resolve();
+      }
+      wake.push(done);
+    });
 
   async function refreshShards() {
     const { StreamDescription } = await client.send(
@@ -271,7 +295,7 @@ export function startStreamPoller(options: {
         if (records.length > 0) quietPolls = 0;
         else {
           if (busyLanes === 0 && queued === 0) quietPolls += 1;
-          await sleep(IDLE_POLL_MS);
+          await idle();
         }
       } catch (error) {
         if (running) options.onError?.(error);
@@ -292,6 +316,12 @@ export function startStreamPoller(options: {
   })();
 
   return {
+    nudge() {
+      const waiting = wake;
+      wake = [];
+      if (waiting.length === 0) nudged = true;
+      for (const done of waiting) done();
+    },
     async stop() {
       running = false;
       await refresher;

@@ -1,6 +1,6 @@
 /**
- * Reads the table's stream and carries out what each change means: inbox entries and previews, users' change
- * feeds and their sockets (events), deleted profile pictures. Reports partial batch failures
+ * Reads the table's stream and carries out what each change means: users' change feeds and their sockets
+ * (events), inbox entries and previews, deleted profile pictures. Reports partial batch failures
  * (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch. How failures are
  * retried and dead-lettered: shared/async-delivery.ts and docs/operations.md.
  *
@@ -8,15 +8,16 @@
  * than with its records (under load batches grow, and the work per record shrinks):
  *  1. per conversation (in parallel; its records in commit order): one read of its members, then the plan of
  *     who is told what, what inboxes apply and what the preview shows (projections/conversation-batch.ts);
- *  2. inbox entries (one update per member and conversation) and previews (one or two per conversation);
- *  3. events (events/publisher.ts): one update per recipient takes positions and says where to post, then
- *     entries are written while the events are posted.
- * Inboxes come before positions so that GET /sync's starting point (a position, then the inbox) never misses
- * a change: whatever has a position taken already shows in the inbox.
+ *  2. per recipient, one update takes positions for their events and says where they are connected
+ *     (events/publisher.ts); the events are posted to the sockets at once, while
+ *  3. the inbox entries (one update per member and conversation) and previews are brought up to date, and only
+ *     then the events' entries are written to the feeds.
+ * Entries after inboxes: GET /sync starts a client at the highest position below which every entry is
+ * written, then reads the inbox; whatever that position covers already shows in the inbox.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { readImage as image } from '../shared/data/stream-image';
-import { publish } from '../shared/events/publisher';
+import { postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
 import { changeOf, conversationOf, type RecordedChange, streamPosition } from '../shared/projections/changes';
 import { type ConversationPlan, planConversation } from '../shared/projections/conversation-batch';
@@ -24,7 +25,7 @@ import { applyInboxOps } from '../shared/projections/inbox';
 import { applyPreviewChanges } from '../shared/projections/previews';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
 import { type ConnectionSender, managementApiSender } from '../shared/realtime/connection-sender';
-import { forEachConcurrently } from '../shared/realtime/delivery';
+import { type DeliveryReport, emptyReport, forEachConcurrently } from '../shared/realtime/delivery';
 import { PICTURE_CHANGES } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
@@ -93,26 +94,23 @@ export async function handleBatch(
   await Promise.all(
     [...groups.values()].map(async ({ conversationId, records }) => {
       const first = records[0]?.index ?? 0;
-      try {
-        if (!conversationId) {
-          for (const { record, index } of records) {
-            try {
-              await handleProfile(record);
-            } catch (error) {
-              fail(index, error);
-              return;
-            }
+      if (!conversationId) {
+        for (const { record, index } of records) {
+          try {
+            await handleProfile(record);
+          } catch (error) {
+            fail(index, error);
+            return;
           }
-          return;
         }
+        return;
+      }
+      try {
         const changes: RecordedChange[] = records.flatMap(({ record, index }) => {
           const change = changeOf(record);
           return change ? [{ index, position: streamPosition(record), change }] : [];
         });
-        if (changes.length === 0) return;
-        const plan = await planConversation(conversationId, changes);
-        await applyProjections(plan);
-        plans.push({ plan, first });
+        if (changes.length > 0) plans.push({ plan: await planConversation(conversationId, changes), first });
       } catch (error) {
         logger.error('stream records failed', { conversationId, error: error as Error });
         fail(first, error);
@@ -120,16 +118,31 @@ export async function handleBatch(
     }),
   );
 
+  // A failure of a conversation's events fails its records from its first.
+  const failPlansOf = (indexes: Iterable<number>, error: unknown) => {
+    for (const index of indexes) {
+      const owner = plans.find(({ plan }) => plan.deliveries.some((delivery) => delivery.index === index));
+      fail(owner?.first ?? index, error);
+    }
+  };
+  const positions = await takePositionsFor(plans.flatMap(({ plan }) => plan.deliveries));
+  failPlansOf(positions.failed, new Error('feed positions could not be taken'));
   const sender = 'sender' in deps ? deps.sender : managementApiSender();
-  const { failed, report } = await publish(
-    plans.flatMap(({ plan }) => plan.deliveries),
-    { sender },
+  const posting: Promise<DeliveryReport> = sender
+    ? postEvents(positions.taken, sender)
+    : Promise.resolve(emptyReport());
+  await Promise.all(
+    plans.map(async ({ plan, first }) => {
+      try {
+        await applyProjections(plan);
+      } catch (error) {
+        logger.error('stream records failed', { conversationId: plan.conversationId, error: error as Error });
+        fail(first, error);
+      }
+    }),
   );
-  for (const index of failed) {
-    // A conversation's events failing to be appended fails its records from its first.
-    const owner = plans.find(({ plan }) => plan.deliveries.some((delivery) => delivery.index === index));
-    fail(owner?.first ?? index, new Error('events could not be appended to a feed'));
-  }
+  const [report, unwritten] = await Promise.all([posting, writeEvents(positions.taken)]);
+  failPlansOf(unwritten, new Error('events could not be appended to a feed'));
   logger.debug('stream batch', { records: event.Records.length, ...report });
 
   const failedAt = Math.min(...failures.keys());

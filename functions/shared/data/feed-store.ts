@@ -43,6 +43,8 @@ export interface FeedHead {
   connections: ConnectionInfo[];
   /** When the user's last connection closed (ISO time). */
   lastActiveAt?: string;
+  /** Epoch milliseconds: when positions were last taken (0: never). */
+  takenAt: number;
 }
 
 export interface FeedEntry {
@@ -69,6 +71,7 @@ function toHead(userId: string, item: Record<string, unknown> | undefined): Feed
   return {
     userId,
     seq: Number(item?.seq ?? 0),
+    takenAt: Number(item?.takenAt ?? 0),
     connections,
     ...(typeof item?.lastActiveAt === 'string' ? { lastActiveAt: item.lastActiveAt } : {}),
   };
@@ -78,14 +81,14 @@ function toHead(userId: string, item: Record<string, unknown> | undefined): Feed
  * Takes the next `count` positions of a user's feed: one UpdateItem, which also returns the user's open
  * connections. The first position taken is `head.seq - count + 1`.
  */
-export async function takePositions(userId: string, count: number): Promise<FeedHead> {
+export async function takePositions(userId: string, count: number, at = Date.now()): Promise<FeedHead> {
   const { Attributes } = await dynamo.send(
     new UpdateCommand({
       TableName: tableName,
       Key: feedHeadKey(userId),
-      UpdateExpression: 'ADD seq :count SET #type = :type',
+      UpdateExpression: 'ADD seq :count SET #type = :type, takenAt = :at',
       ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':count': count, ':type': 'FeedHead' },
+      ExpressionAttributeValues: { ':count': count, ':type': 'FeedHead', ':at': at },
       ReturnValues: 'ALL_NEW',
     }),
   );
@@ -206,6 +209,30 @@ export async function queryEntries(
       at: Number(item.at),
       event: item.event as string,
     })),
+    more: response.LastEvaluatedKey !== undefined,
+  };
+}
+
+/** The newest entries at or below position `upToSeq`, newest first: one Query of at most `limit`. */
+export async function queryLatestEntries(
+  userId: string,
+  upToSeq: number,
+  limit: number,
+): Promise<{ entries: Omit<FeedEntry, 'event'>[]; more: boolean }> {
+  const { PK } = feedEntryKey(userId, 0);
+  const response = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND SK <= :upTo',
+      ExpressionAttributeValues: { ':pk': PK, ':upTo': String(upToSeq).padStart(FEED_POSITION_DIGITS, '0') },
+      ProjectionExpression: 'SK, #at',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return {
+    entries: (response.Items ?? []).map((item) => ({ userId, seq: Number(item.SK), at: Number(item.at) })),
     more: response.LastEvaluatedKey !== undefined,
   };
 }

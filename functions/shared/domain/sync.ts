@@ -4,7 +4,7 @@
  * Query (the entries after it) per call, in parallel, whatever the user's conversations hold.
  */
 import { config } from '../config';
-import { type FeedEntry, getHead, queryEntries } from '../data/feed-store';
+import { type FeedEntry, type FeedHead, getHead, queryEntries, queryLatestEntries } from '../data/feed-store';
 import { ResyncRequiredError } from '../errors';
 import { ABANDONED_AFTER_MS } from '../events/publisher';
 import { positioned, presentEvent, type StoredEvent } from '../events/stored-events';
@@ -41,7 +41,10 @@ export async function sync(
   let expected = cursor.seq + 1;
   let retryAfterMs: number | undefined;
   let stoppedEarly = false;
+  const retentionMs = config.syncRetentionSeconds * 1000;
   for (const entry of page.entries) {
+    // Past retention but not yet deleted (TTL deletes lazily): as if gone.
+    if (now.getTime() - entry.at > retentionMs) continue;
     if (taken.length === query.limit) {
       stoppedEarly = true;
       break;
@@ -83,17 +86,47 @@ export async function sync(
 }
 
 /**
- * The starting point: a cursor for "now", then the first inbox page. In that order: the stream consumer
- * updates inbox entries before it takes positions for their events, so every change before the cursor shows
- * in the inbox read after it (and whatever comes after the cursor, the client gets by syncing from it).
+ * The starting point: a cursor, then the first inbox page. The cursor is the highest position below which
+ * every entry is written (or was given up long ago): the stream consumer writes entries only once the inboxes
+ * their changes touch are up to date, so every change the cursor covers shows in the inbox read after it, and
+ * whatever comes after it the client gets by syncing from it (an event may come both ways: applying it twice
+ * changes nothing).
  */
 async function start(callerId: string, now: Date): Promise<SyncPage> {
   const head = await getHead(callerId);
+  const seq = await writtenUpTo(head, now.getTime());
   const inbox = await listForUser(callerId, FIRST_INBOX_PAGE);
   return {
     events: [],
-    nextCursor: syncCursor.encode(callerId, head.seq, now.getTime()),
+    nextCursor: syncCursor.encode(callerId, seq, now.getTime()),
     hasMore: false,
     inbox,
   };
+}
+
+/** Entries looked at, newest first, to find where the written ones end. */
+const RECENT_ENTRIES = 100;
+
+/**
+ * The highest position p such that every position up to p is written or long given up. Positions taken in the
+ * last ABANDONED_AFTER_MS may still be in flight; older ones are settled, so a user whose last positions were
+ * taken longer ago than that costs no read beyond the head.
+ */
+export async function writtenUpTo(head: FeedHead, now: number): Promise<number> {
+  if (head.seq === 0 || now - head.takenAt > ABANDONED_AFTER_MS) return head.seq;
+  const { entries } = await queryLatestEntries(head.userId, head.seq, RECENT_ENTRIES);
+  let upTo = head.seq;
+  let above: { seq: number; at: number } | undefined;
+  for (const entry of entries) {
+    const highestMissing = above ? above.seq - 1 : head.seq;
+    // Missing positions between this entry and the one above it were taken no earlier than this entry and no
+    // later than the one above: settled if that one is old; with nothing above, possibly still in flight.
+    if (entry.seq < highestMissing && !(above && now - above.at > ABANDONED_AFTER_MS)) upTo = entry.seq;
+    if (now - entry.at > ABANDONED_AFTER_MS) return upTo;
+    above = entry;
+  }
+  // Every entry looked at is recent: what lies below them is unknown, so start below them (events the client
+  // then receives again change nothing).
+  const lowest = entries.at(-1);
+  return lowest ? Math.min(upTo, lowest.seq - 1) : 0;
 }

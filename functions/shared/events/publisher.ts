@@ -2,10 +2,11 @@
  * The one place that appends events to users' change feeds and posts them to their sockets.
  *
  * For a stream batch, per recipient: one UpdateItem takes positions for all of that recipient's events
- * (`ADD seq`) and returns their open connections; then the entries are written (BatchWriteItem, 25 a request,
- * all recipients together) while the events are posted, each with its position, to the recipient's
- * connections. So a message to a group of N costs N small updates, N entries and the posts: no Query per
- * member, nothing sequential per event.
+ * (`ADD seq`) and returns their open connections (take); the events are posted, each with its position, to the
+ * recipient's connections at once (post); the entries are written, with BatchWriteItem (25 a request, all
+ * recipients together), once the inboxes the batch changes are up to date (write: see table-stream.ts for
+ * why). So a message to a group of N costs N small updates, N entries and the posts: no Query per member,
+ * nothing sequential per event.
  *
  * Gaps: two invocations may take positions 11 and 12 of a user at the same moment and write 12 first; a
  * reader then waits for 11 (GET /sync stops before a missing position unless it is older than
@@ -40,29 +41,60 @@ export interface Delivery {
   event: StoredEvent;
 }
 
-export interface PublishResult {
-  /** The sources (batch indexes) of events that could not be appended: their records must be retried. */
-  failed: Set<number>;
-  report: DeliveryReport;
-}
-
-interface Taken {
+export interface Taken {
   userId: string;
   head: FeedHead;
   entries: { entry: FeedEntry; delivery: Delivery }[];
 }
 
-export async function publish(
+export interface Positions {
+  taken: Taken[];
+  /** The sources (batch indexes) of events that got no position: their records must be retried. */
+  failed: Set<number>;
+}
+
+/** Takes positions for every recipient's events (one UpdateItem each, in parallel). */
+export async function takePositionsFor(
   deliveries: readonly Delivery[],
-  options: { sender?: ConnectionSender; now?: () => number } = {},
-): Promise<PublishResult> {
-  const now = options.now ?? Date.now;
+  now: () => number = Date.now,
+): Promise<Positions> {
   const failed = new Set<number>();
-  const report = emptyReport();
   const byUser = new Map<string, Delivery[]>();
   for (const delivery of deliveries) {
     byUser.set(delivery.userId, [...(byUser.get(delivery.userId) ?? []), delivery]);
   }
+  const taken: Taken[] = [];
+  await forEachConcurrently([...byUser.entries()], RECIPIENT_CONCURRENCY, async ([userId, ofUser]) => {
+    try {
+      const at = now();
+      const head = await takePositions(userId, ofUser.length, at);
+      const first = head.seq - ofUser.length + 1;
+      taken.push({
+        userId,
+        head,
+        entries: ofUser.map((delivery, i) => ({
+          delivery,
+          entry: { userId, seq: first + i, at, event: JSON.stringify(delivery.event) },
+        })),
+      });
+    } catch (error) {
+      logger.error('could not take feed positions', { userId, error: error as Error });
+      for (const delivery of ofUser) failed.add(delivery.index);
+    }
+  });
+  return { taken, failed };
+}
+
+/**
+ * Posts every event, at its position, to its recipient's open connections. Best effort: the events are in the
+ * feed, and a client that missed one catches up with GET /sync. Never throws.
+ */
+export async function postEvents(
+  taken: readonly Taken[],
+  sender: ConnectionSender,
+  now: () => number = Date.now,
+): Promise<DeliveryReport> {
+  const report = emptyReport();
   // Presented once per event, however many recipients it has (signing a media URL is the costly part).
   const presented = new Map<StoredEvent, Promise<PresentedEvent>>();
   const present = (event: StoredEvent) => {
@@ -73,52 +105,35 @@ export async function publish(
     }
     return shown;
   };
-
-  const take = async (userId: string, ofUser: readonly Delivery[]): Promise<Taken> => {
-    const head = await takePositions(userId, ofUser.length);
-    const at = now();
-    const first = head.seq - ofUser.length + 1;
-    return {
-      userId,
-      head,
-      entries: ofUser.map((delivery, i) => ({
-        delivery,
-        entry: { userId, seq: first + i, at, event: JSON.stringify(delivery.event) },
-      })),
-    };
-  };
-
-  const taken: Taken[] = [];
-  await forEachConcurrently([...byUser.entries()], RECIPIENT_CONCURRENCY, async ([userId, ofUser]) => {
-    try {
-      taken.push(await take(userId, ofUser));
-    } catch (error) {
-      logger.error('could not take feed positions', { userId, error: error as Error });
-      for (const delivery of ofUser) failed.add(delivery.index);
-    }
+  await forEachConcurrently(taken, RECIPIENT_CONCURRENCY, async ({ userId, head, entries }) => {
+    if (head.connections.length === 0) return;
+    const payloads = await Promise.all(
+      entries.map(async ({ entry, delivery }) =>
+        JSON.stringify(positioned(await present(delivery.event), userId, entry.seq, entry.at)),
+      ),
+    );
+    addReports(report, await postToConnections(head, payloads, sender, now()));
+  }).catch((error: unknown) => {
+    logger.warn('posting events failed', { error: error as Error });
   });
+  return report;
+}
 
-  const written = writeAll(taken, now).catch((error: unknown) => {
+/**
+ * Writes the entries; what is still unwritten WRITE_DEADLINE_MS after its positions were taken gets new
+ * positions (the old ones are abandoned) and is written again. Returns the sources of what could not be written.
+ */
+export async function writeEvents(
+  taken: readonly Taken[],
+  now: () => number = Date.now,
+): Promise<Set<number>> {
+  try {
+    await writeAll(taken, now);
+    return new Set();
+  } catch (error) {
     logger.error('could not write feed entries', { error: error as Error });
-    for (const { entries } of taken) for (const { delivery } of entries) failed.add(delivery.index);
-  });
-  const { sender } = options;
-  const posted = sender
-    ? forEachConcurrently(taken, RECIPIENT_CONCURRENCY, async ({ userId, head, entries }) => {
-        if (head.connections.length === 0) return;
-        const payloads = await Promise.all(
-          entries.map(async ({ entry, delivery }) =>
-            JSON.stringify(positioned(await present(delivery.event), userId, entry.seq, entry.at)),
-          ),
-        );
-        addReports(report, await postToConnections(head, payloads, sender, now()));
-      }).catch((error: unknown) => {
-        // Posting is best effort: the events are in the feed, and a client catches up with GET /sync.
-        logger.warn('posting events failed', { error: error as Error });
-      })
-    : Promise.resolve();
-  await Promise.all([written, posted]);
-  return { failed, report };
+    return new Set(taken.flatMap(({ entries }) => entries.map(({ delivery }) => delivery.index)));
+  }
 }
 
 /**

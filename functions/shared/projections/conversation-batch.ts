@@ -18,7 +18,7 @@ import {
 import type { MessageRecord } from '../data/messages-store';
 import { ulidFloor } from '../domain/ids';
 import { type Addressed, type AudienceContext, audienceOf } from '../events/audience';
-import type { StoredEvent } from '../events/stored-events';
+import type { Delivery } from '../events/publisher';
 import type { RecordedChange } from './changes';
 import type { InboxOp } from './inbox';
 import type { PreviewChanges } from './previews';
@@ -26,13 +26,6 @@ import type { PreviewChanges } from './previews';
 export interface ConversationState {
   conversation: ConversationRecord | undefined;
   members: MemberRecord[];
-}
-
-export interface Delivery {
-  /** The batch index of the record the event comes from. */
-  index: number;
-  userId: string;
-  event: StoredEvent;
 }
 
 export interface ConversationPlan {

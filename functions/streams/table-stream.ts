@@ -9,6 +9,8 @@ import { MESSAGE_PREFIX } from '../shared/data/keys';
 import { toMessage } from '../shared/data/messages-store';
 import { readImage as image } from '../shared/data/stream-image';
 import { logger } from '../shared/logger';
+import { metrics, useMetricsSink } from '../shared/metrics';
+import { powertoolsSink } from '../shared/metrics/powertools';
 import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
 import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
 
@@ -43,6 +45,30 @@ export class FirstRecordFailed extends Error {
   }
 }
 
+useMetricsSink(powertoolsSink());
+
+/** How long the oldest record waited: the stream's lag as this function sees it (second resolution). */
+function recordBatchAge(event: DynamoDBStreamEvent, now = Date.now()) {
+  const created = event.Records.map((record) => record.dynamodb?.ApproximateCreationDateTime).filter(
+    (seconds): seconds is number => seconds !== undefined,
+  );
+  if (created.length > 0) metrics.record('StreamBatchAge', Math.max(0, now - Math.min(...created) * 1000));
+}
+
+type BatchHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+/** Records the batch's age, and publishes the invocation's metrics however the batch ends. */
+const withMetrics =
+  (handle: BatchHandler): BatchHandler =>
+  async (event) => {
+    recordBatchAge(event);
+    try {
+      return await handle(event);
+    } finally {
+      metrics.flush();
+    }
+  };
+
 /**
  * Records of one conversation (one partition key) are handled in order; different conversations in parallel,
  * so a failing record or a large group's fan-out does not hold up delivery in other conversations. On a
@@ -53,7 +79,7 @@ export class FirstRecordFailed extends Error {
  * progress; the handler throws instead, so Lambda (bisectBatchOnFunctionError) splits the batch in two until
  * the failing record is alone: only it exhausts its retries and goes to the dead-letter queue.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = withMetrics(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   // One per batch: it remembers members and connections for the length of the batch.
   const realtime = createRealtimeProjector();
   const byConversation = new Map<string, { record: DynamoDBRecord; index: number }[]>();
@@ -86,4 +112,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
     })),
   };
-};
+});

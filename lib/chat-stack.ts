@@ -1,13 +1,24 @@
 /** The deployed product: the table, media storage and CDN, the token signing key, the HTTP API, the stream processor. */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Aspects,
+  CfnOutput,
+  type IAspect,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { routes } from '../functions/shared/routes';
 import { webSocketRoutes } from '../functions/shared/ws-routes';
+import { ChatFunction } from './constructs/chat-function';
 import { ChatTable } from './constructs/chat-table';
 import { DeadLetters } from './constructs/dead-letters';
 import { ChatHttpApi } from './constructs/http-api';
 import { Media } from './constructs/media';
+import { Monitoring } from './constructs/monitoring';
 import { StreamProcessor } from './constructs/stream-processor';
 import { ChatWebSocketApi } from './constructs/websocket-api';
 
@@ -16,11 +27,37 @@ export interface ChatStackProps extends StackProps {
   tableRemovalPolicy?: RemovalPolicy;
   /** The largest group (default 256). */
   maxGroupMembers?: number;
+  /** The stage (stages/<stage>.json): names its metrics, alarms and dashboard. Default `dev`. */
+  stage?: string;
+  /** How long every log group of the stack keeps its logs (default one month). */
+  logRetention?: logs.RetentionDays;
+  /** Where alarms are emailed. */
+  alarmEmail?: string | null;
+  httpThrottle?: { rateLimit: number; burstLimit: number };
+  webSocketThrottle?: { rateLimit: number; burstLimit: number };
+  /** Create the account-wide API Gateway logging role (only where the account has none; default no). */
+  createApiGatewayLoggingRole?: boolean;
+}
+
+/** Stage-wide settings applied to every resource of a kind: each function's STAGE, each log group's retention. */
+class StageSettingsAspect implements IAspect {
+  constructor(
+    private readonly stage: string,
+    private readonly logRetention: logs.RetentionDays,
+  ) {}
+
+  visit(node: IConstruct): void {
+    // Metrics are counted per stage (functions/shared/metrics).
+    if (node instanceof ChatFunction) node.function.addEnvironment('STAGE', this.stage);
+    if (node instanceof logs.CfnLogGroup) node.retentionInDays = this.logRetention;
+  }
 }
 
 export class ChatStack extends Stack {
   constructor(scope: Construct, id: string, props: ChatStackProps = {}) {
     super(scope, id, props);
+    const stage = props.stage ?? 'dev';
+    Aspects.of(this).add(new StageSettingsAspect(stage, props.logRetention ?? logs.RetentionDays.ONE_MONTH));
 
     const removalPolicy = props.tableRemovalPolicy ?? RemovalPolicy.RETAIN;
     const { table } = new ChatTable(this, 'Data', { removalPolicy });
@@ -44,8 +81,15 @@ export class ChatStack extends Stack {
       signingKey,
       media,
       environment: props.maxGroupMembers ? { MAX_GROUP_MEMBERS: String(props.maxGroupMembers) } : {},
+      throttle: props.httpThrottle,
     });
-    const webSocket = new ChatWebSocketApi(this, 'Ws', { routes: webSocketRoutes, table, signingKey });
+    const webSocket = new ChatWebSocketApi(this, 'Ws', {
+      routes: webSocketRoutes,
+      table,
+      signingKey,
+      throttle: props.webSocketThrottle,
+      createApiGatewayLoggingRole: props.createApiGatewayLoggingRole,
+    });
     const streams = new StreamProcessor(this, 'Streams', {
       table,
       webSocket,
@@ -59,6 +103,21 @@ export class ChatStack extends Stack {
     });
     media.signingKeySecret.grantRead(streams.handler.role);
 
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      stage,
+      alarmEmail: props.alarmEmail,
+      http: { apiId: http.api.apiId, functions: http.functions, accessLogs: http.accessLogs },
+      webSocket: {
+        apiId: webSocket.api.apiId,
+        stageName: webSocket.stage.stageName,
+        functions: webSocket.functions,
+      },
+      streamConsumer: streams.handler,
+      uploadChecker: media.uploadChecker,
+      table,
+      deadLetterQueue: deadLetters.queue,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: http.api.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebSocketUrl', {
       value: webSocket.stage.url,
@@ -70,6 +129,11 @@ export class ChatStack extends Stack {
       description: 'CloudFront in front of the media',
     });
     new CfnOutput(this, 'MediaBucket', { value: media.bucket.bucketName, description: 'Uploads land here' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: monitoring.topic.topicArn,
+      description: 'Alarms are published here (subscribe more endpoints as needed)',
+    });
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: deadLetters.queue.queueUrl,
       description: 'What still failed after its retries; replay with npm run redrive (docs/operations.md)',

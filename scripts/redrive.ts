@@ -31,9 +31,10 @@ try {
     process.exitCode = summary(await redriveLocal({ dataDir, dryRun: values['dry-run'], log }));
   } else if (values.stage) {
     const { redriveStage } = await import('./redrive-aws');
+    const { stackNameFor } = await import('../lib/chat-app');
     const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) throw new Error('Give the region: --region <region> (or set AWS_REGION).');
-    const stackName = `Chat-${values.stage}`;
+    const stackName = stackNameFor(values.stage);
     process.exitCode = summary(await redriveStage({ stackName, region, dryRun: values['dry-run'], log }));
   } else {
     console.error('Usage: npm run redrive -- --stage <stage> [--region <region>] [--dry-run] | --local');

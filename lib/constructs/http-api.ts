@@ -24,6 +24,8 @@ export interface HttpApiProps {
   /** Environment every HTTP function gets (e.g. MAX_GROUP_MEMBERS). */
   environment?: Record<string, string>;
   media: Media;
+  /** Stage throttling across all routes (requests per second, burst); default 200 / 400. */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 /** Logical id of a route's function construct, e.g. `sign-up` -> `SignUp`. */
@@ -33,10 +35,13 @@ export const functionIdFor = (route: RouteDefinition) =>
 export class ChatHttpApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly functions = new Map<string, ChatFunction>();
+  /** One JSON line per request (requestId, routeKey, status, latency): read by the dashboard and docs. */
+  readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.accessLogs = accessLogs;
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Chat backend HTTP API',
       corsPreflight: {
@@ -52,7 +57,7 @@ export class ChatHttpApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      throttle: props.throttle ?? { rateLimit: 200, burstLimit: 400 },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(

@@ -1,0 +1,132 @@
+/**
+ * Stages: one app, one settings file per stage (`stages/<stage>.json`), chosen with `-c stage=<stage>` (or
+ * `npm run deploy -- --stage <stage>`). A few settings can be overridden for one deployment with context
+ * (`-c alarmEmail=...`, `-c regions=a,b`, `-c domainName=...`, `-c maxGroupMembers=...`,
+ * `-c createApiGatewayLoggingRole=true`). Read once, validated, failing with a message that names the field.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as z from 'zod';
+
+export const STAGES_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'stages');
+
+/** The retention periods CloudWatch Logs offers. */
+const RETENTION_DAYS = Object.values(logs.RetentionDays).filter(
+  (days): days is number => typeof days === 'number' && days > 0,
+);
+
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as eu-west-1');
+
+const settingsSchema = z.strictObject({
+  description: z.string().optional(),
+  /** The account the stage lives in; `cdk deploy` refuses another. Default: the deployer's. */
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit account id')
+    .nullish(),
+  /**
+   * The regions the stage runs in, the first being home (the table's primary replica, media, and the
+   * operations pinned to one region; docs/global.md). Empty: the deployer's default region only.
+   */
+  regions: z.array(region).default([]),
+  /** `destroy` is honoured for the stage named `dev` only; every other stage keeps its data. */
+  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  logRetentionDays: z
+    .number()
+    .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
+    .default(30),
+  /** Where alarms are emailed (an SNS subscription to confirm once). */
+  alarmEmail: z.email().nullish(),
+  /** A custom domain for the APIs, in a Route 53 hosted zone of the account (docs/global.md). */
+  domainName: z.string().min(3).nullish(),
+  hostedZoneName: z.string().min(3).nullish(),
+  /** The account-wide API Gateway logging role: create it only where the account has none yet. */
+  createApiGatewayLoggingRole: z.boolean().default(false),
+  limits: z
+    .strictObject({
+      maxGroupMembers: z.number().int().min(2).max(10_000).default(256),
+      httpRateLimit: z.number().int().positive().default(200),
+      httpBurstLimit: z.number().int().positive().default(400),
+      webSocketRateLimit: z.number().int().positive().default(500),
+      webSocketBurstLimit: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
+});
+
+export type StageFile = z.output<typeof settingsSchema>;
+
+export interface StageSettings extends Omit<StageFile, 'removalPolicy'> {
+  stage: string;
+  removalPolicy: RemovalPolicy;
+  logRetention: logs.RetentionDays;
+}
+
+export function knownStages(directory = STAGES_DIRECTORY): string[] {
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort();
+}
+
+type Context = (key: string) => unknown;
+
+const listFrom = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : Array.isArray(value)
+      ? value.map(String)
+      : undefined;
+
+/** The stage's settings file, then the context overrides of this deployment, validated together. */
+export function loadStageSettings(
+  stage: string,
+  context: Context = () => undefined,
+  directory = STAGES_DIRECTORY,
+) {
+  const stages = knownStages(directory);
+  if (!stages.includes(stage)) {
+    throw new Error(
+      `Unknown stage "${stage}": add stages/${stage}.json, or use one of ${stages.join(', ')}.`,
+    );
+  }
+  const file = JSON.parse(readFileSync(join(directory, `${stage}.json`), 'utf8')) as Record<string, unknown>;
+  const limits = (file.limits ?? {}) as Record<string, unknown>;
+  const overrides = {
+    ...(context('alarmEmail') !== undefined ? { alarmEmail: context('alarmEmail') } : {}),
+    ...(context('regions') !== undefined ? { regions: listFrom(context('regions')) } : {}),
+    ...(context('domainName') !== undefined ? { domainName: context('domainName') } : {}),
+    ...(context('hostedZoneName') !== undefined ? { hostedZoneName: context('hostedZoneName') } : {}),
+    ...(context('createApiGatewayLoggingRole') !== undefined
+      ? { createApiGatewayLoggingRole: String(context('createApiGatewayLoggingRole')) === 'true' }
+      : {}),
+    limits: {
+      ...limits,
+      ...(context('maxGroupMembers') !== undefined
+        ? { maxGroupMembers: Number(context('maxGroupMembers')) }
+        : {}),
+    },
+  };
+  const parsed = settingsSchema.safeParse({ ...file, ...overrides });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid settings for stage "${stage}" (stages/${stage}.json): ${problems.join('; ')}`);
+  }
+  const settings = parsed.data;
+  if (settings.domainName && !settings.hostedZoneName) {
+    throw new Error(`Stage "${stage}": domainName needs hostedZoneName (the Route 53 zone it belongs to).`);
+  }
+  return {
+    ...settings,
+    stage,
+    // Data outlives the stack everywhere but in the stage explicitly named dev.
+    removalPolicy:
+      stage === 'dev' && settings.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    logRetention: settings.logRetentionDays as logs.RetentionDays,
+  } satisfies StageSettings;
+}

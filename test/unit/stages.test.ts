@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { knownStages, loadStageSettings } from '../../lib/stages';
+
+function stagesDirectory(files: Record<string, unknown>): string {
+  const directory = mkdtempSync(join(tmpdir(), 'stages-'));
+  for (const [stage, settings] of Object.entries(files)) {
+    writeFileSync(join(directory, `${stage}.json`), JSON.stringify(settings));
+  }
+  return directory;
+}
+
+describe('stage settings', () => {
+  it('ships dev, staging and prod', () => {
+    expect(knownStages()).toEqual(['dev', 'prod', 'staging']);
+    for (const stage of knownStages()) expect(() => loadStageSettings(stage)).not.toThrow();
+  });
+
+  it('destroys data with the stack only for the stage named dev, whatever another stage’s file says', () => {
+    const directory = stagesDirectory({
+      dev: { removalPolicy: 'destroy' },
+      staging: { removalPolicy: 'destroy' },
+      other: {},
+    });
+
+    expect(loadStageSettings('dev', undefined, directory).removalPolicy).toBe(RemovalPolicy.DESTROY);
+    expect(loadStageSettings('staging', undefined, directory).removalPolicy).toBe(RemovalPolicy.RETAIN);
+    expect(loadStageSettings('other', undefined, directory).removalPolicy).toBe(RemovalPolicy.RETAIN);
+  });
+
+  it('takes overrides from context: alarm email, regions, limits, the logging role', () => {
+    const context: Record<string, string> = {
+      alarmEmail: 'ops@example.com',
+      regions: 'us-east-1, eu-west-1,ap-southeast-1',
+      maxGroupMembers: '500',
+      createApiGatewayLoggingRole: 'true',
+    };
+
+    const settings = loadStageSettings('prod', (key) => context[key]);
+
+    expect(settings).toMatchObject({
+      alarmEmail: 'ops@example.com',
+      regions: ['us-east-1', 'eu-west-1', 'ap-southeast-1'],
+      createApiGatewayLoggingRole: true,
+      limits: { maxGroupMembers: 500, httpRateLimit: 200 },
+    });
+  });
+
+  it('names the field and the file of a setting that is not valid', () => {
+    const directory = stagesDirectory({ bad: { logRetentionDays: 8, alarmEmail: 'not an email' } });
+
+    expect(() => loadStageSettings('bad', undefined, directory)).toThrow(
+      /stages\/bad\.json.*logRetentionDays: must be one of .*alarmEmail/,
+    );
+    expect(() => loadStageSettings('prod', (key) => (key === 'regions' ? 'moon-1' : undefined))).toThrow(
+      /regions\.0: must be a region/,
+    );
+  });
+
+  it('refuses a custom domain without the hosted zone it belongs to', () => {
+    expect(() =>
+      loadStageSettings('prod', (key) => (key === 'domainName' ? 'chat.example.com' : undefined)),
+    ).toThrow(/hostedZoneName/);
+  });
+});

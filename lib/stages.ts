@@ -97,18 +97,23 @@ export function loadStageSettings(
   }
   const file = JSON.parse(readFileSync(join(directory, `${stage}.json`), 'utf8')) as Record<string, unknown>;
   const limits = (file.limits ?? {}) as Record<string, unknown>;
+  // An empty value (e.g. an unset CI variable) overrides nothing.
+  const given = (key: string) => {
+    const value = context(key);
+    return value === undefined || value === '' ? undefined : value;
+  };
   const overrides = {
-    ...(context('alarmEmail') !== undefined ? { alarmEmail: context('alarmEmail') } : {}),
-    ...(context('regions') !== undefined ? { regions: listFrom(context('regions')) } : {}),
-    ...(context('domainName') !== undefined ? { domainName: context('domainName') } : {}),
-    ...(context('hostedZoneName') !== undefined ? { hostedZoneName: context('hostedZoneName') } : {}),
-    ...(context('createApiGatewayLoggingRole') !== undefined
-      ? { createApiGatewayLoggingRole: String(context('createApiGatewayLoggingRole')) === 'true' }
+    ...(given('alarmEmail') !== undefined ? { alarmEmail: given('alarmEmail') } : {}),
+    ...(given('regions') !== undefined ? { regions: listFrom(given('regions')) } : {}),
+    ...(given('domainName') !== undefined ? { domainName: given('domainName') } : {}),
+    ...(given('hostedZoneName') !== undefined ? { hostedZoneName: given('hostedZoneName') } : {}),
+    ...(given('createApiGatewayLoggingRole') !== undefined
+      ? { createApiGatewayLoggingRole: String(given('createApiGatewayLoggingRole')) === 'true' }
       : {}),
     limits: {
       ...limits,
-      ...(context('maxGroupMembers') !== undefined
-        ? { maxGroupMembers: Number(context('maxGroupMembers')) }
+      ...(given('maxGroupMembers') !== undefined
+        ? { maxGroupMembers: Number(given('maxGroupMembers')) }
         : {}),
     },
   };

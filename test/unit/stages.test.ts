@@ -49,6 +49,10 @@ describe('stage settings', () => {
     });
   });
 
+  it('ignores an empty override, as an unset CI variable gives', () => {
+    expect(loadStageSettings('prod', (key) => (key === 'alarmEmail' ? '' : undefined)).alarmEmail).toBeNull();
+  });
+
   it('names the field and the file of a setting that is not valid', () => {
     const directory = stagesDirectory({ bad: { logRetentionDays: 8, alarmEmail: 'not an email' } });
 

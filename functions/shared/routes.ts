@@ -95,7 +95,7 @@ export const login = defineRoute({
     schema: loginResponseSchema,
     description: 'An access token, a refresh token and the user',
   },
-  errors: [413, 415],
+  errors: [401],
   access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], signingKey: true },
   memoryMb: 1024,
 });
@@ -109,7 +109,7 @@ export const refreshToken = defineRoute({
   tag: 'Accounts',
   request: { body: refreshTokenRequestSchema },
   response: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
-  errors: [413, 415],
+  errors: [401],
   access: { table: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], signingKey: true },
 });
 
@@ -196,6 +196,7 @@ export const createConversation = defineRoute({
     schema: conversationDetailsSchema,
     description: 'The conversation and its members',
   },
+  alsoReturns: [{ status: 200, description: 'The direct conversation with this user, which already existed' }],
   errors: [404, 409, 413, 415],
   access: {
     table: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
@@ -295,6 +296,7 @@ export const sendMessage = defineRoute({
   tag: 'Messages',
   request: { params: conversationParamsSchema, body: sendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
+  alsoReturns: [{ status: 200, description: 'The original message: a retry with the same clientMessageId' }],
   errors: [404, 413, 415],
   access: { table: SEND, signingKey: true, cdnSigningKey: true },
 });
@@ -370,6 +372,7 @@ export const legacySendMessage = defineRoute({
   tag: 'Messages (older clients)',
   request: { body: legacySendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
+  alsoReturns: [{ status: 200, description: 'The original message: a retry with the same clientMessageId' }],
   errors: [403, 404, 413, 415],
   access: {
     table: [...SEND, 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],

@@ -22,8 +22,12 @@ const configSchema = z.object({
    * locally the local gateway). Set for the functions that post to connections, and only for them.
    */
   WEBSOCKET_CALLBACK_URL: z.url().optional(),
+  /** Set by Lambda: where this function runs (multi-region: what it stamps on its writes, docs/global.md). */
+  AWS_REGION: z.string().min(1).optional(),
   /** The media bucket, and (locally) the S3 endpoint to reach it. */
   MEDIA_BUCKET: z.string().min(1).optional(),
+  /** The bucket's region when it is not this function's (the home region of a multi-region stage). */
+  MEDIA_BUCKET_REGION: z.string().min(1).optional(),
   S3_ENDPOINT: z.url().optional(),
   /** The CDN in front of the bucket, e.g. https://d1234.cloudfront.net (no trailing slash). */
   CDN_BASE_URL: z.url().optional(),
@@ -37,6 +41,8 @@ const configSchema = z.object({
 export type Config = {
   tableName: string;
   dynamoEndpoint: string | undefined;
+  /** This function's region (undefined only outside Lambda and the local stack). */
+  region: string | undefined;
   /** Undefined for functions that neither sign nor verify tokens (the stack gives them no key access). */
   signingKeySource: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
   accessTokenTtlSeconds: number;
@@ -45,7 +51,14 @@ export type Config = {
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
   /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
-  media: { bucket: string; s3Endpoint: string | undefined; uploadUrlTtlSeconds: number } | undefined;
+  media:
+    | {
+        bucket: string;
+        region: string | undefined;
+        s3Endpoint: string | undefined;
+        uploadUrlTtlSeconds: number;
+      }
+    | undefined;
   cdn:
     | {
         baseUrl: string;
@@ -72,6 +85,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   return {
     tableName: value.TABLE_NAME,
     dynamoEndpoint: value.DYNAMODB_ENDPOINT,
+    region: value.AWS_REGION,
     signingKeySource,
     accessTokenTtlSeconds: value.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: value.REFRESH_TOKEN_TTL_SECONDS,
@@ -80,6 +94,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     media: value.MEDIA_BUCKET
       ? {
           bucket: value.MEDIA_BUCKET,
+          region: value.MEDIA_BUCKET_REGION,
           s3Endpoint: value.S3_ENDPOINT,
           uploadUrlTtlSeconds: value.UPLOAD_URL_TTL_SECONDS,
         }

@@ -7,6 +7,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { MESSAGE_PREFIX } from '../shared/data/keys';
 import { toMessage } from '../shared/data/messages-store';
+import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
 import { logger } from '../shared/logger';
 import { metrics, useMetricsSink } from '../shared/metrics';
@@ -18,6 +19,8 @@ async function project(record: DynamoDBRecord): Promise<void> {
   const newImage = image(record.dynamodb?.NewImage);
   const sortKey = (newImage?.SK ?? image(record.dynamodb?.OldImage)?.SK) as string | undefined;
   if (!newImage || !sortKey?.startsWith(MESSAGE_PREFIX)) return;
+  // Multi-region: the fan-out and previews run once, in the region the message was written in.
+  if (!writtenHere(newImage)) return;
   const message = toMessage(newImage);
   if (record.eventName === 'INSERT') await onMessageCreated(message);
   else if (record.eventName === 'MODIFY') await onMessageChanged(message);

@@ -1,7 +1,8 @@
 /**
  * Stages: one app, one settings file per stage (`stages/<stage>.json`), chosen with `-c stage=<stage>` (or
  * `npm run deploy -- --stage <stage>`). A few settings can be overridden for one deployment with context
- * (`-c alarmEmail=...`, `-c regions=a,b`, `-c domainName=...`, `-c maxGroupMembers=...`,
+ * (`-c alarmEmail=...`, `-c regions=a,b`, `-c domainName=... -c hostedZoneId=... -c hostedZoneName=...`,
+ * `-c maxGroupMembers=...`,
  * `-c createApiGatewayLoggingRole=true`). Read once, validated, failing with a message that names the field.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -42,6 +43,7 @@ const settingsSchema = z.strictObject({
   alarmEmail: z.email().nullish(),
   /** A custom domain for the APIs, in a Route 53 hosted zone of the account (docs/global.md). */
   domainName: z.string().min(3).nullish(),
+  hostedZoneId: z.string().min(3).nullish(),
   hostedZoneName: z.string().min(3).nullish(),
   /** The account-wide API Gateway logging role: create it only where the account has none yet. */
   createApiGatewayLoggingRole: z.boolean().default(false),
@@ -106,6 +108,7 @@ export function loadStageSettings(
     ...(given('alarmEmail') !== undefined ? { alarmEmail: given('alarmEmail') } : {}),
     ...(given('regions') !== undefined ? { regions: listFrom(given('regions')) } : {}),
     ...(given('domainName') !== undefined ? { domainName: given('domainName') } : {}),
+    ...(given('hostedZoneId') !== undefined ? { hostedZoneId: given('hostedZoneId') } : {}),
     ...(given('hostedZoneName') !== undefined ? { hostedZoneName: given('hostedZoneName') } : {}),
     ...(given('createApiGatewayLoggingRole') !== undefined
       ? { createApiGatewayLoggingRole: String(given('createApiGatewayLoggingRole')) === 'true' }
@@ -123,8 +126,13 @@ export function loadStageSettings(
     throw new Error(`Invalid settings for stage "${stage}" (stages/${stage}.json): ${problems.join('; ')}`);
   }
   const settings = parsed.data;
-  if (settings.domainName && !settings.hostedZoneName) {
-    throw new Error(`Stage "${stage}": domainName needs hostedZoneName (the Route 53 zone it belongs to).`);
+  if (settings.domainName && !(settings.hostedZoneName && settings.hostedZoneId)) {
+    throw new Error(
+      `Stage "${stage}": domainName needs hostedZoneId and hostedZoneName (the Route 53 zone it belongs to).`,
+    );
+  }
+  if (new Set(settings.regions).size !== settings.regions.length) {
+    throw new Error(`Stage "${stage}": a region is listed twice in regions.`);
   }
   return {
     ...settings,

@@ -24,6 +24,8 @@ const configSchema = z.object({
   WEBSOCKET_CALLBACK_URL: z.url().optional(),
   /** Set by Lambda: where this function runs (multi-region: what it stamps on its writes, docs/global.md). */
   AWS_REGION: z.string().min(1).optional(),
+  /** Multi-region: the stage's home region, where writes that must be unique or single-use go. */
+  HOME_REGION: z.string().min(1).optional(),
   /** The media bucket, and (locally) the S3 endpoint to reach it. */
   MEDIA_BUCKET: z.string().min(1).optional(),
   /** The bucket's region when it is not this function's (the home region of a multi-region stage). */
@@ -43,6 +45,8 @@ export type Config = {
   dynamoEndpoint: string | undefined;
   /** This function's region (undefined only outside Lambda and the local stack). */
   region: string | undefined;
+  /** The home region, when it is not this one (multi-region); undefined everywhere else. */
+  homeRegion: string | undefined;
   /** Undefined for functions that neither sign nor verify tokens (the stack gives them no key access). */
   signingKeySource: { kind: 'secretsManager'; secretId: string } | { kind: 'file'; path: string } | undefined;
   accessTokenTtlSeconds: number;
@@ -86,6 +90,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     tableName: value.TABLE_NAME,
     dynamoEndpoint: value.DYNAMODB_ENDPOINT,
     region: value.AWS_REGION,
+    homeRegion: value.HOME_REGION && value.HOME_REGION !== value.AWS_REGION ? value.HOME_REGION : undefined,
     signingKeySource,
     accessTokenTtlSeconds: value.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: value.REFRESH_TOKEN_TTL_SECONDS,

@@ -15,7 +15,7 @@ import { corsPolicy } from '../../functions/shared/cors';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../../functions/shared/route-definition';
 import { ChatFunction } from './chat-function';
-import type { Media } from './media';
+import type { MediaAccess } from './media';
 
 export interface HttpApiProps {
   routes: readonly RouteDefinition[];
@@ -23,7 +23,12 @@ export interface HttpApiProps {
   signingKey: secretsmanager.ISecret;
   /** Environment every HTTP function gets (e.g. MAX_GROUP_MEMBERS). */
   environment?: Record<string, string>;
-  media: Media;
+  media: MediaAccess;
+  /**
+   * Multi-region, outside the home region: the home replica's ARN. Username claims and refresh tokens are
+   * written there (docs/global.md), so each function may use its declared actions on it too.
+   */
+  homeTableArn?: string;
   /** Stage throttling across all routes (requests per second, burst); default 200 / 400. */
   throttle?: { rateLimit: number; burstLimit: number };
 }
@@ -37,6 +42,7 @@ export class ChatHttpApi extends Construct {
   readonly functions = new Map<string, ChatFunction>();
   /** One JSON line per request (requestId, routeKey, status, latency): read by the dashboard and docs. */
   readonly accessLogs: logs.LogGroup;
+  readonly stage: apigw.HttpStage;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -53,7 +59,7 @@ export class ChatHttpApi extends Construct {
       },
       createDefaultStage: false,
     });
-    new apigw.HttpStage(this, 'DefaultStage', {
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
@@ -84,6 +90,9 @@ export class ChatHttpApi extends Construct {
           CDN_BASE_URL: props.media.baseUrl,
           ...(route.access.signingKey ? { TOKEN_SECRET_ARN: props.signingKey.secretArn } : {}),
           ...(route.access.presignUploads ? { MEDIA_BUCKET: props.media.bucket.bucketName } : {}),
+          ...(route.access.presignUploads && props.media.bucketRegion
+            ? { MEDIA_BUCKET_REGION: props.media.bucketRegion }
+            : {}),
           ...(route.access.cdnSigningKey
             ? {
                 CDN_KEY_PAIR_ID: props.media.publicKey.publicKeyId,
@@ -92,7 +101,7 @@ export class ChatHttpApi extends Construct {
             : {}),
         },
       });
-      this.grantTableAccess(fn, route, props.table);
+      this.grantTableAccess(fn, route, props.table, props.homeTableArn);
       if (route.access.signingKey) props.signingKey.grantRead(fn.role);
       if (route.access.cdnSigningKey) props.media.signingKeySecret.grantRead(fn.role);
       if (route.access.presignUploads) props.media.grantPresignUploads(fn.role);
@@ -111,12 +120,18 @@ export class ChatHttpApi extends Construct {
   }
 
   /** Exactly the actions the route declares, on the table and (for queries) its named indexes: no wildcards. */
-  private grantTableAccess(fn: ChatFunction, route: RouteDefinition, table: dynamodb.ITableV2) {
+  private grantTableAccess(
+    fn: ChatFunction,
+    route: RouteDefinition,
+    table: dynamodb.ITableV2,
+    homeTableArn?: string,
+  ) {
     if (route.access.table.length === 0) return;
-    const resources = [table.tableArn];
+    const tables = homeTableArn ? [table.tableArn, homeTableArn] : [table.tableArn];
+    const resources = [...tables];
     if (route.access.table.includes('dynamodb:Query')) {
       for (const index of tableDefinition.globalSecondaryIndexes) {
-        resources.push(`${table.tableArn}/index/${index.indexName}`);
+        resources.push(...tables.map((arn) => `${arn}/index/${index.indexName}`));
       }
     }
     fn.role.addToPolicy(new iam.PolicyStatement({ actions: [...route.access.table], resources }));

@@ -41,7 +41,8 @@ export interface MonitoringProps {
   http: { apiId: string; functions: ReadonlyMap<string, ChatFunction>; accessLogs: logs.ILogGroup };
   webSocket: { apiId: string; stageName: string; functions: ReadonlyMap<string, ChatFunction> };
   streamConsumer: ChatFunction;
-  uploadChecker: ChatFunction;
+  /** In the home region only (S3 events of the media bucket). */
+  uploadChecker?: ChatFunction;
   table: dynamodb.ITableV2;
   deadLetterQueue: sqs.IQueue;
 }
@@ -76,7 +77,7 @@ export class Monitoring extends Construct {
       ...[...props.http.functions].map(([name, fn]) => ({ id: `Http${pascal(name)}`, fn })),
       ...[...props.webSocket.functions].map(([name, fn]) => ({ id: `Ws${pascal(name)}`, fn })),
       { id: 'TableStream', fn: props.streamConsumer },
-      { id: 'MediaUploaded', fn: props.uploadChecker },
+      ...(props.uploadChecker ? [{ id: 'MediaUploaded', fn: props.uploadChecker }] : []),
     ];
 
     const httpMetric = (metricName: string, statistic = 'Sum') =>

@@ -9,7 +9,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { dynamo, tableName } from '../../functions/shared/data/client';
+import { readConfig } from '../../functions/shared/config';
+import { dynamo, homeDynamo, tableName } from '../../functions/shared/data/client';
 import { listConnectionIds, saveConnection } from '../../functions/shared/data/connections-store';
 import { connectionKey, memberKey, messageKey, userKey } from '../../functions/shared/data/keys';
 import { connectedHere, writtenHere } from '../../functions/shared/data/origin';
@@ -134,5 +135,18 @@ describe('a global table replica', () => {
     );
 
     expect(await listConnectionIds(user)).toEqual([ours]);
+  });
+
+  it('pins username claims and refresh tokens to the home region only where there is another one', () => {
+    const base = { TABLE_NAME: 't' };
+    expect(readConfig({ ...base, AWS_REGION: 'eu-west-1', HOME_REGION: 'us-east-1' }).homeRegion).toBe(
+      'us-east-1',
+    );
+    expect(
+      readConfig({ ...base, AWS_REGION: 'us-east-1', HOME_REGION: 'us-east-1' }).homeRegion,
+    ).toBeUndefined();
+    expect(readConfig({ ...base, AWS_REGION: 'us-east-1' }).homeRegion).toBeUndefined();
+    // One region (as here): the home client is the one client.
+    expect(homeDynamo).toBe(dynamo);
   });
 });

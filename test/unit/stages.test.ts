@@ -67,6 +67,9 @@ describe('stage settings', () => {
   it('refuses a custom domain without the hosted zone it belongs to', () => {
     expect(() =>
       loadStageSettings('prod', (key) => (key === 'domainName' ? 'chat.example.com' : undefined)),
-    ).toThrow(/hostedZoneName/);
+    ).toThrow(/hostedZoneId and hostedZoneName/);
+    expect(() =>
+      loadStageSettings('prod', (key) => (key === 'regions' ? 'eu-west-1,eu-west-1' : undefined)),
+    ).toThrow(/listed twice/);
   });
 });

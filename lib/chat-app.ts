@@ -78,6 +78,6 @@ export function buildChatApp(app: App): ChatApp {
         global: { tableName, mediaBucketName, home },
       }),
   );
-  for (const stack of others) stack.addDependency(home, 'the table replica, the media and the keys');
+  for (const stack of others) stack.addStackDependency(home, 'the table replica, the media and the keys');
   return { settings, stacks: [home, ...others] };
 }

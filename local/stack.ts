@@ -94,6 +94,8 @@ export interface FunctionEnvironment {
 
 /** The environment each function gets locally: the local twin of what the stack sets on AWS. */
 export function applyFunctionEnvironment(env: FunctionEnvironment): void {
+  // Metrics are EMF log lines for CloudWatch: locally they would only fill the terminal.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   Object.assign(process.env, LOCAL_AWS_ENVIRONMENT, {
     TABLE_NAME: env.tableName,
     DYNAMODB_ENDPOINT: env.dynamoEndpoint,

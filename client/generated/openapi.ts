@@ -368,6 +368,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything that changed for you since a cursor, across all your conversations, in order (410: resync) */
+        get: operations["sync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -460,6 +477,10 @@ export interface components {
         };
         EditMessageRequest: {
             text: string;
+        };
+        /** @description API Gateway's own error body (throttling, a body over 10 MB, a crashed function) */
+        GatewayMessage: {
+            message: string;
         };
         Health: {
             /** @constant */
@@ -746,6 +767,117 @@ export interface components {
             displayName?: string;
             location?: string;
         };
+        /** @description A page of your stream of changes (see docs/realtime.md, "Catching up") */
+        SyncPage: {
+            /** @description What changed for you since the cursor, in the order it happened */
+            events: ({
+                /** @enum {string} */
+                type: "message.created" | "message.updated" | "message.deleted";
+                conversationId: string;
+                message: components["schemas"]["Message"];
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "conversation.read";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                lastReadMessageId: string;
+                lastReadAt: string | null;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "member.added";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                role: components["schemas"]["MemberRole"];
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 timestamp in UTC
+                 */
+                joinedAt: string;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "member.updated";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                role: components["schemas"]["MemberRole"];
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "member.removed";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "conversation.joined";
+                conversationId: string;
+                conversation: {
+                    id: string;
+                    /** @enum {string} */
+                    type: "direct" | "group";
+                    name: string | null;
+                    /** @description An opaque identifier (a ULID for users) */
+                    createdBy: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp in UTC
+                     */
+                    createdAt: string;
+                    memberCount: number;
+                    lastMessage: components["schemas"]["MessagePreview"] | null;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp in UTC
+                     */
+                    lastActivityAt: string;
+                    myRole: components["schemas"]["MemberRole"];
+                    /** @description Members with roles and read markers, for conversations of up to 32 members */
+                    members?: components["schemas"]["Member"][];
+                };
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "conversation.updated";
+                conversationId: string;
+                name: string | null;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            })[];
+            /** @description Pass as `since` to continue after the last event */
+            nextCursor: string;
+            /** @description More events follow: call again with nextCursor */
+            hasMore: boolean;
+            /** @description Events are still being written: call again after this many milliseconds (hasMore is true) */
+            retryAfterMs?: number;
+            /** @description Without `since` only: the first page of your inbox, as GET /conversations shows it */
+            inbox?: components["schemas"]["ConversationList"];
+        };
         TokenPair: {
             /** @description Access token (JWT), sent as `Authorization: Bearer <token>` */
             token: string;
@@ -817,6 +949,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -851,6 +1003,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -889,6 +1061,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -942,13 +1134,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -958,6 +1151,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1011,13 +1224,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1027,6 +1241,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1071,13 +1305,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1087,6 +1331,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1131,13 +1395,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1147,6 +1421,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1189,13 +1483,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1205,6 +1500,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1252,6 +1567,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1305,13 +1640,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1321,6 +1657,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1381,6 +1737,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -1439,6 +1815,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -1489,6 +1885,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -1513,6 +1929,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The direct conversation with this user, which already existed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationDetails"];
+                };
+            };
             /** @description The conversation and its members */
             201: {
                 headers: {
@@ -1558,13 +1983,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1574,6 +2000,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1632,6 +2078,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1714,13 +2180,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1730,6 +2197,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1812,13 +2299,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -1828,6 +2316,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1903,6 +2411,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -1986,13 +2514,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -2002,6 +2531,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -2066,6 +2615,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -2092,6 +2661,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The original message: a retry with the same clientMessageId */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
             /** @description The message */
             201: {
                 headers: {
@@ -2128,13 +2706,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -2144,6 +2723,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -2219,6 +2818,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -2302,13 +2921,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -2318,6 +2938,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -2382,13 +3022,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -2398,6 +3039,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -2462,6 +3123,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -2486,6 +3167,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The original message: a retry with the same clientMessageId */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
             /** @description The message */
             201: {
                 headers: {
@@ -2531,13 +3221,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -2547,6 +3238,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -2600,13 +3311,14 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request body is larger than 64 KB */
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description The request body is not application/json */
@@ -2616,6 +3328,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */
@@ -2674,6 +3406,114 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sync: {
+        parameters: {
+            query?: {
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of your stream of changes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPage"];
+                };
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: the cursor is older than the retention window, or unknown; resync fully (docs/realtime.md) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description A backing service is busy; retry after `Retry-After` seconds */

@@ -28,6 +28,14 @@ export interface FilterPattern {
 /** Profiles whose old image had a picture: a replaced or removed picture's file is deleted. */
 export const PICTURE_CHANGES = { sortKey: 'PROFILE', oldImageAttribute: 'avatarKey' } as const;
 
+/** The pattern of those profiles (left out where another region deletes the files). */
+export const PICTURE_CHANGES_PATTERN: FilterPattern = {
+  dynamodb: {
+    Keys: { [SK]: { S: [PICTURE_CHANGES.sortKey] } },
+    OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: [{ exists: true }] } },
+  },
+};
+
 export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
   // Messages: created, edited, deleted.
   { dynamodb: { Keys: { [SK]: { S: [{ prefix: MESSAGE_PREFIX }] } } } },
@@ -40,12 +48,7 @@ export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
       NewImage: { [LAST_CHANGE]: { S: EVENT_CHANGES } },
     },
   },
-  {
-    dynamodb: {
-      Keys: { [SK]: { S: [PICTURE_CHANGES.sortKey] } },
-      OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: [{ exists: true }] } },
-    },
-  },
+  PICTURE_CHANGES_PATTERN,
 ];
 
 function matchesRule(value: unknown, rule: FilterRule): boolean {

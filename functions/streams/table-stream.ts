@@ -16,9 +16,12 @@
  * written, then reads the inbox; whatever that position covers already shows in the inbox.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
 import { postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
+import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';
+import { powertoolsSink } from '../shared/metrics/powertools';
 import { changeOf, conversationOf, type RecordedChange, streamPosition } from '../shared/projections/changes';
 import { type ConversationPlan, planConversation } from '../shared/projections/conversation-batch';
 import { applyInboxOps } from '../shared/projections/inbox';
@@ -107,6 +110,8 @@ export async function handleBatch(
       }
       try {
         const changes: RecordedChange[] = records.flatMap(({ record, index }) => {
+          // Multi-region: what a write means runs once, in the region it was written in (data/origin.ts).
+          if (!writtenHere(image(record.dynamodb?.NewImage ?? record.dynamodb?.OldImage))) return [];
           const change = changeOf(record);
           return change ? [{ index, position: streamPosition(record), change }] : [];
         });
@@ -160,4 +165,23 @@ export async function handleBatch(
   };
 }
 
-export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => handleBatch(event);
+useMetricsSink(powertoolsSink());
+
+/** How long the oldest record waited: the stream's lag as this function sees it (second resolution). */
+function recordBatchAge(event: DynamoDBStreamEvent, now = Date.now()) {
+  const created = event.Records.map((record) => record.dynamodb?.ApproximateCreationDateTime).filter(
+    (seconds): seconds is number => seconds !== undefined,
+  );
+  if (created.length > 0)
+    recordMilliseconds('StreamBatchAge', Math.max(0, now - Math.min(...created) * 1000));
+}
+
+/** Records the batch's age, and publishes the invocation's metrics however the batch ends. */
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  recordBatchAge(event);
+  try {
+    return await handleBatch(event);
+  } finally {
+    metrics.flush();
+  }
+};

@@ -7,7 +7,7 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableStreamDelivery } from '../../functions/shared/async-delivery';
-import { STREAM_FILTER_PATTERNS } from '../../functions/streams/stream-filter';
+import { PICTURE_CHANGES_PATTERN, STREAM_FILTER_PATTERNS } from '../../functions/streams/stream-filter';
 import { ChatFunction } from './chat-function';
 
 export interface StreamProcessorProps {
@@ -17,6 +17,12 @@ export interface StreamProcessorProps {
   webSocket?: { callbackUrl: string; grantManageConnections(role: iam.IRole): void };
   /** Where batches that still fail after their retries are described (shard and sequence range). */
   deadLetterQueue: sqs.IQueue;
+  /**
+   * Whether this function deletes replaced profile pictures (default true). Off outside a multi-region
+   * stage's home region: every replica's stream sees the change, the home region (which has the bucket)
+   * deletes the file.
+   */
+  deletesReplacedPictures?: boolean;
 }
 
 export class StreamProcessor extends Construct {
@@ -74,7 +80,10 @@ export class StreamProcessor extends Construct {
       parallelizationFactor: tableStreamDelivery.parallelizationFactor,
       onFailure: new SqsDlq(props.deadLetterQueue),
       // Records no pattern matches are dropped by Lambda and never paid for (functions/streams/stream-filter.ts).
-      filters: STREAM_FILTER_PATTERNS.map((pattern) => lambda.FilterCriteria.filter({ ...pattern })),
+      // Outside a multi-region stage's home region, replaced profile pictures are left to the home region.
+      filters: STREAM_FILTER_PATTERNS.filter(
+        (pattern) => props.deletesReplacedPictures !== false || pattern !== PICTURE_CHANGES_PATTERN,
+      ).map((pattern) => lambda.FilterCriteria.filter({ ...pattern })),
     });
   }
 }

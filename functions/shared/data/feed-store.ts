@@ -34,6 +34,8 @@ export interface ConnectionInfo {
   tokenExpiresAt: number;
   /** The session (login) the token belongs to, when the token names one (`sid`). */
   sessionId?: string;
+  /** Multi-region: the region whose WebSocket API holds the connection (only that region posts to it). */
+  region?: string;
 }
 
 export interface FeedHead {
@@ -66,6 +68,7 @@ function toHead(userId: string, item: Record<string, unknown> | undefined): Feed
       connectedAt: Number(info.connectedAt),
       tokenExpiresAt: Number(info.tokenExpiresAt),
       ...(typeof info.sessionId === 'string' ? { sessionId: info.sessionId } : {}),
+      ...(typeof info.region === 'string' ? { region: info.region } : {}),
     });
   }
   return {

@@ -8,6 +8,7 @@
 import { config } from '../config';
 import { deleteConnectionOwner, saveConnectionOwner } from '../data/connections-store';
 import { addConnection, type ConnectionInfo, getHead, removeConnections } from '../data/feed-store';
+import { connectedHere } from '../data/origin';
 import type { ConnectionClosingReason } from '../schemas/realtime';
 import type { ConnectionSender } from './connection-sender';
 import { closeWithReason } from './delivery';
@@ -29,7 +30,12 @@ export async function openConnection(
   now = new Date(),
 ): Promise<void> {
   const { userId, ...token } = claims;
-  const connection: ConnectionInfo = { connectionId, connectedAt: now.getTime(), ...token };
+  const connection: ConnectionInfo = {
+    connectionId,
+    connectedAt: now.getTime(),
+    ...token,
+    ...(config.region ? { region: config.region } : {}),
+  };
   const [, head] = await Promise.all([
     saveConnectionOwner(connectionId, { userId, connectedAt: connection.connectedAt, ...token }),
     addConnection(userId, connection),
@@ -69,8 +75,11 @@ export async function closeConnectionsOf(
   deps: { sender: ConnectionSender },
 ): Promise<number> {
   const head = await getHead(userId);
+  // Multi-region: this region closes the connections its own WebSocket API holds (data/origin.ts).
   const closing = head.connections.filter(
-    (connection) => options.sessionId === undefined || connection.sessionId === options.sessionId,
+    (connection) =>
+      connectedHere(connection) &&
+      (options.sessionId === undefined || connection.sessionId === options.sessionId),
   );
   await Promise.all(
     closing.map((connection) =>

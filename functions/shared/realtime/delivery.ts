@@ -6,7 +6,9 @@
  * never holds up the other connections (the event is in the feed: the client gets it when it syncs).
  */
 import { type ConnectionInfo, type FeedHead, removeConnections } from '../data/feed-store';
+import { connectedHere } from '../data/origin';
 import { logger } from '../logger';
+import { metrics } from '../metrics';
 import type { ConnectionClosingReason } from '../schemas/realtime';
 import type { ConnectionSender } from './connection-sender';
 
@@ -103,12 +105,20 @@ export async function postToConnections(
       }
     }
   };
-  await Promise.all(head.connections.map(deliverTo));
+  // Multi-region: each region posts to the connections its own WebSocket API holds (data/origin.ts).
+  await Promise.all(head.connections.filter((connection) => connectedHere(connection)).map(deliverTo));
   if (forget.length > 0) {
     // Forgetting is housekeeping: a connection not forgotten now costs a wasted post next time at most.
-    await removeConnections(head.userId, forget).catch((error: unknown) => {
-      logger.warn('could not forget connections', { userId: head.userId, error: error as Error });
-    });
+    await removeConnections(head.userId, forget).then(
+      () => metrics.record('StaleConnectionsRemoved', forget.length),
+      (error: unknown) => {
+        logger.warn('could not forget connections', { userId: head.userId, error: error as Error });
+      },
+    );
   }
+  const attempted = report.sent + report.gone + report.failed;
+  if (attempted > 0) metrics.record('DeliveriesAttempted', attempted);
+  if (report.gone > 0) metrics.record('DeliveriesGone', report.gone);
+  if (report.failed > 0) metrics.record('DeliveriesFailed', report.failed);
   return report;
 }

@@ -114,7 +114,7 @@ const RECENT_ENTRIES = 100;
  */
 export async function writtenUpTo(head: FeedHead, now: number): Promise<number> {
   if (head.seq === 0 || now - head.takenAt > ABANDONED_AFTER_MS) return head.seq;
-  const { entries } = await queryLatestEntries(head.userId, head.seq, RECENT_ENTRIES);
+  const { entries, more } = await queryLatestEntries(head.userId, head.seq, RECENT_ENTRIES);
   let upTo = head.seq;
   let above: { seq: number; at: number } | undefined;
   for (const entry of entries) {
@@ -125,8 +125,11 @@ export async function writtenUpTo(head: FeedHead, now: number): Promise<number> 
     if (now - entry.at > ABANDONED_AFTER_MS) return upTo;
     above = entry;
   }
+  const lowest = entries.at(-1);
+  if (!lowest) return 0;
+  // The feed's first entries: below the lowest, only positions taken before it and not yet written (recent).
+  if (!more) return lowest.seq > 1 ? 0 : upTo;
   // Every entry looked at is recent: what lies below them is unknown, so start below them (events the client
   // then receives again change nothing).
-  const lowest = entries.at(-1);
-  return lowest ? Math.min(upTo, lowest.seq - 1) : 0;
+  return Math.min(upTo, lowest.seq - 1);
 }

@@ -1,4 +1,4 @@
-import type { ZodMiniType } from 'zod/mini';
+import type { GenericSchema } from 'valibot';
 
 /**
  * A value computed when the function is built and embedded in its bundle (see lib/bundling.ts), e.g. the
@@ -34,9 +34,9 @@ export interface RouteDefinition {
   auth: 'public' | 'user';
   summary: string;
   tag: string;
-  request?: { body?: ZodMiniType; query?: ZodMiniType; params?: ZodMiniType };
+  request?: { body?: GenericSchema; query?: GenericSchema; params?: GenericSchema };
   /** The success response; its schema also filters what is sent (fields it does not name are dropped). */
-  response: { status: number; schema?: ZodMiniType; description: string };
+  response: { status: number; schema?: GenericSchema; description: string };
   /** Error statuses this route can answer, for the OpenAPI document (400/401/503 are implied). */
   errors?: readonly number[];
   access: {

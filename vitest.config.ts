@@ -7,7 +7,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // The JSON report feeds the one-line summary .ci/run prints; the default reporter is for people.
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     testTimeout: 20_000,
     hookTimeout: 60_000,
     projects: [

@@ -1,25 +1,18 @@
 #!/usr/bin/env node
-/** The CDK app. `npx cdk synth` works offline; `npx cdk deploy` deploys to the account in your AWS profile. */
-import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+/**
+ * The CDK app. `npx cdk synth -c stage=<stage>` works offline; `npm run deploy -- --stage <stage>` deploys to
+ * the account in your AWS profile. Stages and their settings: stages/*.json (README, "Deploying").
+ */
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseAllowedOrigins } from '../functions/shared/cors';
-import { ChatStack } from '../lib/chat-stack';
+import { buildChatApp } from '../lib/chat-app';
 
 const app = new App();
-const stage = app.node.tryGetContext('stage') ?? 'dev';
-const maxGroupMembers = app.node.tryGetContext('maxGroupMembers');
-// `-c allowedOrigins=https://a.example,https://b.example` (or a list in cdk.json): more origins for CORS.
-const allowedOrigins: unknown = app.node.tryGetContext('allowedOrigins');
-const tokenKeyGeneration = app.node.tryGetContext('tokenKeyGeneration');
-
-new ChatStack(app, `Chat-${stage}`, {
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  tableRemovalPolicy: stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-  maxGroupMembers: maxGroupMembers === undefined ? undefined : Number(maxGroupMembers),
-  allowedOrigins: parseAllowedOrigins(
-    Array.isArray(allowedOrigins) ? allowedOrigins.join(',') : (allowedOrigins as string),
-  ),
-  tokenKeyGeneration: tokenKeyGeneration === undefined ? undefined : Number(tokenKeyGeneration),
-});
-
+try {
+  buildChatApp(app);
+} catch (error) {
+  // A stage without settings, or settings that are not valid: say which, without a stack trace.
+  console.error((error as Error).message);
+  process.exit(1);
+}
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { corsResponseHeaders, preflightHeaders } from '../functions/shared/cors';
+import { ValidationError } from '../functions/shared/errors';
+import { errorToProblem } from '../functions/shared/http/problem-responses';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 
 export type LambdaHttpHandler = (
@@ -199,13 +201,14 @@ export function createHttpGateway({ routes, handlers, allowedOrigins = [] }: Htt
       const { entry, params } = matched;
       const decoded = params.map(safeDecode);
       if (decoded.includes(undefined)) {
-        // A malformed percent-encoding never reaches a function on API Gateway either.
-        return send(
-          response,
-          400,
-          { 'content-type': 'application/json', ...cors },
-          '{"message":"Bad Request"}',
+        // Answered here, before any function: a path parameter that does not decode is the client's error,
+        // described like every other bad input. (On AWS, API Gateway decodes the path itself; docs/architecture.md.)
+        const problem = errorToProblem(
+          new ValidationError('The path is not valid: it has a malformed percent-encoding.', [
+            { field: '(path)', message: 'has a malformed percent-encoding' },
+          ]),
         );
+        return send(response, 400, { ...problem.headers, ...cors }, (problem as { body: string }).body);
       }
       const pathParameters = entry.paramNames.length
         ? Object.fromEntries(entry.paramNames.map((name, i) => [name, decoded[i] ?? '']))

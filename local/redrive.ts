@@ -41,8 +41,10 @@ export async function redriveLocal(options: {
 
   const runtime = await readRuntimeFile(options.dataDir);
   if (!runtime) throw new NoLocalStackError(options.dataDir);
-  // The functions read their configuration when first imported: set it before.
+  // The functions read their configuration when first imported: set it before. Metrics stay off, as in
+  // the local stack.
   Object.assign(process.env, runtime.environment);
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const { handler: tableStream } = await import('../functions/streams/table-stream');
   const { handler: mediaUploaded } = await import('../functions/s3/media-uploaded');
   const streams = new DynamoDBStreamsClient({

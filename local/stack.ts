@@ -2,7 +2,6 @@
  * The whole API on this machine: emulated AWS services, the table and bucket created from the stack's own
  * definitions, and the HTTP gateway calling the real handlers. Used by `npm start` and by the e2e tests.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,6 +95,8 @@ export interface FunctionEnvironment {
 
 /** The environment each function gets locally: the local twin of what the stack sets on AWS. */
 export function applyFunctionEnvironment(env: FunctionEnvironment): void {
+  // Metrics are EMF log lines for CloudWatch: locally they would only fill the terminal.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   Object.assign(process.env, LOCAL_AWS_ENVIRONMENT, {
     TABLE_NAME: env.tableName,
     DYNAMODB_ENDPOINT: env.dynamoEndpoint,

@@ -1,5 +1,6 @@
 /**
- * `npm run redrive -- --stage <stage> [--region <region>] [--dry-run]` replays a deployed stage's dead letters;
+ * `npm run redrive -- --stage <stage> [--region <region>] [--dry-run]` replays a deployed stage's dead letters
+ * (one region's queue per run);
  * `npm run redrive -- --local` (or `--stage local`) replays the local stack's (DATA_DIR, default .data).
  * The procedure: docs/operations.md, "Dead letters".
  */
@@ -31,9 +32,13 @@ try {
     process.exitCode = summary(await redriveLocal({ dataDir, dryRun: values['dry-run'], log }));
   } else if (values.stage) {
     const { redriveStage } = await import('./redrive-aws');
-    const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const { stackNameFor } = await import('../lib/chat-app');
+    const { loadStageSettings } = await import('../lib/stages');
+    const [homeRegion] = loadStageSettings(values.stage).regions;
+    const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? homeRegion;
     if (!region) throw new Error('Give the region: --region <region> (or set AWS_REGION).');
-    const stackName = `Chat-${values.stage}`;
+    // Each region of a stage has its own queue (docs/global.md): one region per run.
+    const stackName = stackNameFor(values.stage, region, homeRegion);
     process.exitCode = summary(await redriveStage({ stackName, region, dryRun: values['dry-run'], log }));
   } else {
     console.error('Usage: npm run redrive -- --stage <stage> [--region <region>] [--dry-run] | --local');

@@ -7,12 +7,22 @@
 import type { S3Event } from 'aws-lambda';
 import { processUpload } from '../shared/domain/upload-check';
 import { logger } from '../shared/logger';
+import { metrics, useMetricsSink } from '../shared/metrics';
+import { powertoolsSink } from '../shared/metrics/powertools';
+
+useMetricsSink(powertoolsSink());
 
 export const handler = async (event: S3Event): Promise<void> => {
-  for (const record of event.Records) {
-    // Keys in S3 events are URL-encoded, with '+' for spaces.
-    const key = decodeURIComponent(record.s3.object.key.replaceAll('+', ' '));
-    const outcome = await processUpload(key);
-    logger.info('upload processed', { key, outcome });
+  try {
+    for (const record of event.Records) {
+      // Keys in S3 events are URL-encoded, with '+' for spaces.
+      const key = decodeURIComponent(record.s3.object.key.replaceAll('+', ' '));
+      const outcome = await processUpload(key);
+      logger.info('upload processed', { key, outcome });
+      if (outcome === 'ready') metrics.count('UploadChecksPassed');
+      if (outcome === 'rejected') metrics.count('UploadChecksRejected');
+    }
+  } finally {
+    metrics.flush();
   }
 };

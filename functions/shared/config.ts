@@ -45,6 +45,10 @@ function environmentReader(env: NodeJS.ProcessEnv) {
 export type Config = {
   tableName: string;
   dynamoEndpoint: string | undefined;
+  /** This function's region (undefined only outside Lambda and the local stack). */
+  region: string | undefined;
+  /** The home region, when it is not this one (multi-region); undefined everywhere else. */
+  homeRegion: string | undefined;
   /** Undefined for functions that neither verify nor publish access tokens (the stack gives them none). */
   tokenJwks: Jwks | undefined;
   /** Undefined except for the functions that issue tokens (login, refresh): only they may read it. */
@@ -55,7 +59,14 @@ export type Config = {
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
   /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
-  media: { bucket: string; s3Endpoint: string | undefined; uploadUrlTtlSeconds: number } | undefined;
+  media:
+    | {
+        bucket: string;
+        region: string | undefined;
+        s3Endpoint: string | undefined;
+        uploadUrlTtlSeconds: number;
+      }
+    | undefined;
   cdn:
     | {
         baseUrl: string;
@@ -71,6 +82,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const tableName = read.required('TABLE_NAME');
   /** Set locally (DynamoDB Local) or for LocalStack; unset on AWS. */
   const dynamoEndpoint = read.url('DYNAMODB_ENDPOINT');
+  /** Set by Lambda: where this function runs (multi-region: what it stamps on its writes, docs/global.md). */
+  const region = read.text('AWS_REGION');
+  /** Multi-region: the stage's home region, where writes that must be unique or single-use go. */
+  const homeRegion = read.text('HOME_REGION');
   /** The public keys that verify access tokens (a JWKS as JSON): for every function that verifies them. */
   const jwks = read.text('TOKEN_JWKS');
   /** Login and refresh only: the token signing key set, in Secrets Manager (AWS) or a file (locally). */
@@ -86,6 +101,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const websocketCallbackUrl = read.url('WEBSOCKET_CALLBACK_URL');
   /** The media bucket, and (locally) the S3 endpoint to reach it. */
   const bucket = read.text('MEDIA_BUCKET');
+  /** The bucket's region when it is not this function's (the home region of a multi-region stage). */
+  const bucketRegion = read.text('MEDIA_BUCKET_REGION');
   const s3Endpoint = read.url('S3_ENDPOINT');
   const uploadUrlTtlSeconds = read.positiveInt('UPLOAD_URL_TTL_SECONDS', 300, 3600);
   /** The CDN in front of the bucket, e.g. https://d1234.cloudfront.net (no trailing slash). */
@@ -109,13 +126,15 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   return {
     tableName,
     dynamoEndpoint,
+    region,
+    homeRegion: homeRegion !== region ? homeRegion : undefined,
     tokenJwks,
     tokenSigningKey: secret(signingKeySecret, signingKeyFile),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
     maxGroupMembers,
     websocketCallbackUrl,
-    media: bucket ? { bucket, s3Endpoint, uploadUrlTtlSeconds } : undefined,
+    media: bucket ? { bucket, region: bucketRegion, s3Endpoint, uploadUrlTtlSeconds } : undefined,
     cdn: cdnBaseUrl
       ? {
           baseUrl: cdnBaseUrl.replace(/\/+$/, ''),

@@ -16,16 +16,32 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'The caller may not do this',
   404: 'Not found (or not visible to the caller)',
   409: 'Conflicts with the current state',
-  413: 'The request body is larger than 64 KB',
+  413: 'The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`)',
   415: 'The request body is not application/json',
-  429: 'Too many requests',
+  429: "Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit",
+  500: 'A bug on our side (API Gateway answers `application/json` itself if the function crashes)',
   503: 'A backing service is busy; retry after `Retry-After` seconds',
 };
+
+/** Answered by every route: bad input, throttling, a bug, a busy backing service. */
+const ALWAYS = [400, 429, 500, 503];
+
+/**
+ * Statuses API Gateway may answer itself, before or instead of the function, with its own body
+ * (`{"message": "..."}`, application/json): HTTP APIs cannot make these problem+json.
+ */
+const ALSO_FROM_GATEWAY = new Set([413, 429, 500]);
 
 export function buildOpenApiDocument() {
   const { toSchema, components } = jsonSchemaConverter();
 
   const problemRef = toSchema(problemSchema, 'output');
+  components.GatewayMessage = {
+    type: 'object',
+    description: "API Gateway's own error body (throttling, a body over 10 MB, a crashed function)",
+    properties: { message: { type: 'string' } },
+    required: ['message'],
+  };
   const paths: Record<string, Record<string, unknown>> = {};
 
   const operation = (route: RouteDefinition, path: string, deprecated: boolean) => {
@@ -45,20 +61,30 @@ export function buildOpenApiDocument() {
     for (const [name, schema] of Object.entries(query?.properties ?? {})) {
       parameters.push({ name, in: 'query', required: query?.required?.includes(name) ?? false, schema });
     }
-    const statuses = new Set<number>([400, 503, ...(route.errors ?? [])]);
+    const statuses = new Set<number>([...ALWAYS, ...(route.errors ?? [])]);
     if (route.auth === 'user') statuses.add(401);
+    if (route.request?.body) {
+      statuses.add(413);
+      statuses.add(415);
+    }
+    const success = route.response.schema
+      ? { content: { 'application/json': { schema: toSchema(route.response.schema, 'output') } } }
+      : {};
     const responses: Record<string, unknown> = {
-      [route.response.status]: {
-        description: route.response.description,
-        ...(route.response.schema
-          ? { content: { 'application/json': { schema: toSchema(route.response.schema, 'output') } } }
-          : {}),
-      },
+      [route.response.status]: { description: route.response.description, ...success },
     };
+    for (const also of route.alsoReturns ?? []) {
+      responses[also.status] = { description: also.description, ...success };
+    }
     for (const status of [...statuses].sort()) {
       responses[status] = {
         description: ERROR_DESCRIPTIONS[status] ?? 'Error',
-        content: { 'application/problem+json': { schema: problemRef } },
+        content: {
+          'application/problem+json': { schema: problemRef },
+          ...(ALSO_FROM_GATEWAY.has(status)
+            ? { 'application/json': { schema: { $ref: '#/components/schemas/GatewayMessage' } } }
+            : {}),
+        },
       };
     }
     return {
@@ -96,8 +122,21 @@ export function buildOpenApiDocument() {
     info: {
       title: 'Chat backend API',
       version: '1.0.0',
-      description: `Errors are RFC 9457 problem details; their \`type\` is \`${PROBLEM_TYPE_PREFIX}<name>\`.`,
+      description: `Errors are RFC 9457 problem details; their \`type\` is \`${PROBLEM_TYPE_PREFIX}<name>\`. A few answers come from API Gateway itself (\`{"message": "..."}\`, application/json): an unknown route (404), a body over 10 MB (413), throttling (429), a function that crashed (500); each operation lists the ones it can get.`,
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
+    servers: [
+      // Relative: the API serving this document (GET /openapi.json), locally (`npm start`) or on AWS.
+      { url: '/', description: 'The API that serves this document at /openapi.json' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'A deployed stage: the stack output `ApiUrl`',
+        variables: {
+          apiId: { default: 'abc123defg', description: 'The HTTP API id' },
+          region: { default: 'us-east-1', description: 'The region of the stage' },
+        },
+      },
+    ],
     components: {
       securitySchemes: {
         bearer: {

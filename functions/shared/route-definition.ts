@@ -37,7 +37,12 @@ export interface RouteDefinition {
   request?: { body?: GenericSchema; query?: GenericSchema; params?: GenericSchema };
   /** The success response; its schema also filters what is sent (fields it does not name are dropped). */
   response: { status: number; schema?: GenericSchema; description: string };
-  /** Error statuses this route can answer, for the OpenAPI document (400/401/503 are implied). */
+  /** Other success statuses the route answers with the same body (e.g. 200 for a retried create). */
+  alsoReturns?: readonly { status: number; description: string }[];
+  /**
+   * Error statuses this route can answer, for the OpenAPI document. Implied: 400, 429, 500 and 503 for
+   * every route, 401 for `auth: 'user'`, 413 and 415 for routes with a body.
+   */
   errors?: readonly number[];
   access: {
     table: readonly TableAction[];

@@ -7,8 +7,11 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { MESSAGE_PREFIX } from '../shared/data/keys';
 import { toMessage } from '../shared/data/messages-store';
+import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
 import { logger } from '../shared/logger';
+import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';
+import { powertoolsSink } from '../shared/metrics/powertools';
 import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
 import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
@@ -20,6 +23,8 @@ async function project(record: DynamoDBRecord): Promise<void> {
   const sortKey = (newImage?.SK ?? oldImage?.SK) as string | undefined;
   if (sortKey === PICTURE_CHANGES.sortKey) return onProfileChanged(oldImage, newImage);
   if (!newImage || !sortKey?.startsWith(MESSAGE_PREFIX)) return;
+  // Multi-region: the fan-out and previews run once, in the region the message was written in.
+  if (!writtenHere(newImage)) return;
   const message = toMessage(newImage);
   if (record.eventName === 'INSERT') await onMessageCreated(message);
   else if (record.eventName === 'MODIFY') await onMessageChanged(message);
@@ -47,6 +52,31 @@ export class FirstRecordFailed extends Error {
   }
 }
 
+useMetricsSink(powertoolsSink());
+
+/** How long the oldest record waited: the stream's lag as this function sees it (second resolution). */
+function recordBatchAge(event: DynamoDBStreamEvent, now = Date.now()) {
+  const created = event.Records.map((record) => record.dynamodb?.ApproximateCreationDateTime).filter(
+    (seconds): seconds is number => seconds !== undefined,
+  );
+  if (created.length > 0)
+    recordMilliseconds('StreamBatchAge', Math.max(0, now - Math.min(...created) * 1000));
+}
+
+type BatchHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+/** Records the batch's age, and publishes the invocation's metrics however the batch ends. */
+const withMetrics =
+  (handle: BatchHandler): BatchHandler =>
+  async (event) => {
+    recordBatchAge(event);
+    try {
+      return await handle(event);
+    } finally {
+      metrics.flush();
+    }
+  };
+
 /**
  * Records of one conversation (one partition key) are handled in order; different conversations in parallel,
  * so a failing record or a large group's fan-out does not hold up delivery in other conversations. On a
@@ -57,7 +87,7 @@ export class FirstRecordFailed extends Error {
  * progress; the handler throws instead, so Lambda (bisectBatchOnFunctionError) splits the batch in two until
  * the failing record is alone: only it exhausts its retries and goes to the dead-letter queue.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = withMetrics(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   // One per batch: it remembers members and connections for the length of the batch.
   const realtime = createRealtimeProjector();
   const byConversation = new Map<string, { record: DynamoDBRecord; index: number }[]>();
@@ -90,4 +120,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
     })),
   };
-};
+});

@@ -15,18 +15,25 @@ import { tableDefinition } from '../../functions/shared/data/table-definition';
 import type { RouteDefinition } from '../../functions/shared/route-definition';
 import { defineFor } from '../bundling';
 import { ChatFunction } from './chat-function';
-import type { Media } from './media';
-import type { TokenSigningKeys } from './token-keys';
+import type { MediaAccess } from './media';
+import { type TokenKeys, tokenKeyEnvironment } from './token-keys';
 
 export interface HttpApiProps {
   routes: readonly RouteDefinition[];
   table: dynamodb.ITableV2;
-  tokenKeys: TokenSigningKeys;
+  tokenKeys: TokenKeys;
   /** Environment every HTTP function gets (e.g. MAX_GROUP_MEMBERS). */
   environment?: Record<string, string>;
-  media: Media;
+  media: MediaAccess;
   /** Origins whose pages may call the API (CORS): the web app's, plus any configured at deploy. Never `*`. */
   allowedOrigins: readonly string[];
+  /**
+   * Multi-region, outside the home region: the home replica's ARN. Username claims and refresh tokens are
+   * written there (docs/global.md), so each function may use its declared actions on it too.
+   */
+  homeTableArn?: string;
+  /** Stage throttling across all routes (requests per second, burst); default 200 / 400. */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 /** Logical id of a route's function construct, e.g. `sign-up` -> `SignUp`. */
@@ -36,10 +43,14 @@ export const functionIdFor = (route: RouteDefinition) =>
 export class ChatHttpApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly functions = new Map<string, ChatFunction>();
+  /** One JSON line per request (requestId, routeKey, status, latency): read by the dashboard and docs. */
+  readonly accessLogs: logs.LogGroup;
+  readonly stage: apigw.HttpStage;
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.accessLogs = accessLogs;
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Chat backend HTTP API',
       corsPreflight: {
@@ -51,11 +62,11 @@ export class ChatHttpApi extends Construct {
       },
       createDefaultStage: false,
     });
-    new apigw.HttpStage(this, 'DefaultStage', {
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      throttle: props.throttle ?? { rateLimit: 200, burstLimit: 400 },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -82,13 +93,14 @@ export class ChatHttpApi extends Construct {
           TABLE_NAME: props.table.tableName,
           CDN_BASE_URL: props.media.baseUrl,
           // Public keys to verify (or publish) access tokens; the private key set only to those that issue them.
-          ...(route.auth === 'user' || route.access.tokenKeys === 'publish'
-            ? { TOKEN_JWKS: props.tokenKeys.jwks }
-            : {}),
-          ...(route.access.tokenKeys === 'sign'
-            ? { TOKEN_SIGNING_KEY_SECRET_ARN: props.tokenKeys.secret.secretArn }
-            : {}),
+          ...tokenKeyEnvironment(props.tokenKeys, {
+            jwks: route.auth === 'user' || route.access.tokenKeys === 'publish',
+            sign: route.access.tokenKeys === 'sign',
+          }),
           ...(route.access.presignUploads ? { MEDIA_BUCKET: props.media.bucket.bucketName } : {}),
+          ...(route.access.presignUploads && props.media.bucketRegion
+            ? { MEDIA_BUCKET_REGION: props.media.bucketRegion }
+            : {}),
           ...(route.access.cdnSigningKey
             ? {
                 CDN_KEY_PAIR_ID: props.media.publicKey.publicKeyId,
@@ -97,7 +109,7 @@ export class ChatHttpApi extends Construct {
             : {}),
         },
       });
-      this.grantTableAccess(fn, route, props.table);
+      this.grantTableAccess(fn, route, props.table, props.homeTableArn);
       if (route.access.tokenKeys === 'sign') props.tokenKeys.grantSign(fn);
       if (route.access.cdnSigningKey) props.media.signingKeySecret.grantRead(fn.role);
       if (route.access.presignUploads) props.media.grantPresignUploads(fn.role);
@@ -116,12 +128,18 @@ export class ChatHttpApi extends Construct {
   }
 
   /** Exactly the actions the route declares, on the table and (for queries) its named indexes: no wildcards. */
-  private grantTableAccess(fn: ChatFunction, route: RouteDefinition, table: dynamodb.ITableV2) {
+  private grantTableAccess(
+    fn: ChatFunction,
+    route: RouteDefinition,
+    table: dynamodb.ITableV2,
+    homeTableArn?: string,
+  ) {
     if (route.access.table.length === 0) return;
-    const resources = [table.tableArn];
+    const tables = homeTableArn ? [table.tableArn, homeTableArn] : [table.tableArn];
+    const resources = [...tables];
     if (route.access.table.includes('dynamodb:Query')) {
       for (const index of tableDefinition.globalSecondaryIndexes) {
-        resources.push(`${table.tableArn}/index/${index.indexName}`);
+        resources.push(...tables.map((arn) => `${arn}/index/${index.indexName}`));
       }
     }
     fn.role.addToPolicy(new iam.PolicyStatement({ actions: [...route.access.table], resources }));

@@ -4,7 +4,7 @@
  * CloudFront distribution (Origin Access Control) that serves avatars publicly and attachments only through
  * signed URLs (a key pair generated at deploy; private key in Secrets Manager), and never quarantine.
  */
-import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -32,14 +32,29 @@ export const NOT_SERVED_FUNCTION_CODE = `function handler(event) {
   return { statusCode: 404, statusDescription: 'Not Found' };
 }`;
 
+/** What the API functions need of the media setup, in the home region or (RemoteMedia) another one. */
+export interface MediaAccess {
+  readonly bucket: s3.IBucket;
+  readonly baseUrl: string;
+  readonly publicKey: { readonly publicKeyId: string };
+  readonly signingKeySecret: secretsmanager.ISecret;
+  /** The bucket's region, when it is not the stack's (presigned uploads are signed for it). */
+  readonly bucketRegion?: string;
+  grantPresignUploads(role: iam.IRole): void;
+}
+
 export interface MediaProps {
   table: dynamodb.ITableV2;
   removalPolicy: RemovalPolicy;
+  /** The stage's other regions: the CDN signing key is replicated to each (docs/global.md). */
+  replicaRegions?: readonly string[];
+  /** A fixed bucket name (multi-region: the other regions name it without a cross-region reference). */
+  bucketName?: string;
   /** Where upload-check events that still fail after Lambda's retries go (the whole S3 event). */
   deadLetterQueue: sqs.IQueue;
 }
 
-export class Media extends Construct {
+export class Media extends Construct implements MediaAccess {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly signingKeySecret: secretsmanager.Secret;
@@ -67,6 +82,7 @@ export class Media extends Construct {
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -95,6 +111,7 @@ export class Media extends Construct {
 
     this.signingKeySecret = new secretsmanager.Secret(this, 'CdnSigningKey', {
       description: 'Private key that signs CloudFront URLs for private media (generated at deploy)',
+      replicaRegions: props.replicaRegions?.map((region) => ({ region })),
     });
     Validations.of(this.signingKeySecret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -290,5 +307,49 @@ export class Media extends Construct {
         reason: 'Each profile picture has its own key under avatars/; a replaced one is deleted.',
       });
     }
+  }
+}
+
+/**
+ * The media of a multi-region stage's home region, seen from another region: the same bucket (uploads are
+ * presigned for the bucket's region), the same CDN and key pair id, and the CDN signing key's replica in
+ * this region (Secrets Manager replicates it; found by name).
+ */
+export class RemoteMedia extends Construct implements MediaAccess {
+  readonly bucket: s3.IBucket;
+  readonly baseUrl: string;
+  readonly publicKey: { readonly publicKeyId: string };
+  readonly signingKeySecret: secretsmanager.ISecret;
+  readonly bucketRegion: string;
+
+  constructor(scope: Construct, id: string, props: { home: Media; homeRegion: string; bucketName: string }) {
+    super(scope, id);
+    this.bucket = s3.Bucket.fromBucketAttributes(this, 'Bucket', {
+      bucketName: props.bucketName,
+      region: props.homeRegion,
+    });
+    this.baseUrl = props.home.baseUrl;
+    this.publicKey = { publicKeyId: props.home.publicKey.publicKeyId };
+    this.signingKeySecret = secretsmanager.Secret.fromSecretNameV2(
+      this,
+      'CdnSigningKey',
+      props.home.signingKeySecret.secretName,
+    );
+    this.bucketRegion = props.homeRegion;
+  }
+
+  grantPresignUploads(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+      }),
+    );
+    // cdk-nag names the resource as it renders the bucket name: the account as <AWS::AccountId>.
+    const rendered = this.bucket.bucketName.replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${rendered}/${QUARANTINE_PREFIX}*]`,
+      reason: `Presigned uploads go to per-upload keys in the home region bucket's quarantine (${QUARANTINE_PREFIX}*), never to served keys.`,
+    });
   }
 }

@@ -18,6 +18,12 @@ export interface StreamProcessorProps {
   webSocket?: { callbackUrl: string; grantPostToConnections(role: iam.IRole): void };
   /** Where batches that still fail after their retries are described (shard and sequence range). */
   deadLetterQueue: sqs.IQueue;
+  /**
+   * Whether this function deletes replaced profile pictures (default true). Off outside a multi-region
+   * stage's home region: every replica's stream sees the change, the home region (which has the bucket)
+   * deletes the file.
+   */
+  deletesReplacedPictures?: boolean;
 }
 
 export class StreamProcessor extends Construct {
@@ -81,12 +87,16 @@ export class StreamProcessor extends Construct {
           },
         }),
         // Profiles that had a picture: a replaced or removed picture's file is deleted.
-        lambda.FilterCriteria.filter({
-          dynamodb: {
-            Keys: { [tableDefinition.sortKey]: { S: [PICTURE_CHANGES.sortKey] } },
-            OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: lambda.FilterRule.exists() } },
-          },
-        }),
+        ...(props.deletesReplacedPictures === false
+          ? []
+          : [
+              lambda.FilterCriteria.filter({
+                dynamodb: {
+                  Keys: { [tableDefinition.sortKey]: { S: [PICTURE_CHANGES.sortKey] } },
+                  OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: lambda.FilterRule.exists() } },
+                },
+              }),
+            ]),
       ],
     });
   }

@@ -12,14 +12,21 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTE_SELECTION_EXPRESSION, type WebSocketRouteDefinition } from '../../functions/shared/ws-routes';
 import { ChatFunction } from './chat-function';
-import type { TokenSigningKeys } from './token-keys';
+import { type TokenKeys, tokenKeyEnvironment } from './token-keys';
 
 export interface WebSocketApiProps {
   routes: readonly WebSocketRouteDefinition[];
   table: dynamodb.ITableV2;
-  tokenKeys: TokenSigningKeys;
+  tokenKeys: TokenKeys;
   /** The stage, the last segment of the URL (default `v1`). */
   stageName?: string;
+  /** Stage throttling, per route across all connections; default 500 / 1000. */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * Create and set the account-wide API Gateway logging role (default: no). Without it the account must
+   * have one already, or the stage's access logging fails to deploy (README, "Deploying").
+   */
+  createApiGatewayLoggingRole?: boolean;
 }
 
 /**
@@ -51,7 +58,7 @@ export class ChatWebSocketApi extends Construct {
       stageName,
       autoDeploy: true,
       // Per route, across all connections; typing is the chattiest (clients send it every few seconds).
-      throttle: { rateLimit: 500, burstLimit: 1000 },
+      throttle: props.throttle ?? { rateLimit: 500, burstLimit: 1000 },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(
           new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH }),
@@ -70,7 +77,7 @@ export class ChatWebSocketApi extends Construct {
         ),
       },
     });
-    this.stage.node.addDependency(this.apiGatewayLoggingRole());
+    if (props.createApiGatewayLoggingRole) this.stage.node.addDependency(this.apiGatewayLoggingRole());
     this.callbackUrl = this.stage.callbackUrl;
     // Pseudo parameters, not the stack's env: the ARN (and the cdk-nag finding acknowledged for it) reads
     // the same whether or not the stack is synthesized for a concrete account and region.
@@ -83,7 +90,7 @@ export class ChatWebSocketApi extends Construct {
         description: `WebSocket ${route.routeKey}: ${route.summary}`,
         environment: {
           TABLE_NAME: props.table.tableName,
-          ...(route.access.verifiesTokens ? { TOKEN_JWKS: props.tokenKeys.jwks } : {}),
+          ...tokenKeyEnvironment(props.tokenKeys, { jwks: route.access.verifiesTokens, sign: false }),
           ...(route.access.manageConnections ? { WEBSOCKET_CALLBACK_URL: this.callbackUrl } : {}),
         },
       });

@@ -199,6 +199,10 @@ describe('IAM: least privilege per function', () => {
       if ('TOKEN_JWKS' in variables) {
         expect(variables.TOKEN_JWKS).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^TokenKeys/), 'Jwks'] });
       }
+      // A rotation changes it, so every function holding keys is updated and starts fresh environments.
+      expect(variables.TOKEN_KEY_GENERATION, route.name).toBe(
+        'TOKEN_JWKS' in variables || 'TOKEN_SIGNING_KEY_SECRET_ARN' in variables ? '1' : undefined,
+      );
     }
   });
 

@@ -47,7 +47,7 @@ async function online(user: SignedInUser) {
   return socket;
 }
 
-async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -79,7 +79,8 @@ const inboxPosition = async (conversationId: string, userId: string) =>
   (await dynamo.send(new GetCommand({ TableName: tableName, Key: memberKey(conversationId, userId) }))).Item
     ?.GSI1SK;
 
-const created = (socket: TestSocket, messageId: string, timeoutMs?: number) =>
+// Generous: on a busy machine DynamoDB Local's stream can lag by seconds.
+const created = (socket: TestSocket, messageId: string, timeoutMs = 20_000) =>
   socket.waitFor<MessageEvent>(
     (event) => event.type === 'message.created' && event.message.id === messageId,
     timeoutMs,
@@ -143,7 +144,7 @@ describe('the table stream', () => {
     expect(await deadLetters().list()).toEqual([]);
     // Safe to repeat: nothing is left to replay.
     expect(await redriveLocal({ dataDir: api.dataDir })).toEqual([]);
-  });
+  }, 60_000);
 
   it('keeps a dead letter whose replay fails again, and says why', async () => {
     const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
@@ -162,7 +163,7 @@ describe('the table stream', () => {
       expect.objectContaining({ result: 'failed', reason: expect.stringContaining('failed again') }),
     ]);
     expect(await deadLetters().list()).toHaveLength(1);
-  });
+  }, 60_000);
 });
 
 describe('the upload check', () => {
@@ -204,5 +205,5 @@ describe('the upload check', () => {
     expect(outcomes).toEqual([expect.objectContaining({ kind: 'invocation', result: 'replayed' })]);
     expect(await status()).toBe('ready');
     expect(await deadLetters().list()).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startApi } from '../../local/stack';
+import { undocumentedAnswer } from './openapi-contract';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -58,6 +59,14 @@ export function useApi(options: { allowedOrigins?: string[] } = {}): TestApi {
       }
       const response = await fetch(`${api.url}${path}`, { method, headers, body });
       const text = await response.text();
+      const pathname = new URL(`${api.url}${path}`).pathname;
+      const undocumented = undocumentedAnswer(
+        method,
+        pathname,
+        response.status,
+        response.headers.get('content-type'),
+      );
+      if (undocumented) throw new Error(undocumented);
       let parsed: unknown = text;
       try {
         parsed = text ? JSON.parse(text) : undefined;

@@ -101,4 +101,38 @@ describe('readConfig', () => {
     expect(config.refreshTokenTtlSeconds).toBe(3600);
     expect(config.dynamoEndpoint).toBeUndefined();
   });
+
+  it('reads the region and keeps the home region only when it is another region', () => {
+    const away = readConfig({ TABLE_NAME: 'chat', AWS_REGION: 'eu-west-1', HOME_REGION: 'us-east-1' });
+    const home = readConfig({ TABLE_NAME: 'chat', AWS_REGION: 'us-east-1', HOME_REGION: 'us-east-1' });
+    const single = readConfig({ TABLE_NAME: 'chat', AWS_REGION: 'us-east-1' });
+
+    expect(away).toMatchObject({ region: 'eu-west-1', homeRegion: 'us-east-1' });
+    expect(home).toMatchObject({ region: 'us-east-1', homeRegion: undefined });
+    expect(single).toMatchObject({ region: 'us-east-1', homeRegion: undefined });
+  });
+
+  it('reads the media bucket region of a multi-region stage', () => {
+    const config = readConfig({
+      TABLE_NAME: 'chat',
+      MEDIA_BUCKET: 'media',
+      MEDIA_BUCKET_REGION: 'us-east-1',
+    });
+
+    expect(config.media).toEqual({
+      bucket: 'media',
+      region: 'us-east-1',
+      s3Endpoint: undefined,
+      uploadUrlTtlSeconds: 300,
+    });
+  });
+
+  it('names an empty HOME_REGION or MEDIA_BUCKET_REGION', () => {
+    expect(() => readConfig({ TABLE_NAME: 'chat', HOME_REGION: '' })).toThrow(
+      /HOME_REGION: must not be empty/,
+    );
+    expect(() => readConfig({ TABLE_NAME: 'chat', MEDIA_BUCKET_REGION: '' })).toThrow(
+      /MEDIA_BUCKET_REGION: must not be empty/,
+    );
+  });
 });

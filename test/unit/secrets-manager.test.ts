@@ -8,9 +8,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretsManagerError, secretsManager } from '../../functions/shared/aws/secrets-manager';
-import { cachedOnSuccess, readSecret } from '../../functions/shared/secrets';
+import { cachedOnSuccess, readSecret, regionOfSecret } from '../../functions/shared/secrets';
 
 const REGION = 'eu-west-1';
 const CREDENTIALS = {
@@ -59,6 +59,8 @@ interface Received {
 let server: Server;
 let endpoint: string;
 let received: Received[] = [];
+/** The region each request was signed for (its credential scope). */
+let signedForRegions: string[] = [];
 /** What the stand-in answers, in order; the last one repeats. */
 let answers: { status: number; body: unknown }[] = [];
 
@@ -69,6 +71,8 @@ beforeAll(async () => {
       body += chunk;
     });
     request.on('end', () => {
+      const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(request.headers.authorization ?? '');
+      signedForRegions.push(scope?.[1] ?? '');
       received.push({
         target: request.headers['x-amz-target'] as string | undefined,
         body: JSON.parse(body),
@@ -92,6 +96,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   received = [];
+  signedForRegions = [];
   answers = [];
 });
 
@@ -201,6 +206,38 @@ describe('reading and caching a secret', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("reads a secret named by ARN in the ARN's region, whatever this function's region", async () => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', CREDENTIALS.secretAccessKey);
+    vi.stubEnv('AWS_SESSION_TOKEN', '');
+    answers = [{ status: 200, body: { SecretString: 'home key set' } }];
+    try {
+      const homeArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:TokenKeys-abc123';
+
+      const home = { kind: 'secretsManager', secretId: homeArn } as const;
+      const local = { kind: 'secretsManager', secretId: 'cdn-key' } as const;
+
+      const fromHome = await readSecret(home, regionOfSecret(home));
+      const byName = await readSecret(local, regionOfSecret(local));
+
+      expect([fromHome, byName]).toEqual(['home key set', 'home key set']);
+      expect(signedForRegions).toEqual(['us-east-1', 'eu-west-1']);
+      expect(received.every((request) => request.validSignature)).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('finds the region of a secret ARN, and none in a name', () => {
+    const arn = 'arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:k-AbCdEf';
+
+    expect(regionOfSecret({ kind: 'secretsManager', secretId: arn })).toBe('ap-southeast-1');
+    expect(regionOfSecret({ kind: 'secretsManager', secretId: 'chat/token-keys' })).toBeUndefined();
+    expect(regionOfSecret({ kind: 'file', path: '/data/secrets/token-signing-keys.json' })).toBeUndefined();
   });
 
   it('keeps a value once loaded, but forgets a failure so the next call tries again', async () => {

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { config } from '../config';
-import { cachedOnSuccess, readSecret } from '../secrets';
+import { cachedOnSuccess, readSecret, regionOfSecret } from '../secrets';
 import { AUDIENCE, ISSUER } from './access-tokens';
 import { type JwtClaims, signJwt } from './jwt';
 import { parseTokenKeySet } from './token-keys';
@@ -17,7 +17,8 @@ const signingKey = /* @__PURE__ */ cachedOnSuccess(async () => {
       'Invalid configuration: TOKEN_SIGNING_KEY_SECRET_ARN or TOKEN_SIGNING_KEY_FILE must be set',
     );
   }
-  const { current } = parseTokenKeySet(await readSecret(source));
+  // Read in the region its ARN names: outside a multi-region stage's home region, the home region's key set.
+  const { current } = parseTokenKeySet(await readSecret(source, regionOfSecret(source)));
   return { kid: current.kid, privateKey: createPrivateKey({ key: { ...current }, format: 'jwk' }) };
 });
 

@@ -119,12 +119,17 @@ export function secretsManager(options: SecretsManagerOptions) {
   };
 }
 
-let shared: ReturnType<typeof secretsManager> | undefined;
+const shared: Record<string, ReturnType<typeof secretsManager>> = {};
 
-/** The client for this function's region and credentials (from the environment, as the SDK reads them). */
-export function defaultSecretsManager(env: NodeJS.ProcessEnv = process.env) {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+/**
+ * The client for a region (by default this function's) with the function's credentials (from the
+ * environment, as the SDK reads them); one per region for the life of the execution environment.
+ */
+export function defaultSecretsManager(
+  env: NodeJS.ProcessEnv = process.env,
+  region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+) {
   if (!region) throw new Error('Invalid configuration: AWS_REGION must be set to read secrets');
-  shared ??= secretsManager({ region, endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER });
-  return shared;
+  shared[region] ??= secretsManager({ region, endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER });
+  return shared[region];
 }

@@ -12,13 +12,25 @@ export { cancellationCodes };
 
 export const tableName = config.tableName;
 
-export const dynamo = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
-    maxAttempts: 3,
-  }),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
+const documentClient = (region?: string) =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+      ...(region ? { region } : {}),
+      maxAttempts: 3,
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+
+export const dynamo = documentClient();
+
+/**
+ * The home region's replica, for the writes that must be decided in one place: a username claim, a refresh
+ * token's single use (docs/global.md, "Pinned to the home region"). The same client outside multi-region.
+ * Pure, so the bundles of functions that never write there leave it out.
+ */
+export const homeDynamo = /* @__PURE__ */ (() =>
+  config.homeRegion ? documentClient(config.homeRegion) : dynamo)();
 
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -29,10 +41,14 @@ export function isConditionalCheckFailed(error: unknown): boolean {
  * items at the same moment (`TransactionConflict`). Retrying turns a lost race into its real outcome, e.g. a
  * `ConditionalCheckFailed` when the other transaction claimed the same username.
  */
-export async function transactWrite(input: TransactWriteCommandInput, attempts = 4): Promise<void> {
+export async function transactWrite(
+  input: TransactWriteCommandInput,
+  attempts = 4,
+  client: DynamoDBDocumentClient = dynamo,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await dynamo.send(new TransactWriteCommand(input));
+      await client.send(new TransactWriteCommand(input));
       return;
     } catch (error) {
       const codes = cancellationCodes(error);

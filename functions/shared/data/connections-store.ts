@@ -4,8 +4,10 @@
  * one under its own id (so $disconnect and client actions, which know only the id, find the user).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
 import { dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
 import { CONNECTION_PREFIX, connectionKey, connectionOwnerKey, typingKey } from './keys';
+import { connectedHere } from './origin';
 
 /** API Gateway closes a connection after 2 hours at most; the items outlive that by a margin. */
 export const CONNECTION_TTL_SECONDS = 3 * 3600;
@@ -14,7 +16,14 @@ const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
 export async function saveConnection(connectionId: string, userId: string, connectedAt: Date): Promise<void> {
   const expiresAt = epochSeconds(connectedAt) + CONNECTION_TTL_SECONDS;
-  const attributes = { connectionId, userId, connectedAt: connectedAt.toISOString(), expiresAt };
+  const attributes = {
+    connectionId,
+    userId,
+    connectedAt: connectedAt.toISOString(),
+    expiresAt,
+    // The region whose WebSocket API holds it: only that region's stream consumer posts to it.
+    ...(config.region ? { region: config.region } : {}),
+  };
   await transactWrite({
     TransactItems: [
       {
@@ -49,7 +58,10 @@ export async function getConnectionOwner(
   return Item.userId as string;
 }
 
-/** The ids of a user's live connections (one Query on the user's partition; never a Scan). */
+/**
+ * The ids of a user's live connections held by this region's WebSocket API (one Query on the user's
+ * partition; never a Scan). Other regions' connections are theirs to post to (docs/global.md).
+ */
 export async function listConnectionIds(userId: string, now = new Date()): Promise<string[]> {
   const ids: string[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -59,12 +71,14 @@ export async function listConnectionIds(userId: string, now = new Date()): Promi
         TableName: tableName,
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': connectionKey(userId, '').PK, ':prefix': CONNECTION_PREFIX },
-        ProjectionExpression: 'connectionId, expiresAt',
+        ProjectionExpression: 'connectionId, expiresAt, #region',
+        ExpressionAttributeNames: { '#region': 'region' },
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
-      if ((item.expiresAt as number) > epochSeconds(now)) ids.push(item.connectionId as string);
+      if ((item.expiresAt as number) > epochSeconds(now) && connectedHere(item))
+        ids.push(item.connectionId as string);
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);

@@ -11,6 +11,7 @@ import {
   memberKey,
   messageKey,
 } from './keys';
+import { originStamp } from './origin';
 
 export type StoredContent =
   | { type: 'text'; text: string }
@@ -78,7 +79,16 @@ const messageItem = (message: MessageRecord) => ({
   ...messageKey(message.conversationId, message.id),
   type: 'Message',
   ...storedMessage(message),
+  ...originStamp(),
 });
+
+/** The region stamp as an update clause (see origin.ts). */
+const stampClause = () => {
+  const stamp = originStamp();
+  return stamp.writtenIn
+    ? { set: ', writtenIn = :writtenIn', values: { ':writtenIn': stamp.writtenIn } }
+    : { set: '', values: {} };
+};
 
 export type SendOutcome =
   | { outcome: 'sent' }
@@ -255,12 +265,13 @@ export async function editMessageText(
           Update: {
             TableName: tableName,
             Key: messageKey(message.conversationId, message.id),
-            UpdateExpression: 'SET content = :content, editedAt = :at',
+            UpdateExpression: `SET content = :content, editedAt = :at${stampClause().set}`,
             ConditionExpression: 'senderId = :sender AND attribute_not_exists(deletedAt)',
             ExpressionAttributeValues: {
               ':content': { type: 'text', text },
               ':at': editedAt,
               ':sender': message.senderId,
+              ...stampClause().values,
             },
           },
         },
@@ -288,9 +299,9 @@ export async function tombstoneMessage(
           Update: {
             TableName: tableName,
             Key: messageKey(message.conversationId, message.id),
-            UpdateExpression: 'SET deletedAt = :at, deletedBy = :caller REMOVE content',
+            UpdateExpression: `SET deletedAt = :at, deletedBy = :caller${stampClause().set} REMOVE content`,
             ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
-            ExpressionAttributeValues: { ':at': deletedAt, ':caller': callerId },
+            ExpressionAttributeValues: { ':at': deletedAt, ':caller': callerId, ...stampClause().values },
           },
         },
         memberCondition(message.conversationId, callerId, asModerator ? ['owner', 'admin'] : undefined),

@@ -1,7 +1,23 @@
 /** Data access for users, username claims and refresh tokens. Knows DynamoDB; knows nothing of HTTP. */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, UnauthorizedError } from '../errors';
-import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
+import {
+  cancellationCodes,
+  dynamo,
+  homeDynamo,
+  isConditionalCheckFailed,
+  tableName,
+  transactWrite,
+} from './client';
+
+/**
+ * Username claims and refresh tokens are decided in the home region (docs/global.md, "Pinned to the home
+ * region"): a claim must be unique and a refresh token single-use, which replicas that accept concurrent
+ * writes (last writer wins) cannot guarantee. With one region this is the usual client.
+ */
+const inHomeRegion = (input: Parameters<typeof transactWrite>[0]) =>
+  transactWrite(input, undefined, homeDynamo);
+
 import { refreshTokenKey, userKey, usernameKey } from './keys';
 
 export interface UserRecord {
@@ -48,7 +64,7 @@ function toUserRecord(item: Record<string, unknown>): UserRecord {
  */
 export async function createUser(user: UserRecord, passwordHash: string): Promise<void> {
   try {
-    await transactWrite({
+    await inHomeRegion({
       TransactItems: [
         {
           Put: {
@@ -90,7 +106,7 @@ export async function getUser(userId: string): Promise<UserRecord | undefined> {
 }
 
 export async function getUsernameClaim(username: string): Promise<UsernameClaim | undefined> {
-  const { Item } = await dynamo.send(
+  const { Item } = await homeDynamo.send(
     new GetCommand({ TableName: tableName, Key: usernameKey(username), ConsistentRead: true }),
   );
   return Item ? { userId: Item.userId as string, passwordHash: Item.passwordHash as string } : undefined;
@@ -152,7 +168,7 @@ const refreshTokenItem = (record: RefreshTokenRecord) => ({
 });
 
 export async function putRefreshToken(record: RefreshTokenRecord): Promise<void> {
-  await dynamo.send(
+  await homeDynamo.send(
     new PutCommand({
       TableName: tableName,
       Item: refreshTokenItem(record),
@@ -171,7 +187,7 @@ export async function rotateRefreshToken(
   nowEpoch: number,
 ): Promise<void> {
   try {
-    await transactWrite({
+    await inHomeRegion({
       TransactItems: [
         {
           Delete: {
@@ -199,5 +215,5 @@ export async function rotateRefreshToken(
 }
 
 export async function deleteRefreshToken(tokenHash: string): Promise<void> {
-  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: refreshTokenKey(tokenHash) }));
+  await homeDynamo.send(new DeleteCommand({ TableName: tableName, Key: refreshTokenKey(tokenHash) }));
 }

@@ -5,6 +5,7 @@ import type { MessageRecord, StoredContent } from '../data/messages-store';
 import * as store from '../data/messages-store';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { signedUrl } from '../media/cdn';
+import { metrics } from '../metrics';
 import type { Message, MessageContentInput, MessagePreview } from '../schemas/messages';
 import { conversationNotFound, createDirect, directConversationId } from './conversations';
 import { isUlid, messageCursor } from './cursors';
@@ -99,6 +100,7 @@ async function storeMessage(
   if (result.outcome === 'not-member') return undefined;
   if (result.outcome === 'duplicate')
     return { message: await presentMessage(result.original), created: false };
+  metrics.count('MessagesSent', { type: message.content?.type });
   return { message: await presentMessage(message), created: true };
 }
 

@@ -5,6 +5,7 @@ import { issueAccessToken } from '../auth/token-issuer';
 import { config } from '../config';
 import * as store from '../data/users-store';
 import { UnauthorizedError } from '../errors';
+import { metrics } from '../metrics';
 import type { TokenPair } from '../schemas/auth';
 import { type PresentedUser, presentUser } from './users';
 
@@ -45,7 +46,10 @@ export async function login(
   // Unknown users are checked against a decoy hash so both failures take the same time and give the same 401.
   const passwordMatches = await verifyPassword(password, claim?.passwordHash ?? (await decoyPasswordHash()));
   const user = claim && passwordMatches ? await store.getUser(claim.userId) : undefined;
-  if (!user) throw new UnauthorizedError('The username or password is wrong.');
+  if (!user) {
+    metrics.count('LoginsFailed');
+    throw new UnauthorizedError('The username or password is wrong.');
+  }
   const refresh = newRefreshToken(user.id, now);
   await store.putRefreshToken(refresh.record);
   return { ...(await tokenPair(user.id, refresh.token)), user: presentUser(user) };

@@ -6,6 +6,7 @@
 import { deleteConnection, listConnectionIds } from '../data/connections-store';
 import { queryMembers } from '../data/conversations-store';
 import { logger } from '../logger';
+import { metrics } from '../metrics';
 import type { RealtimeEvent } from '../schemas/realtime';
 import type { ConnectionSender } from './connection-sender';
 
@@ -76,9 +77,12 @@ export async function deliver(
           report[outcome] += 1;
           if (outcome === 'gone') {
             // Its items also expire by TTL: failing to delete them now costs a few wasted posts at most.
-            await directory.forget(userId, connectionId).catch((error: unknown) => {
-              logger.warn('could not forget a gone connection', { connectionId, error: error as Error });
-            });
+            await directory.forget(userId, connectionId).then(
+              () => metrics.count('StaleConnectionsRemoved'),
+              (error: unknown) => {
+                logger.warn('could not forget a gone connection', { connectionId, error: error as Error });
+              },
+            );
           }
         } catch (error) {
           report.failed += 1;
@@ -91,6 +95,10 @@ export async function deliver(
       }),
     );
   });
+  const attempted = report.sent + report.gone + report.failed;
+  if (attempted > 0) metrics.record('DeliveriesAttempted', attempted);
+  if (report.gone > 0) metrics.record('DeliveriesGone', report.gone);
+  if (report.failed > 0) metrics.record('DeliveriesFailed', report.failed);
   return report;
 }
 

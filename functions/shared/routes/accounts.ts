@@ -36,7 +36,7 @@ export const login = /* @__PURE__ */ defineRoute({
     schema: loginResponseSchema,
     description: 'An access token, a refresh token and the user',
   },
-  errors: [413, 415],
+  errors: [401],
   access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], tokenKeys: 'sign' },
   memoryMb: 1024,
 });
@@ -50,7 +50,7 @@ export const refreshToken = /* @__PURE__ */ defineRoute({
   tag: 'Accounts',
   request: { body: refreshTokenRequestSchema },
   response: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
-  errors: [413, 415],
+  errors: [401],
   access: { table: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], tokenKeys: 'sign' },
 });
 

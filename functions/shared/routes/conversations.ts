@@ -29,6 +29,9 @@ export const createConversation = /* @__PURE__ */ defineRoute({
     schema: conversationDetailsSchema,
     description: 'The conversation and its members',
   },
+  alsoReturns: [
+    { status: 200, description: 'The direct conversation with this user, which already existed' },
+  ],
   errors: [404, 409, 413, 415],
   access: {
     table: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],

@@ -23,6 +23,7 @@ export const sendMessage = /* @__PURE__ */ defineRoute({
   tag: 'Messages',
   request: { params: conversationParamsSchema, body: sendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
+  alsoReturns: [{ status: 200, description: 'The original message: a retry with the same clientMessageId' }],
   errors: [404, 413, 415],
   access: {
     table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
@@ -98,6 +99,7 @@ export const legacySendMessage = /* @__PURE__ */ defineRoute({
   tag: 'Messages (older clients)',
   request: { body: legacySendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
+  alsoReturns: [{ status: 200, description: 'The original message: a retry with the same clientMessageId' }],
   errors: [403, 404, 413, 415],
   access: {
     table: [

@@ -1,0 +1,152 @@
+/**
+ * Multi-region correctness against a real table (docs/global.md): a write replicated from another region
+ * reaches this region's stream too; this region then delivers it to its own connections but leaves the
+ * once-per-write projections (inbox fan-out, preview) to the region that wrote it. The "replicated" record is
+ * built by hand: DynamoDB Local has no global tables.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../functions/shared/config';
+import { dynamo, homeDynamo, tableName } from '../../functions/shared/data/client';
+import { listConnectionIds, saveConnection } from '../../functions/shared/data/connections-store';
+import { connectionKey, memberKey, messageKey, userKey } from '../../functions/shared/data/keys';
+import { connectedHere, writtenHere } from '../../functions/shared/data/origin';
+import { createDirect } from '../../functions/shared/domain/conversations';
+import { edit, send } from '../../functions/shared/domain/messages';
+import { handler } from '../../functions/streams/table-stream';
+
+const here = process.env.AWS_REGION ?? '';
+const elsewhere = here === 'eu-west-1' ? 'us-east-1' : 'eu-west-1';
+
+async function createUser(): Promise<string> {
+  const id = ulid();
+  const now = new Date().toISOString();
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...userKey(id),
+        id,
+        username: `g${id.toLowerCase()}`,
+        displayName: id,
+        createdAt: now,
+        updatedAt: now,
+      },
+    }),
+  );
+  return id;
+}
+
+function messageRecord(conversationId: string, senderId: string, writtenIn: string): DynamoDBRecord {
+  const id = ulid();
+  const item = {
+    ...messageKey(conversationId, id),
+    id,
+    conversationId,
+    senderId,
+    content: { type: 'text', text: 'hello from afar' },
+    createdAt: new Date().toISOString(),
+    writtenIn,
+  };
+  return {
+    eventID: id,
+    eventName: 'INSERT',
+    dynamodb: {
+      Keys: marshall({ PK: item.PK, SK: item.SK }) as never,
+      NewImage: marshall(item) as never,
+      SequenceNumber: '1',
+    },
+  };
+}
+
+const inboxPosition = async (conversationId: string, userId: string) =>
+  (await dynamo.send(new GetCommand({ TableName: tableName, Key: memberKey(conversationId, userId) }))).Item
+    ?.GSI1SK;
+
+describe('a global table replica', () => {
+  it('stamps the messages this region writes (sends, edits, deletions) and the connections it holds', async () => {
+    const [sender, reader] = [await createUser(), await createUser()];
+    const { details } = await createDirect(sender, reader);
+    const connectionId = `${ulid()}=`;
+    await saveConnection(connectionId, reader, new Date());
+
+    const { message } = await send(sender, details.id, { content: { type: 'text', text: 'stamped' } });
+    const stored = async () =>
+      (await dynamo.send(new GetCommand({ TableName: tableName, Key: messageKey(details.id, message.id) })))
+        .Item;
+    expect((await stored())?.writtenIn).toBe(here);
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: messageKey(details.id, message.id),
+        UpdateExpression: 'SET writtenIn = :elsewhere',
+        ExpressionAttributeValues: { ':elsewhere': elsewhere },
+      }),
+    );
+    await edit(sender, details.id, message.id, 'edited here');
+    expect((await stored())?.writtenIn).toBe(here);
+    const connection = await dynamo.send(
+      new GetCommand({ TableName: tableName, Key: connectionKey(reader, connectionId) }),
+    );
+    expect(connection.Item?.region).toBe(here);
+  });
+
+  it('runs once-per-write work only for writes of this region, and for items without a stamp', () => {
+    expect(writtenHere({ writtenIn: 'us-east-1' }, 'us-east-1')).toBe(true);
+    expect(writtenHere({ writtenIn: 'eu-west-1' }, 'us-east-1')).toBe(false);
+    expect(writtenHere({ id: 'written before stamps' }, 'us-east-1')).toBe(true);
+    expect(connectedHere({ region: 'eu-west-1' }, 'ap-southeast-1')).toBe(false);
+    expect(connectedHere({ connectionId: 'no region' }, 'ap-southeast-1')).toBe(true);
+  });
+
+  it('leaves the inbox fan-out of a replicated message to the region that wrote it', async () => {
+    const [sender, reader] = [await createUser(), await createUser()];
+    const { details } = await createDirect(sender, reader);
+    const before = await inboxPosition(details.id, reader);
+    const replicated = messageRecord(details.id, sender, elsewhere);
+    const local = messageRecord(details.id, sender, here);
+
+    expect((await handler({ Records: [replicated] })).batchItemFailures).toEqual([]);
+    expect(await inboxPosition(details.id, reader)).toBe(before);
+
+    await handler({ Records: [local] });
+    expect(await inboxPosition(details.id, reader)).toBe(`ACT#${local.dynamodb?.Keys?.SK?.S?.slice(4)}`);
+  });
+
+  it("lists only the connections this region's WebSocket API holds", async () => {
+    const user = await createUser();
+    const ours = `${ulid()}=`;
+    const theirs = `${ulid()}=`;
+    await saveConnection(ours, user, new Date());
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...connectionKey(user, theirs),
+          connectionId: theirs,
+          userId: user,
+          region: elsewhere,
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        },
+      }),
+    );
+
+    expect(await listConnectionIds(user)).toEqual([ours]);
+  });
+
+  it('pins username claims and refresh tokens to the home region only where there is another one', () => {
+    const base = { TABLE_NAME: 't' };
+    expect(readConfig({ ...base, AWS_REGION: 'eu-west-1', HOME_REGION: 'us-east-1' }).homeRegion).toBe(
+      'us-east-1',
+    );
+    expect(
+      readConfig({ ...base, AWS_REGION: 'us-east-1', HOME_REGION: 'us-east-1' }).homeRegion,
+    ).toBeUndefined();
+    expect(readConfig({ ...base, AWS_REGION: 'us-east-1' }).homeRegion).toBeUndefined();
+    // One region (as here): the home client is the one client.
+    expect(homeDynamo).toBe(dynamo);
+  });
+});

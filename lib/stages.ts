@@ -10,8 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as z from 'zod';
+import * as v from 'valibot';
 import { InvalidOriginError, parseAllowedOrigins } from '../functions/shared/cors';
+import { strictObject } from '../functions/shared/schemas/json-objects';
+import '../functions/shared/validation-messages';
 
 export const STAGES_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'stages');
 
@@ -20,66 +22,74 @@ const RETENTION_DAYS = Object.values(logs.RetentionDays).filter(
   (days): days is number => typeof days === 'number' && days > 0,
 );
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as eu-west-1');
+const region = v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as eu-west-1'));
+const positiveInteger = (fallback: number) =>
+  v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), fallback);
 
-const settingsSchema = z.strictObject({
-  description: z.string().optional(),
+const settingsSchema = strictObject({
+  description: v.optional(v.string()),
   /** The account the stage lives in; `cdk deploy` refuses another. Default: the deployer's. */
-  account: z
-    .string()
-    .regex(/^\d{12}$/, 'must be a 12-digit account id')
-    .nullish(),
+  account: v.nullish(v.pipe(v.string(), v.regex(/^\d{12}$/, 'must be a 12-digit account id'))),
   /**
    * The regions the stage runs in, the first being home (the table's primary replica, media, and the
    * operations pinned to one region; docs/global.md). Empty: the deployer's default region only.
    */
-  regions: z.array(region).default([]),
+  regions: v.optional(v.array(region), () => []),
   /** `destroy` is honoured for the stage named `dev` only; every other stage keeps its data. */
-  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
-  logRetentionDays: z
-    .number()
-    .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
-    .default(30),
+  removalPolicy: v.optional(v.picklist(['retain', 'destroy']), 'retain'),
+  logRetentionDays: v.optional(
+    v.pipe(
+      v.number(),
+      v.check((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`),
+    ),
+    30,
+  ),
   /** Where alarms are emailed (an SNS subscription to confirm once). */
-  alarmEmail: z.email().nullish(),
+  alarmEmail: v.nullish(v.pipe(v.string(), v.email('must be an email address'))),
   /** A custom domain for the APIs, in a Route 53 hosted zone of the account (docs/global.md). */
-  domainName: z.string().min(3).nullish(),
-  hostedZoneId: z.string().min(3).nullish(),
-  hostedZoneName: z.string().min(3).nullish(),
+  domainName: v.nullish(v.pipe(v.string(), v.minLength(3))),
+  hostedZoneId: v.nullish(v.pipe(v.string(), v.minLength(3))),
+  hostedZoneName: v.nullish(v.pipe(v.string(), v.minLength(3))),
   /**
    * Origins whose pages may call the API (CORS) besides the web app's own, e.g. a custom domain serving the
    * web app, or `http://localhost:5173` on a development stage. Never `*`.
    */
-  allowedOrigins: z
-    .array(z.string())
-    .default([])
-    .superRefine((origins, context) => {
-      try {
-        parseAllowedOrigins(origins.join(','));
-      } catch (error) {
-        if (!(error instanceof InvalidOriginError)) throw error;
-        context.addIssue({ code: 'custom', message: error.message });
-      }
-    }),
+  allowedOrigins: v.optional(
+    v.pipe(
+      v.array(v.string()),
+      v.rawCheck(({ dataset, addIssue }) => {
+        if (!dataset.typed) return;
+        try {
+          parseAllowedOrigins(dataset.value.join(','));
+        } catch (error) {
+          if (!(error instanceof InvalidOriginError)) throw error;
+          addIssue({ message: error.message });
+        }
+      }),
+    ),
+    () => [],
+  ),
   /**
    * The access-token signing key generation: raise it by one to rotate the keys (docs/architecture.md,
    * "Signing keys"). Kept here so the stage's deploys agree; `-c tokenKeyGeneration=N` for one deploy.
    */
-  tokenKeyGeneration: z.number().int().min(1).default(1),
+  tokenKeyGeneration: positiveInteger(1),
   /** The account-wide API Gateway logging role: create it only where the account has none yet. */
-  createApiGatewayLoggingRole: z.boolean().default(false),
-  limits: z
-    .strictObject({
-      maxGroupMembers: z.number().int().min(2).max(10_000).default(256),
-      httpRateLimit: z.number().int().positive().default(200),
-      httpBurstLimit: z.number().int().positive().default(400),
-      webSocketRateLimit: z.number().int().positive().default(500),
-      webSocketBurstLimit: z.number().int().positive().default(1000),
-    })
-    .prefault({}),
+  createApiGatewayLoggingRole: v.optional(v.boolean(), false),
+  // Absent limits are `{}`, so each limit still gets its default.
+  limits: v.optional(
+    strictObject({
+      maxGroupMembers: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(10_000)), 256),
+      httpRateLimit: positiveInteger(200),
+      httpBurstLimit: positiveInteger(400),
+      webSocketRateLimit: positiveInteger(500),
+      webSocketBurstLimit: positiveInteger(1000),
+    }),
+    {},
+  ),
 });
 
-export type StageFile = z.output<typeof settingsSchema>;
+export type StageFile = v.InferOutput<typeof settingsSchema>;
 
 export interface StageSettings extends Omit<StageFile, 'removalPolicy'> {
   stage: string;
@@ -145,12 +155,12 @@ export function loadStageSettings(
         : {}),
     },
   };
-  const parsed = settingsSchema.safeParse({ ...file, ...overrides });
+  const parsed = v.safeParse(settingsSchema, { ...file, ...overrides });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.issues.map((issue) => `${v.getDotPath(issue)}: ${issue.message}`);
     throw new Error(`Invalid settings for stage "${stage}" (stages/${stage}.json): ${problems.join('; ')}`);
   }
-  const settings = parsed.data;
+  const settings = parsed.output;
   if (settings.domainName && !(settings.hostedZoneName && settings.hostedZoneId)) {
     throw new Error(
       `Stage "${stage}": domainName needs hostedZoneId and hostedZoneName (the Route 53 zone it belongs to).`,

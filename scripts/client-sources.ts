@@ -1,11 +1,12 @@
 /**
  * The generated part of the typed API client (client/generated/): TypeScript types for every operation of
- * docs/openapi.json, and for the real-time protocol from the zod schemas that the WebSocket handlers use.
+ * docs/openapi.json, and for the real-time protocol from the valibot schemas that the WebSocket handlers use.
  * `npm run client` writes them; test/unit/client.test.ts fails when the committed files are stale.
  */
 import { readFile } from 'node:fs/promises';
-import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import * as z from 'zod';
+import openapiTS, { astToString, type OpenAPI3, type SchemaObject } from 'openapi-typescript';
+import * as v from 'valibot';
+import { jsonSchemaConverter } from '../functions/shared/json-schema';
 import {
   pingActionSchema,
   realtimeEventSchema,
@@ -17,16 +18,10 @@ const HEADER = (source: string) =>
 
 /** The real-time events and actions as an OpenAPI components document, so one generator types both. */
 function realtimeDocument(): OpenAPI3 {
-  const { $defs, ...root } = z.toJSONSchema(
-    z.object({
-      RealtimeEvent: realtimeEventSchema,
-      ClientAction: z.union([typingActionSchema, pingActionSchema]),
-    }),
-    { io: 'output', unrepresentable: 'any' },
-  ) as { $defs?: Record<string, unknown>; properties: Record<string, unknown> };
-  const schemas = JSON.parse(
-    JSON.stringify({ ...$defs, ...root.properties }).replaceAll('"#/$defs/', '"#/components/schemas/'),
-  );
+  const { toSchema, components } = jsonSchemaConverter();
+  const RealtimeEvent = toSchema(realtimeEventSchema, 'output');
+  const ClientAction = toSchema(v.union([typingActionSchema, pingActionSchema]), 'output');
+  const schemas = { ...components, RealtimeEvent, ClientAction } as unknown as Record<string, SchemaObject>;
   return {
     openapi: '3.1.0',
     info: { title: 'Chat backend real-time protocol (see docs/realtime.md)', version: '1' },

@@ -767,7 +767,7 @@ export interface components {
             displayName?: string;
             location?: string;
         };
-        /** @description A page of your stream of changes (see docs/realtime.md, "Catching up") */
+        /** @description A page of your stream of changes (see docs/realtime.md, "Catching up"); without `since`, also `inbox`: the first page of your inbox, as GET /conversations shows it */
         SyncPage: {
             /** @description What changed for you since the cursor, in the order it happened */
             events: ({
@@ -875,7 +875,6 @@ export interface components {
             hasMore: boolean;
             /** @description Events are still being written: call again after this many milliseconds (hasMore is true) */
             retryAfterMs?: number;
-            /** @description Without `since` only: the first page of your inbox, as GET /conversations shows it */
             inbox?: components["schemas"]["ConversationList"];
         };
         TokenPair: {

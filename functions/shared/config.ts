@@ -5,8 +5,8 @@
 import { type Jwks, parseJwks } from './auth/token-keys';
 import type { SecretSource } from './secrets';
 
-// Read by hand rather than with a schema library: every function loads this, and zod's URL and coercion
-// support would weigh more than the few lines below.
+// Read by hand rather than with a schema library: every function loads this, and URL checks and coercion
+// in schemas would weigh more than the few lines below.
 
 /** Reads each variable once, collecting every problem so one error names them all. */
 function environmentReader(env: NodeJS.ProcessEnv) {

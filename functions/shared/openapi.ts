@@ -1,15 +1,14 @@
 /**
- * Generates the OpenAPI 3.1 document from the route table and the same zod schemas that validate requests,
- * so the reference can never drift from the behaviour. `npm run openapi` writes it to docs/openapi.json.
+ * Generates the OpenAPI 3.1 document from the route table and the same valibot schemas that validate
+ * requests, so the reference can never drift from the behaviour. `npm run openapi` writes it to
+ * docs/openapi.json.
  */
 import { brotliCompressSync, constants } from 'node:zlib';
-import * as z from 'zod/mini';
 import { PROBLEM_TYPE_PREFIX } from './errors';
+import { type JsonSchema, jsonSchemaConverter } from './json-schema';
 import type { RouteDefinition } from './route-definition';
 import { routes } from './routes';
 import { problemSchema } from './schemas/common';
-
-type JsonSchema = Record<string, unknown>;
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is not valid (the failing fields are listed in `errors`)',
@@ -35,21 +34,7 @@ const ALWAYS = [400, 429, 500, 503];
 const ALSO_FROM_GATEWAY = new Set([413, 429, 500]);
 
 export function buildOpenApiDocument() {
-  const components: Record<string, JsonSchema> = {};
-
-  const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
-    const {
-      $schema: _ignored,
-      $defs,
-      ...rest
-    } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema & {
-      $defs?: Record<string, JsonSchema>;
-    };
-    const rewrite = (value: JsonSchema) =>
-      JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
-    for (const [name, definition] of Object.entries($defs ?? {})) components[name] = rewrite(definition);
-    return rewrite(rest);
-  };
+  const { toSchema, components } = jsonSchemaConverter();
 
   const problemRef = toSchema(problemSchema, 'output');
   components.GatewayMessage = {
@@ -63,13 +48,13 @@ export function buildOpenApiDocument() {
   const operation = (route: RouteDefinition, path: string, deprecated: boolean) => {
     const parameters: unknown[] = [];
     const params = route.request?.params
-      ? (toSchema(route.request.params, 'input') as { properties?: Record<string, JsonSchema> })
+      ? (toSchema(route.request.params, 'output') as { properties?: Record<string, JsonSchema> })
       : undefined;
     for (const [name, schema] of Object.entries(params?.properties ?? {})) {
       parameters.push({ name, in: 'path', required: true, schema });
     }
     const query = route.request?.query
-      ? (toSchema(route.request.query, 'input') as {
+      ? (toSchema(route.request.query, 'output') as {
           properties?: Record<string, JsonSchema>;
           required?: string[];
         })

@@ -1,4 +1,4 @@
-import type { ZodMiniType } from 'zod/mini';
+import type { GenericSchema } from 'valibot';
 
 /**
  * A value computed when the function is built and embedded in its bundle (see lib/bundling.ts), e.g. the
@@ -34,9 +34,9 @@ export interface RouteDefinition {
   auth: 'public' | 'user';
   summary: string;
   tag: string;
-  request?: { body?: ZodMiniType; query?: ZodMiniType; params?: ZodMiniType };
+  request?: { body?: GenericSchema; query?: GenericSchema; params?: GenericSchema };
   /** The success response; its schema also filters what is sent (fields it does not name are dropped). */
-  response: { status: number; schema?: ZodMiniType; description: string };
+  response: { status: number; schema?: GenericSchema; description: string };
   /** Other success statuses the route answers with the same body (e.g. 200 for a retried create). */
   alsoReturns?: readonly { status: number; description: string }[];
   /**

@@ -1,76 +1,76 @@
 /**
  * The wording of validation failures, in the "<field> must ..." style of our own messages (`username must be
- * at least 3 characters`). zod/mini loads no locale, so without this every failure would read "Invalid
- * input". Installed once, when the module loads; messages given in a schema still take precedence.
+ * at least 3 characters`). valibot's default reads "Invalid length: Expected >=3 but received 2"; this is
+ * installed once, when the module loads, as its global message. Messages given in a schema take precedence.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
-type Issue = z.core.$ZodRawIssue;
+type Issue = v.BaseIssue<unknown>;
 
+/** What a schema's `expects` says, in words (`Object` is any object schema, a record or a variant). */
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
   number: 'a number',
-  int: 'an integer',
   boolean: 'true or false',
-  object: 'an object',
-  array: 'an array',
-  record: 'an object',
-  literal: 'a literal',
+  Object: 'an object',
+  Array: 'an array',
+  null: 'null',
 };
 
-const quoted = (values: readonly unknown[]) => values.map((value) => JSON.stringify(value)).join(', ');
+/**
+ * The literal values an `expects` lists: `"admin" | "member"` (a picklist), `"text"` (a literal), or nested in
+ * parentheses for a variant's discriminator: `(("text" | "string") | "video" | "image")`.
+ */
+const literals = (expected: string) =>
+  expected.match(/"(?:[^"\\]|\\.)*"|-?\d[\w.+-]*|true|false|null/g) ?? [];
 
-const UNITS: Record<string, [string, string]> = {
-  string: ['character', 'characters'],
-  array: ['item', 'items'],
-  set: ['item', 'items'],
-  map: ['entry', 'entries'],
-  file: ['byte', 'bytes'],
-};
-
-function bound(issue: Issue & { origin?: string; inclusive?: boolean }, limit: unknown, side: 'min' | 'max') {
-  const unit = UNITS[issue.origin ?? ''];
-  if (unit) {
-    const verb = issue.origin === 'string' ? 'be' : 'have';
-    return `must ${verb} at ${side === 'min' ? 'least' : 'most'} ${limit} ${limit === 1 ? unit[0] : unit[1]}`;
-  }
-  if (issue.inclusive === false) return `must be ${side === 'min' ? 'greater' : 'less'} than ${limit}`;
-  return `must be at ${side === 'min' ? 'least' : 'most'} ${limit}`;
+function bound(issue: Issue, side: 'min' | 'max') {
+  const limit = issue.requirement as number;
+  const least = side === 'min' ? 'least' : 'most';
+  if (typeof issue.input === 'string')
+    return `must be at ${least} ${limit} ${limit === 1 ? 'character' : 'characters'}`;
+  if (Array.isArray(issue.input)) return `must have at ${least} ${limit} ${limit === 1 ? 'item' : 'items'}`;
+  return `must be at ${least} ${limit}`;
 }
 
 export function validationMessage(issue: Issue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
-      return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
-    case 'too_small':
-      return bound(issue, issue.minimum, 'min');
-    case 'too_big':
-      return bound(issue, issue.maximum, 'max');
-    case 'invalid_value': {
-      const values = issue.values as readonly unknown[];
-      return values.length === 1 ? `must be ${quoted(values)}` : `must be one of ${quoted(values)}`;
-    }
-    case 'invalid_union': {
-      const options = (issue as { options?: readonly unknown[] }).options ?? [];
-      return options.length > 0 ? `must be one of ${quoted(options)}` : 'does not match any allowed form';
-    }
-    case 'invalid_format':
-      if (issue.format === 'regex') return 'has an invalid format';
-      if (issue.format === 'datetime') return 'must be an ISO 8601 date and time';
-      if (issue.format === 'url') return 'must be a URL';
-      return `must be a valid ${issue.format}`;
-    case 'not_multiple_of':
-      return `must be a multiple of ${issue.divisor}`;
-    case 'unrecognized_keys':
-      return `has unknown fields: ${issue.keys.join(', ')}`;
-    case 'invalid_key':
-      return 'has an invalid key';
-    case 'invalid_element':
-      return 'has an invalid item';
+  if (issue.kind === 'schema') {
+    if (issue.expected === 'never') return 'is not a known field';
+    if (issue.input === undefined) return 'is required';
+    if (issue.type === 'union') return 'does not match any allowed form';
+    const expected = issue.expected ?? '';
+    const typeName = TYPE_NAMES[expected];
+    if (typeName) return `must be ${typeName}`;
+    const values = literals(expected);
+    if (values.length === 1) return `must be ${values[0]}`;
+    if (values.length > 1) return `must be one of ${values.join(', ')}`;
+    return 'is not valid';
+  }
+  switch (issue.type) {
+    case 'min_length':
+      return bound(issue, 'min');
+    case 'max_length':
+      return bound(issue, 'max');
+    case 'min_value':
+      return `must be at least ${issue.requirement}`;
+    case 'max_value':
+      return `must be at most ${issue.requirement}`;
+    case 'gt_value':
+      return `must be greater than ${issue.requirement}`;
+    case 'lt_value':
+      return `must be less than ${issue.requirement}`;
+    case 'integer':
+    case 'safe_integer':
+      return 'must be an integer';
+    case 'to_number':
+      return 'must be a number';
+    case 'regex':
+      return 'has an invalid format';
+    case 'multiple_of':
+      return `must be a multiple of ${issue.requirement}`;
     default:
       return 'is not valid';
   }
 }
 
-z.config({ localeError: validationMessage });
+v.setGlobalMessage(validationMessage);

@@ -1,3 +1,4 @@
+import { safeParse } from 'valibot';
 import { ValidationError } from '../shared/errors';
 import { managementApiSender } from '../shared/realtime/connection-sender';
 import { relayTyping, type TypingOutcome } from '../shared/realtime/typing';
@@ -17,11 +18,11 @@ const STATUS: Record<TypingOutcome, number> = {
 export const handler = wsHandler(route, async (event) => {
   const sender = managementApiSender();
   if (!sender) throw new Error('Invalid configuration: WEBSOCKET_CALLBACK_URL must be set');
-  const action = typingActionSchema.safeParse(parseJson(event.body));
+  const action = safeParse(typingActionSchema, parseJson(event.body));
   if (!action.success) throw new ValidationError('Expected {"action": "typing", "conversationId": "..."}.');
   const { outcome, userId } = await relayTyping(
     event.requestContext.connectionId,
-    action.data.conversationId,
+    action.output.conversationId,
     { sender },
   );
   event.userId = userId;

@@ -2,6 +2,7 @@
  * Real WebSocket clients (the `ws` package) against the local WebSocket gateway, for e2e tests and the
  * benchmark. Every frame received is parsed and checked against the event schema as it arrives.
  */
+import { safeParse } from 'valibot';
 import WebSocket from 'ws';
 import { type RealtimeEvent, realtimeEventSchema } from '../../functions/shared/schemas/realtime';
 
@@ -30,9 +31,9 @@ function wrap(socket: WebSocket): TestSocket {
   const waiters = new Set<(event: RealtimeEvent) => void>();
   socket.on('message', (data) => {
     const text = String(data);
-    let parsed: ReturnType<typeof realtimeEventSchema.safeParse>;
+    let parsed: ReturnType<typeof safeParse<typeof realtimeEventSchema>>;
     try {
-      parsed = realtimeEventSchema.safeParse(JSON.parse(text));
+      parsed = safeParse(realtimeEventSchema, JSON.parse(text));
     } catch {
       invalid.push(text);
       return;

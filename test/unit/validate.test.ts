@@ -1,19 +1,20 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
 import { ValidationError } from '../../functions/shared/errors';
 import { validate } from '../../functions/shared/http/validate';
+import { strictObject } from '../../functions/shared/schemas/json-objects';
 import { sendMessageRequestSchema } from '../../functions/shared/schemas/messages';
 import { signUpRequestSchema, updateProfileRequestSchema } from '../../functions/shared/schemas/users';
 
-const nested = z.strictObject({
-  profile: z.strictObject({
-    name: z.string().check(z.minLength(1, 'must not be empty')),
-    tags: z.array(z.string()),
+const nested = strictObject({
+  profile: strictObject({
+    name: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+    tags: v.array(v.string()),
   }),
 });
 
 /** Runs validate and returns the ValidationError it throws. */
-function failure(schema: z.ZodMiniType, value: unknown, location: 'body' | 'query' | 'path' = 'body') {
+function failure(schema: v.GenericSchema, value: unknown, location: 'body' | 'query' | 'path' = 'body') {
   try {
     validate(schema, value, location);
   } catch (error) {
@@ -81,12 +82,12 @@ describe('validate', () => {
 
   it('prefixes query and path fields with their location', () => {
     const query = failure(
-      z.strictObject({ limit: z.coerce.number().check(z.int()) }),
+      strictObject({ limit: v.pipe(v.unknown(), v.toNumber(), v.integer()) }),
       { limit: 'ten' },
       'query',
     );
     const path = failure(
-      z.strictObject({ id: z.string().check(z.maxLength(3)) }),
+      strictObject({ id: v.pipe(v.string(), v.maxLength(3)) }),
       { id: 'too long' },
       'path',
     );
@@ -105,53 +106,77 @@ describe('validate', () => {
 });
 
 describe('validation messages', () => {
-  const messageFor = (schema: z.ZodMiniType, value: unknown) => failure(schema, value).errors?.[0]?.message;
+  const messageFor = (schema: v.GenericSchema, value: unknown) => failure(schema, value).errors?.[0]?.message;
 
   it.each([
-    ['a missing field', z.strictObject({ name: z.string() }), {}, 'is required'],
+    ['a missing field', strictObject({ name: v.string() }), {}, 'is required'],
+    ['a number where a string belongs', strictObject({ name: v.string() }), { name: 7 }, 'must be a string'],
+    ['a string where a number belongs', strictObject({ n: v.number() }), { n: '7' }, 'must be a number'],
     [
-      'a number where a string belongs',
-      z.strictObject({ name: z.string() }),
-      { name: 7 },
-      'must be a string',
+      'a fraction where an integer belongs',
+      strictObject({ n: v.pipe(v.number(), v.safeInteger()) }),
+      { n: 1.5 },
+      'must be an integer',
     ],
-    ['a string where a number belongs', z.strictObject({ n: z.number() }), { n: '7' }, 'must be a number'],
-    ['a fraction where an integer belongs', z.strictObject({ n: z.int() }), { n: 1.5 }, 'must be an integer'],
     [
       'a string that is too short',
-      z.strictObject({ name: z.string().check(z.minLength(2)) }),
+      strictObject({ name: v.pipe(v.string(), v.minLength(2)) }),
       { name: 'a' },
       'must be at least 2 characters',
     ],
     [
       'a string that is too long',
-      z.strictObject({ name: z.string().check(z.maxLength(1)) }),
+      strictObject({ name: v.pipe(v.string(), v.maxLength(1)) }),
       { name: 'ab' },
       'must be at most 1 character',
     ],
     [
       'an array with too many items',
-      z.strictObject({ ids: z.array(z.string()).check(z.maxLength(1)) }),
+      strictObject({ ids: v.pipe(v.array(v.string()), v.maxLength(1)) }),
       { ids: ['a', 'b'] },
       'must have at most 1 item',
     ],
     [
       'a number below its minimum',
-      z.strictObject({ n: z.number().check(z.minimum(5)) }),
+      strictObject({ n: v.pipe(v.number(), v.minValue(5)) }),
       { n: 4 },
       'must be at least 5',
     ],
     [
       'a value outside an enum',
-      z.strictObject({ role: z.enum(['admin', 'member']) }),
+      strictObject({ role: v.picklist(['admin', 'member']) }),
       { role: 'owner' },
       'must be one of "admin", "member"',
     ],
     [
       'a string failing a pattern',
-      z.strictObject({ code: z.string().check(z.regex(/^[a-z]+$/)) }),
+      strictObject({ code: v.pipe(v.string(), v.regex(/^[a-z]+$/)) }),
       { code: 'A1' },
       'has an invalid format',
+    ],
+    [
+      'a value other than the one literal allowed',
+      strictObject({ action: v.literal('typing') }),
+      { action: 'ping' },
+      'must be "typing"',
+    ],
+    [
+      'a number that must be greater than a bound',
+      strictObject({ size: v.pipe(v.number(), v.gtValue(0)) }),
+      { size: 0 },
+      'must be greater than 0',
+    ],
+    [
+      'query text that is not a number',
+      strictObject({ limit: v.pipe(v.unknown(), v.toNumber(), v.integer()) }),
+      { limit: '1O' },
+      'must be a number',
+    ],
+    [
+      'an array where an object belongs',
+      strictObject({ o: strictObject({}) }),
+      { o: [] },
+      'must be an object',
     ],
   ])('says what is wrong with %s in "<field> must ..." form', (_name, schema, value, message) => {
     expect(messageFor(schema, value)).toBe(message);
@@ -163,5 +188,47 @@ describe('validation messages', () => {
     expect(error.errors).toEqual([
       { field: 'content.type', message: 'must be one of "text", "string", "video", "image"' },
     ]);
+  });
+});
+
+describe('object schemas held to JSON objects', () => {
+  it('refuses an array as message content, naming the content rather than a key inside it', () => {
+    const error = failure(sendMessageRequestSchema, { content: [{ type: 'text', text: 'hi' }] });
+
+    expect(error.errors).toEqual([{ field: 'content', message: 'must be an object' }]);
+  });
+
+  it('refuses an array as free-form metadata', () => {
+    const error = failure(sendMessageRequestSchema, {
+      content: { type: 'image', image: 'media-1', metadata: ['caption'] },
+    });
+
+    expect(error.errors).toEqual([{ field: 'content.metadata', message: 'must be an object' }]);
+  });
+
+  it('names every unknown key inside a union member, not only the first', () => {
+    const error = failure(sendMessageRequestSchema, {
+      content: { type: 'text', text: 'hi', bold: true, size: 3 },
+    });
+
+    expect(error.errors).toEqual([
+      { field: 'content.bold', message: 'is not a known field' },
+      { field: 'content.size', message: 'is not a known field' },
+    ]);
+  });
+
+  it('keeps "constructor" and "prototype" in free-form metadata, and drops "__proto__"', () => {
+    const metadata = JSON.parse('{"constructor":1,"prototype":{"a":2},"__proto__":{"polluted":true},"b":3}');
+
+    const parsed = validate(
+      sendMessageRequestSchema,
+      { content: { type: 'image', image: 'media-1', metadata } },
+      'body',
+    );
+
+    const kept = (parsed.content as { metadata?: Record<string, unknown> }).metadata;
+    expect(kept).toEqual({ constructor: 1, prototype: { a: 2 }, b: 3 });
+    expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import {
 import type { MessagePreview } from '../schemas/messages';
 import { ConversationChange, LAST_CHANGE, MemberChange } from './changes';
 import { cancellationCodes, dynamo, tableName, transactWrite } from './client';
+import { type InboxRecord, inboxItem } from './inbox-store';
 import { conversationKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
 
 export type Role = 'owner' | 'admin' | 'member';
@@ -118,12 +119,14 @@ export function memberCondition(conversationId: string, userId: string, roles?: 
 /**
  * Writes a new conversation and its first members in one transaction, conditional on the conversation not
  * existing yet (for direct chats the id is derived from the pair, so a second create finds it) and on every
- * `mustExist` user existing. Returns the reason codes when the transaction was cancelled.
+ * `mustExist` user existing; with `inboxEntries` (a direct chat's two: the transaction holds 100 items at most,
+ * so a group's go after it), the members' inbox entries too. Returns the reason codes when it was cancelled.
  */
 export async function createConversation(
   conversation: ConversationRecord,
   members: MemberRecord[],
   mustExistUserIds: string[] = [],
+  inboxEntries: readonly InboxRecord[] = [],
 ): Promise<{ created: true } | { created: false; codes: string[] }> {
   const items: TransactItem[] = [
     {
@@ -143,6 +146,7 @@ export async function createConversation(
       }),
     ),
     ...members.map((member) => putMember(member)),
+    ...inboxEntries.map((entry): TransactItem => ({ Put: { TableName: tableName, Item: inboxItem(entry) } })),
   ];
   try {
     await transactWrite({ TransactItems: items });

@@ -105,10 +105,11 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * idempotency record. Everyone else's inbox, the preview and the events follow from the table stream: nothing
  * here grows with the size of the group.
  *
- * `moveMarker: false` is the retry when the marker (or the inbox entry) was already past this message (the
- * same sender's sends committed out of order): markers only move forward, and that is no reason to refuse.
+ * `moveMarker: false` (the marker) and `moveInbox: false` (the inbox entry) are the retry when that one was
+ * already past this message (the same sender's sends committed out of order, or a newer message already moved
+ * the inbox): markers and positions only move forward, and that is no reason to refuse the message.
  */
-function sendItems(message: MessageRecord, moveMarker: boolean): TransactItem[] {
+function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boolean): TransactItem[] {
   const { conversationId, senderId, clientMessageId } = message;
   return [
     {
@@ -136,23 +137,19 @@ function sendItems(message: MessageRecord, moveMarker: boolean): TransactItem[] 
           },
         }
       : memberCondition(conversationId, senderId),
-    ...(moveMarker
+    ...(moveInbox
       ? [
           {
             Update: {
               TableName: tableName,
               Key: inboxKey(conversationId, senderId),
-              UpdateExpression:
-                'SET GSI1PK = :gsiPk, GSI1SK = :activity, conversationId = :conversationId, userId = :userId, #type = :type, readUpTo = :id, unreadCount = :zero',
+              // The entry exists from the join on (written with the membership, or by the stream consumer); a
+              // missing one fails the condition and the send goes through without the move (see above).
+              UpdateExpression: 'SET GSI1SK = :activity, readUpTo = :id, unreadCount = :zero',
               ConditionExpression:
-                '(attribute_not_exists(GSI1SK) OR GSI1SK < :activity) AND (attribute_not_exists(readUpTo) OR readUpTo < :id)',
-              ExpressionAttributeNames: { '#type': 'type' },
+                'GSI1SK < :activity AND (attribute_not_exists(readUpTo) OR readUpTo < :id)',
               ExpressionAttributeValues: {
-                ':gsiPk': inboxIndexKey(senderId, message.id).GSI1PK,
                 ':activity': inboxIndexKey(senderId, message.id).GSI1SK,
-                ':conversationId': conversationId,
-                ':userId': senderId,
-                ':type': 'InboxEntry',
                 ':id': message.id,
                 ':zero': 0,
               },
@@ -181,27 +178,30 @@ function sendItems(message: MessageRecord, moveMarker: boolean): TransactItem[] 
 /** Stores a message with what it changes for its sender; see sendItems. */
 export async function sendMessage(message: MessageRecord): Promise<SendOutcome> {
   const { conversationId, senderId, clientMessageId } = message;
-  for (const moveMarker of [true, false]) {
+  let [moveMarker, moveInbox] = [true, true];
+  // Every condition is evaluated, so one retry drops whatever was already ahead; a third try covers a race.
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await transactWrite({ TransactItems: sendItems(message, moveMarker) });
+      await transactWrite({ TransactItems: sendItems(message, moveMarker, moveInbox) });
       return { outcome: 'sent' };
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
-      const reasons = (error as { CancellationReasons?: { Item?: Record<string, unknown> }[] })
-        .CancellationReasons;
-      const memberFailed = codes[1] === 'ConditionalCheckFailed';
-      if (memberFailed && (!moveMarker || !reasons?.[1]?.Item)) return { outcome: 'not-member' };
-      const idempotencyAt = moveMarker ? 3 : 2;
-      if (clientMessageId && codes[idempotencyAt] === 'ConditionalCheckFailed') {
+      const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
+      const reasons = (error as { CancellationReasons?: { Item?: unknown }[] }).CancellationReasons;
+      // The membership failing with no item is no membership; with one, a marker already ahead.
+      if (failed(1) && (!moveMarker || !reasons?.[1]?.Item)) return { outcome: 'not-member' };
+      if (clientMessageId && failed(moveInbox ? 3 : 2)) {
         const original = await getByClientMessageId(conversationId, senderId, clientMessageId);
         if (original) return { outcome: 'duplicate', original };
       }
-      const markerAhead = moveMarker && (memberFailed || codes[2] === 'ConditionalCheckFailed');
-      if (!markerAhead) throw error;
+      const inboxAhead = moveInbox && failed(2);
+      if (!failed(1) && !inboxAhead) throw error;
+      moveMarker &&= !failed(1);
+      moveInbox &&= !inboxAhead;
     }
   }
-  throw new Error('unreachable: the send without a marker move either succeeds or throws');
+  throw new Error('the send could not be committed');
 }
 
 export async function getByClientMessageId(

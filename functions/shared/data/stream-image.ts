@@ -7,7 +7,7 @@
  * Two ways a strict `unmarshall` fails on a record that holds nothing wrong:
  * - An empty map (`{"M":{}}`) arrives as a bare `{}` with no type. DynamoDB Local 3.x does this in its
  *   stream images (awslabs/amazon-dynamodb-local-samples#37; GetItem and the DynamoDB service are correct),
- *   and a stored `{}` is easy to reach: `{"b":{}}`, or `{"__proto__":{...}}`, which zod drops to `{}`.
+ *   and a stored `{}` is easy to reach: `{"b":{}}`, or `{"__proto__":{...}}`, which validation drops to `{}`.
  *   A value without a type can only be an empty container: it reads as `{}`.
  * - A number beyond 2^53 reads as a BigInt, which JSON.stringify refuses when the event is posted. What we
  *   store came from JSON (a double), so Number() gives back exactly what was sent.

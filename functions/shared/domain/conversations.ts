@@ -74,13 +74,17 @@ export function newInboxEntry(member: MemberRecord, latestMessageId: string | nu
   };
 }
 
-/** `field` names the other user in errors: `userId` here, `recipient` for the older POST /messages. */
-export async function createDirect(
+/**
+ * Creates the direct conversation of two users unless it exists; says whether it created it. `field` names
+ * the other user in errors: `userId` for POST /conversations, `recipient` for the older POST /messages (which
+ * needs no details back, so does not pay for reading them).
+ */
+export async function openDirect(
   callerId: string,
   otherUserId: string,
   now = new Date(),
   field = 'userId',
-) {
+): Promise<{ created: boolean; conversation: ConversationRecord; members: MemberRecord[] }> {
   if (otherUserId === callerId) {
     throw new ValidationError('A direct conversation needs another user.', [
       { field, message: 'must not be your own id' },
@@ -99,20 +103,26 @@ export async function createDirect(
     lastActivityAt: at,
   };
   const members = [newMember(id, callerId, 'member', at), newMember(id, otherUserId, 'member', at)];
-  const result = await store.createConversation(conversation, members, [otherUserId]);
+  const result = await store.createConversation(
+    conversation,
+    members,
+    [otherUserId],
+    members.map((member) => newInboxEntry(member, null)),
+  );
   if (!result.created) {
     if (result.codes[1] === 'ConditionalCheckFailed') {
       throw new NotFoundError(`No user has the id "${otherUserId}".`, [{ field, message: 'is not a user' }]);
     }
     if (result.codes[0] !== 'ConditionalCheckFailed')
       throw new ConflictError('The conversation could not be created.');
-    return { created: false, details: await getDetails(callerId, id) };
   }
-  const [details] = await Promise.all([
-    withProfiles(conversation, members, callerId),
-    putInboxEntries(members.map((member) => newInboxEntry(member, null))),
-  ]);
-  return { created: true, details };
+  return { created: result.created, conversation, members };
+}
+
+export async function createDirect(callerId: string, otherUserId: string, now = new Date()) {
+  const { created, conversation, members } = await openDirect(callerId, otherUserId, now);
+  if (!created) return { created, details: await getDetails(callerId, conversation.id) };
+  return { created, details: await withProfiles(conversation, members, callerId) };
 }
 
 /** Errors name positions in the request's own list; `exceptId` (the caller) is neither looked up nor named. */
@@ -186,7 +196,7 @@ async function requireMembership(callerId: string, conversationId: string) {
 
 function requireGroupModerator(conversation: ConversationRecord, me: MemberRecord, action: string) {
   if (conversation.type !== 'group') {
-    throw new ValidationError(`Direct conversations cannot ${action}.`, [
+    throw new ValidationError(`Nobody can ${action} of a direct conversation.`, [
       { field: '(path) id', message: 'is a direct conversation' },
     ]);
   }
@@ -195,7 +205,7 @@ function requireGroupModerator(conversation: ConversationRecord, me: MemberRecor
 
 export async function rename(callerId: string, conversationId: string, name: string) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
-  requireGroupModerator(conversation, me, 'be renamed');
+  requireGroupModerator(conversation, me, 'change the name');
   await store.runTransaction([
     {
       Update: {
@@ -219,7 +229,7 @@ export async function addMembers(
   now = new Date(),
 ) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
-  requireGroupModerator(conversation, me, 'change members');
+  requireGroupModerator(conversation, me, 'change the members');
   await assertUsersExist(userIds, 'userIds');
   const existing = new Set(members.map((member) => member.userId));
   const added = [...new Set(userIds)].filter((userId) => !existing.has(userId));
@@ -359,7 +369,7 @@ export async function changeRole(
   role: 'admin' | 'member',
 ) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
-  requireGroupModerator(conversation, me, 'change roles');
+  requireGroupModerator(conversation, me, 'change the roles');
   const target = members.find((member) => member.userId === targetId);
   if (!target) throw new NotFoundError(`User "${targetId}" is not a member of this conversation.`);
   if (target.role === 'owner')

@@ -5,7 +5,7 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ZodMiniType, z } from 'zod/mini';
+import { type GenericSchema, type InferInput, type InferOutput, parse } from 'valibot';
 import { tokenFromAuthorizationHeader, verifyAccessToken } from '../auth/access-tokens';
 import { injectLambdaContext, logger } from '../logger';
 import type { RouteDefinition } from '../route-definition';
@@ -13,7 +13,7 @@ import { errorToProblem } from './problem-responses';
 import { readJsonBody } from './request-body';
 import { validate } from './validate';
 
-type Parsed<T> = T extends ZodMiniType ? z.output<T> : undefined;
+type Parsed<T> = T extends GenericSchema ? InferOutput<T> : undefined;
 type RequestParts<R extends RouteDefinition> = NonNullable<R['request']>;
 
 export interface HttpRequest<R extends RouteDefinition> {
@@ -25,8 +25,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   event: APIGatewayProxyEventV2;
 }
 
-type ResponseBody<R extends RouteDefinition> = R['response']['schema'] extends ZodMiniType
-  ? z.input<R['response']['schema']>
+type ResponseBody<R extends RouteDefinition> = R['response']['schema'] extends GenericSchema
+  ? InferInput<R['response']['schema']>
   : unknown;
 
 export interface HttpReply<R extends RouteDefinition> {
@@ -103,7 +103,7 @@ export function httpHandler<const R extends RouteDefinition>(
     if (status === 204 || reply.body === undefined) {
       return { statusCode: status, headers: { ...reply.headers } };
     }
-    const body = schema ? schema.parse(reply.body) : reply.body;
+    const body = schema ? parse(schema, reply.body) : reply.body;
     return {
       statusCode: status,
       headers: { 'content-type': 'application/json', ...reply.headers },

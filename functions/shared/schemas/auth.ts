@@ -1,37 +1,45 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { safeIntegerSchema } from './common';
 import { defineSchema } from './define';
+import { strictObject } from './json-objects';
 import { ownProfileSchema } from './users';
 
 // Login checks only shape and size: a username that could never exist still gets the same 401 as a wrong
 // password, so the endpoint does not tell which usernames are valid.
 export const loginRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({
-      username: z.string().check(z.minLength(1), z.maxLength(256)),
-      password: z.string().check(z.minLength(1), z.maxLength(256)),
-    })
-    .register(z.globalRegistry, { id: 'LoginRequest' }),
+  v.pipe(
+    strictObject({
+      username: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+      password: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+    }),
+    v.metadata({ id: 'LoginRequest' }),
+  ),
 );
 
 export const refreshTokenRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({ refreshToken: z.string().check(z.minLength(1), z.maxLength(512)) })
-    .register(z.globalRegistry, { id: 'RefreshTokenRequest' }),
+  v.pipe(
+    strictObject({ refreshToken: v.pipe(v.string(), v.minLength(1), v.maxLength(512)) }),
+    v.metadata({ id: 'RefreshTokenRequest' }),
+  ),
 );
 
 export const tokenPairSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      token: z.string().check(z.describe('Access token (JWT), sent as `Authorization: Bearer <token>`')),
-      tokenType: z.literal('Bearer'),
-      expiresIn: z.int().check(z.describe('Seconds until the access token expires')),
-      refreshToken: z.string().check(z.describe('Opaque; single use: each refresh returns a new one')),
-    })
-    .register(z.globalRegistry, { id: 'TokenPair' }),
+  v.pipe(
+    v.object({
+      token: v.pipe(v.string(), v.description('Access token (JWT), sent as `Authorization: Bearer <token>`')),
+      tokenType: v.literal('Bearer'),
+      expiresIn: v.pipe(safeIntegerSchema, v.description('Seconds until the access token expires')),
+      refreshToken: v.pipe(v.string(), v.description('Opaque; single use: each refresh returns a new one')),
+    }),
+    v.metadata({ id: 'TokenPair' }),
+  ),
 );
 
 export const loginResponseSchema = /* @__PURE__ */ defineSchema(() =>
-  z.extend(tokenPairSchema, { user: ownProfileSchema }).register(z.globalRegistry, { id: 'LoginResponse' }),
+  v.pipe(
+    v.object({ ...tokenPairSchema.entries, user: ownProfileSchema }),
+    v.metadata({ id: 'LoginResponse' }),
+  ),
 );
 
-export type TokenPair = z.output<typeof tokenPairSchema>;
+export type TokenPair = v.InferOutput<typeof tokenPairSchema>;

@@ -1,10 +1,11 @@
-import * as z from 'zod/mini';
-import { idSchema, singleLineText, timestampSchema } from './common';
+import * as v from 'valibot';
+import { idSchema, integerParameter, safeIntegerSchema, singleLineText, timestampSchema } from './common';
 import { defineSchema } from './define';
+import { strictObject, variant } from './json-objects';
 import { messagePreviewSchema } from './messages';
 
 export const roleSchema = /* @__PURE__ */ defineSchema(() =>
-  z.enum(['owner', 'admin', 'member']).register(z.globalRegistry, { id: 'MemberRole' }),
+  v.pipe(v.picklist(['owner', 'admin', 'member']), v.metadata({ id: 'MemberRole' })),
 );
 export const conversationNameSchema = /* @__PURE__ */ singleLineText(100);
 
@@ -12,116 +13,129 @@ export const conversationNameSchema = /* @__PURE__ */ singleLineText(100);
 export const MAX_MEMBERS_PER_REQUEST = 98;
 
 export const createConversationRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .discriminatedUnion('type', [
-      z.strictObject({ type: z.literal('direct'), userId: idSchema }),
-      z.strictObject({
-        type: z.literal('group'),
+  v.pipe(
+    variant('type', [
+      strictObject({ type: v.literal('direct'), userId: idSchema }),
+      strictObject({
+        type: v.literal('group'),
         name: conversationNameSchema,
-        memberIds: z
-          .array(idSchema)
-          .check(z.maxLength(MAX_MEMBERS_PER_REQUEST, `must name at most ${MAX_MEMBERS_PER_REQUEST} users`)),
+        memberIds: v.pipe(
+          v.array(idSchema),
+          v.maxLength(MAX_MEMBERS_PER_REQUEST, `must name at most ${MAX_MEMBERS_PER_REQUEST} users`),
+        ),
       }),
-    ])
-    .register(z.globalRegistry, { id: 'CreateConversationRequest' }),
+    ]),
+    v.metadata({ id: 'CreateConversationRequest' }),
+  ),
 );
 
 export const updateConversationRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({ name: conversationNameSchema })
-    .register(z.globalRegistry, { id: 'UpdateConversationRequest' }),
+  v.pipe(strictObject({ name: conversationNameSchema }), v.metadata({ id: 'UpdateConversationRequest' })),
 );
 
 export const addMembersRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({
-      userIds: z
-        .array(idSchema)
-        .check(
-          z.minLength(1, 'must name at least one user'),
-          z.maxLength(
-            MAX_MEMBERS_PER_REQUEST,
-            `must name at most ${MAX_MEMBERS_PER_REQUEST} users per request`,
-          ),
+  v.pipe(
+    strictObject({
+      userIds: v.pipe(
+        v.array(idSchema),
+        v.minLength(1, 'must name at least one user'),
+        v.maxLength(
+          MAX_MEMBERS_PER_REQUEST,
+          `must name at most ${MAX_MEMBERS_PER_REQUEST} users per request`,
         ),
-    })
-    .register(z.globalRegistry, { id: 'AddMembersRequest' }),
+      ),
+    }),
+    v.metadata({ id: 'AddMembersRequest' }),
+  ),
 );
 
 export const changeRoleRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({ role: z.enum(['admin', 'member']) }).register(z.globalRegistry, {
-    id: 'ChangeRoleRequest',
-    description: 'Ownership passes only when the last owner leaves',
-  }),
+  v.pipe(
+    strictObject({ role: v.picklist(['admin', 'member']) }),
+    v.metadata({ id: 'ChangeRoleRequest', description: 'Ownership passes only when the last owner leaves' }),
+  ),
 );
 
 export const memberSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
+  v.pipe(
+    v.object({
       userId: idSchema,
       role: roleSchema,
       joinedAt: timestampSchema,
-      lastReadMessageId: z.nullable(z.string()).check(z.describe("The member's read marker (read receipts)")),
-      lastReadAt: z.nullable(timestampSchema),
-      username: z.optional(z.string()),
-      displayName: z.optional(z.string()),
-    })
-    .register(z.globalRegistry, { id: 'Member' }),
+      lastReadMessageId: v.pipe(
+        v.nullable(v.string()),
+        v.description("The member's read marker (read receipts)"),
+      ),
+      lastReadAt: v.nullable(timestampSchema),
+      username: v.optional(v.string()),
+      displayName: v.optional(v.string()),
+    }),
+    v.metadata({ id: 'Member' }),
+  ),
 );
 
 export const conversationSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      id: z.string(),
-      type: z.enum(['direct', 'group']),
-      name: z.nullable(z.string()),
+  v.pipe(
+    v.object({
+      id: v.string(),
+      type: v.picklist(['direct', 'group']),
+      name: v.nullable(v.string()),
       createdBy: idSchema,
       createdAt: timestampSchema,
-      memberCount: z.int(),
-      lastMessage: z.nullable(messagePreviewSchema),
+      memberCount: safeIntegerSchema,
+      lastMessage: v.nullable(messagePreviewSchema),
       lastActivityAt: timestampSchema,
-    })
-    .register(z.globalRegistry, { id: 'Conversation' }),
+    }),
+    v.metadata({ id: 'Conversation' }),
+  ),
 );
 
 export const conversationDetailsSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .extend(conversationSchema, { members: z.array(memberSchema), myRole: roleSchema })
-    .register(z.globalRegistry, { id: 'ConversationDetails' }),
+  v.pipe(
+    v.object({ ...conversationSchema.entries, members: v.array(memberSchema), myRole: roleSchema }),
+    v.metadata({ id: 'ConversationDetails' }),
+  ),
 );
 
 export const conversationSummarySchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .extend(conversationSchema, {
-      members: z
-        .optional(z.array(z.pick(memberSchema, { userId: true, role: true })))
-        .check(
-          z.describe('Present for conversations of up to 10 members; larger groups give memberCount only'),
+  v.pipe(
+    v.object({
+      ...conversationSchema.entries,
+      members: v.optional(
+        v.pipe(
+          v.array(v.object({ userId: memberSchema.entries.userId, role: memberSchema.entries.role })),
+          v.description('Present for conversations of up to 10 members; larger groups give memberCount only'),
         ),
-      unreadCount: z.int().check(z.describe('Messages after your read marker; capped at 100 (show "99+")')),
+      ),
+      unreadCount: v.pipe(
+        safeIntegerSchema,
+        v.description('Messages after your read marker; capped at 100 (show "99+")'),
+      ),
       myRole: roleSchema,
-    })
-    .register(z.globalRegistry, { id: 'ConversationSummary' }),
+    }),
+    v.metadata({ id: 'ConversationSummary' }),
+  ),
 );
 
 export const conversationListSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({ items: z.array(conversationSummarySchema), nextCursor: z.nullable(z.string()) })
-    .register(z.globalRegistry, { id: 'ConversationList' }),
+  v.pipe(
+    v.object({ items: v.array(conversationSummarySchema), nextCursor: v.nullable(v.string()) }),
+    v.metadata({ id: 'ConversationList' }),
+  ),
 );
 
 export const listQuerySchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  strictObject({
+    limit: integerParameter(1, 100, 20),
+    cursor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
   }),
 );
 
 export const conversationParamsSchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(100)) }),
+  strictObject({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)) }),
 );
 export const memberParamsSchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(100)), userId: idSchema }),
+  strictObject({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)), userId: idSchema }),
 );
 
-export type CreateConversationRequest = z.output<typeof createConversationRequestSchema>;
+export type CreateConversationRequest = v.InferOutput<typeof createConversationRequestSchema>;

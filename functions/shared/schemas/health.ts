@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { defineSchema } from './define';
 
 export const healthResponseSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({ status: z.literal('ok') }).register(z.globalRegistry, { id: 'Health' }),
+  v.pipe(v.object({ status: v.literal('ok') }), v.metadata({ id: 'Health' })),
 );

@@ -1,20 +1,21 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { defineSchema } from './define';
 
 export const jwkSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      kty: z.literal('EC'),
-      crv: z.literal('P-256'),
-      x: z.string(),
-      y: z.string(),
-      kid: z.string().check(z.describe('Matches the `kid` header of the tokens this key verifies')),
-      alg: z.literal('ES256'),
-      use: z.literal('sig'),
-    })
-    .register(z.globalRegistry, { id: 'Jwk', description: 'A P-256 public key (RFC 7517, RFC 7518)' }),
+  v.pipe(
+    v.object({
+      kty: v.literal('EC'),
+      crv: v.literal('P-256'),
+      x: v.string(),
+      y: v.string(),
+      kid: v.pipe(v.string(), v.description('Matches the `kid` header of the tokens this key verifies')),
+      alg: v.literal('ES256'),
+      use: v.literal('sig'),
+    }),
+    v.metadata({ id: 'Jwk', description: 'A P-256 public key (RFC 7517, RFC 7518)' }),
+  ),
 );
 
 export const jwksSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({ keys: z.array(jwkSchema) }).register(z.globalRegistry, { id: 'Jwks' }),
+  v.pipe(v.object({ keys: v.array(jwkSchema) }), v.metadata({ id: 'Jwks' })),
 );

@@ -1,67 +1,76 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { MAX_UPLOAD_BYTES, MEDIA_CONTENT_TYPES } from '../media/media-types';
-import { idSchema, singleLineText, timestampSchema } from './common';
+import { idSchema, safeIntegerSchema, singleLineText, timestampSchema } from './common';
 import { defineSchema } from './define';
+import { strictObject } from './json-objects';
 
 export const createMediaRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({
-      purpose: z.enum(['avatar', 'attachment']),
-      contentType: z
-        .enum(MEDIA_CONTENT_TYPES)
-        .check(
-          z.describe(
-            'avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB)',
-          ),
+  v.pipe(
+    strictObject({
+      purpose: v.picklist(['avatar', 'attachment']),
+      contentType: v.pipe(
+        v.picklist(MEDIA_CONTENT_TYPES),
+        v.description(
+          'avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB)',
         ),
-      size: z
-        .int()
-        .check(
-          z.positive(),
-          z.maximum(MAX_UPLOAD_BYTES),
-          z.describe('Bytes; the upload may not be larger (and no larger than the limit for its type)'),
-        ),
-      fileName: z.optional(singleLineText(255)),
-    })
-    .register(z.globalRegistry, { id: 'CreateMediaRequest' }),
+      ),
+      // Bounded on both sides, so no need for the safe-integer bounds.
+      size: v.pipe(
+        v.number(),
+        v.integer(),
+        v.gtValue(0),
+        v.maxValue(MAX_UPLOAD_BYTES),
+        v.description('Bytes; the upload may not be larger (and no larger than the limit for its type)'),
+      ),
+      fileName: v.optional(singleLineText(255)),
+    }),
+    v.metadata({ id: 'CreateMediaRequest' }),
+  ),
 );
 
 export const mediaSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
+  v.pipe(
+    v.object({
       id: idSchema,
-      purpose: z.enum(['avatar', 'attachment']),
-      status: z.enum(['pending', 'ready', 'rejected']),
-      declaredContentType: z.string(),
-      declaredSize: z.int(),
-      fileName: z.nullable(z.string()),
-      contentType: z.optional(z.string()).check(z.describe('Once ready: the verified type')),
-      size: z
-        .optional(z.int())
-        .check(
-          z.describe('Once ready: the size in bytes of the file as served (images without their metadata)'),
+      purpose: v.picklist(['avatar', 'attachment']),
+      status: v.picklist(['pending', 'ready', 'rejected']),
+      declaredContentType: v.string(),
+      declaredSize: safeIntegerSchema,
+      fileName: v.nullable(v.string()),
+      contentType: v.optional(v.pipe(v.string(), v.description('Once ready: the verified type'))),
+      size: v.optional(
+        v.pipe(
+          safeIntegerSchema,
+          v.description(
+            'Once ready: the size in bytes of the file as served (images without their metadata)',
+          ),
         ),
-      rejectionReason: z.optional(z.string()),
+      ),
+      rejectionReason: v.optional(v.string()),
       createdAt: timestampSchema,
-    })
-    .register(z.globalRegistry, { id: 'Media' }),
+    }),
+    v.metadata({ id: 'Media' }),
+  ),
 );
 
 export const mediaUploadSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .extend(mediaSchema, {
-      upload: z.object({
-        method: z.literal('POST'),
-        url: z.string().check(z.describe('POST a multipart/form-data body here')),
-        fields: z
-          .record(z.string(), z.string())
-          .check(z.describe('Form fields to send first, in order; then `file` last')),
+  v.pipe(
+    v.object({
+      ...mediaSchema.entries,
+      upload: v.object({
+        method: v.literal('POST'),
+        url: v.pipe(v.string(), v.description('POST a multipart/form-data body here')),
+        fields: v.pipe(
+          v.record(v.string(), v.string()),
+          v.description('Form fields to send first, in order; then `file` last'),
+        ),
       }),
-      expiresAt: timestampSchema.check(z.describe('The upload must start before this')),
-    })
-    .register(z.globalRegistry, { id: 'MediaUpload' }),
+      expiresAt: v.pipe(timestampSchema, v.description('The upload must start before this')),
+    }),
+    v.metadata({ id: 'MediaUpload' }),
+  ),
 );
 
 export const mediaParamsSchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  strictObject({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
 );

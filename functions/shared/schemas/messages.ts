@@ -1,14 +1,22 @@
-import * as z from 'zod/mini';
-import { FORBIDDEN_CONTROL_CHARACTERS, idSchema, timestampSchema } from './common';
+import * as v from 'valibot';
+import {
+  FORBIDDEN_CONTROL_CHARACTERS,
+  idSchema,
+  integerParameter,
+  safeIntegerSchema,
+  timestampSchema,
+} from './common';
 import { defineSchema } from './define';
+import { jsonObject, strictObject, variant } from './json-objects';
 
 export const MAX_TEXT_LENGTH = 5000;
 
 export const messageTextSchema = /* @__PURE__ */ defineSchema(() =>
-  z.string().check(
-    z.refine((text) => text.trim().length > 0, 'must not be blank'),
-    z.refine((text) => [...text].length <= MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
-    z.refine(
+  v.pipe(
+    v.string(),
+    v.check((text) => text.trim().length > 0, 'must not be blank'),
+    v.check((text) => [...text].length <= MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+    v.check(
       (text) => !FORBIDDEN_CONTROL_CHARACTERS.test(text),
       'must not contain control characters other than newline and tab',
     ),
@@ -19,174 +27,192 @@ export const MAX_METADATA_BYTES = 2048;
 
 export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
   /** `{type: "string"}` is what older clients send; it is the same as `text` and stored as `text`. */
-  const text = z.strictObject({ type: z.enum(['text', 'string']), text: messageTextSchema });
-  const metadata = z.record(z.string(), z.unknown()).check(
-    z.refine(
+  const text = strictObject({ type: v.picklist(['text', 'string']), text: messageTextSchema });
+  const metadata = v.pipe(
+    jsonObject(),
+    v.check(
       (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
       `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
     ),
-    z.describe('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB'),
+    v.description('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB'),
   );
-  const video = z.strictObject({
-    type: z.literal('video'),
-    video: idSchema.check(z.describe('The id of your own ready attachment upload of a video type')),
-    metadata: z.optional(metadata),
+  const video = strictObject({
+    type: v.literal('video'),
+    video: v.pipe(idSchema, v.description('The id of your own ready attachment upload of a video type')),
+    metadata: v.optional(metadata),
   });
-  const image = z.strictObject({
-    type: z.literal('image'),
-    image: idSchema.check(z.describe('The id of your own ready attachment upload of an image type')),
-    metadata: z.optional(metadata),
+  const image = strictObject({
+    type: v.literal('image'),
+    image: v.pipe(idSchema, v.description('The id of your own ready attachment upload of an image type')),
+    metadata: v.optional(metadata),
   });
-  return z
-    .discriminatedUnion('type', [text, video, image])
-    .register(z.globalRegistry, { id: 'MessageContentInput' });
+  return v.pipe(variant('type', [text, video, image]), v.metadata({ id: 'MessageContentInput' }));
 });
 
 export const clientMessageIdSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .string()
-    .check(
-      z.minLength(1),
-      z.maxLength(100),
-      z.regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces'),
-      z.describe('Retries with the same value return the original message instead of sending again'),
-    ),
+  v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.maxLength(100),
+    v.regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces'),
+    v.description('Retries with the same value return the original message instead of sending again'),
+  ),
 );
 
 export const sendMessageRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({ content: messageContentInputSchema, clientMessageId: z.optional(clientMessageIdSchema) })
-    .register(z.globalRegistry, { id: 'SendMessageRequest' }),
+  v.pipe(
+    strictObject({ content: messageContentInputSchema, clientMessageId: v.optional(clientMessageIdSchema) }),
+    v.metadata({ id: 'SendMessageRequest' }),
+  ),
 );
 
+/** Exactly one of recipient or conversationId (checked once the fields themselves are valid). */
+const hasOneTarget = (value: { recipient?: string; conversationId?: string }) =>
+  (value.recipient === undefined) !== (value.conversationId === undefined);
+const ONE_TARGET = 'exactly one of recipient or conversationId is required';
+
 export const legacySendMessageRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({
-      sender: z.optional(idSchema).check(z.describe('If present, must be the caller')),
-      recipient: z
-        .optional(idSchema)
-        .check(z.describe('A user id: the message goes to the direct conversation with them')),
-      conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  v.pipe(
+    strictObject({
+      sender: v.optional(v.pipe(idSchema, v.description('If present, must be the caller'))),
+      recipient: v.optional(
+        v.pipe(idSchema, v.description('A user id: the message goes to the direct conversation with them')),
+      ),
+      conversationId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
       content: messageContentInputSchema,
-      clientMessageId: z.optional(clientMessageIdSchema),
-    })
-    .check(
-      z.refine((body) => (body.recipient === undefined) !== (body.conversationId === undefined), {
-        message: 'exactly one of recipient or conversationId is required',
-        path: ['recipient'],
-      }),
-    )
-    .register(z.globalRegistry, { id: 'LegacySendMessageRequest' }),
+      clientMessageId: v.optional(clientMessageIdSchema),
+    }),
+    v.forward(
+      v.check((value) => hasOneTarget(value), ONE_TARGET),
+      ['recipient'],
+    ),
+    v.metadata({ id: 'LegacySendMessageRequest' }),
+  ),
 );
 
 export const editMessageRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({ text: messageTextSchema }).register(z.globalRegistry, { id: 'EditMessageRequest' }),
+  v.pipe(strictObject({ text: messageTextSchema }), v.metadata({ id: 'EditMessageRequest' })),
 );
 
 export const markReadRequestSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .strictObject({ messageId: z.string().check(z.minLength(1), z.maxLength(64)) })
-    .register(z.globalRegistry, { id: 'MarkReadRequest' }),
+  v.pipe(
+    strictObject({ messageId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+    v.metadata({ id: 'MarkReadRequest' }),
+  ),
 );
 
 export const messageContentSchema = /* @__PURE__ */ defineSchema(() => {
   const mediaDelivery = {
-    url: z.string().check(z.describe('The file through the CDN: a signed URL that expires at urlExpiresAt')),
+    url: v.pipe(
+      v.string(),
+      v.description('The file through the CDN: a signed URL that expires at urlExpiresAt'),
+    ),
     urlExpiresAt: timestampSchema,
-    contentType: z.string(),
-    size: z.int(),
-    metadata: z.optional(z.record(z.string(), z.unknown())),
+    contentType: v.string(),
+    size: safeIntegerSchema,
+    metadata: v.optional(jsonObject()),
   };
-  return z
-    .union([
-      z.object({ type: z.literal('text'), text: z.string() }),
-      z.object({ type: z.literal('string'), text: z.string() }),
-      z.object({ type: z.literal('video'), video: z.string(), ...mediaDelivery }),
-      z.object({ type: z.literal('image'), image: z.string(), ...mediaDelivery }),
-    ])
-    .register(z.globalRegistry, { id: 'MessageContent' });
+  return v.pipe(
+    v.union([
+      v.object({ type: v.literal('text'), text: v.string() }),
+      v.object({ type: v.literal('string'), text: v.string() }),
+      v.object({ type: v.literal('video'), video: v.string(), ...mediaDelivery }),
+      v.object({ type: v.literal('image'), image: v.string(), ...mediaDelivery }),
+    ]),
+    v.metadata({ id: 'MessageContent' }),
+  );
 });
 
 export const messageSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      id: z.string().check(z.describe('A ULID: sorts by time, unique even within one millisecond')),
-      conversationId: z.string(),
+  v.pipe(
+    v.object({
+      id: v.pipe(v.string(), v.description('A ULID: sorts by time, unique even within one millisecond')),
+      conversationId: v.string(),
       senderId: idSchema,
-      content: z.nullable(messageContentSchema).check(z.describe('null once the message is deleted')),
+      content: v.pipe(v.nullable(messageContentSchema), v.description('null once the message is deleted')),
       createdAt: timestampSchema,
-      editedAt: z.optional(timestampSchema),
-      deletedAt: z.optional(timestampSchema),
-      clientMessageId: z.optional(z.string()),
-    })
-    .register(z.globalRegistry, { id: 'Message' }),
+      editedAt: v.optional(timestampSchema),
+      deletedAt: v.optional(timestampSchema),
+      clientMessageId: v.optional(v.string()),
+    }),
+    v.metadata({ id: 'Message' }),
+  ),
 );
 
 export const messagePreviewSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      id: z.string(),
+  v.pipe(
+    v.object({
+      id: v.string(),
       senderId: idSchema,
-      type: z.string(),
-      preview: z.string().check(z.describe('The first 100 characters of text, or "[video]"/"[image]"')),
+      type: v.string(),
+      preview: v.pipe(v.string(), v.description('The first 100 characters of text, or "[video]"/"[image]"')),
       createdAt: timestampSchema,
-    })
-    .register(z.globalRegistry, { id: 'MessagePreview' }),
+    }),
+    v.metadata({ id: 'MessagePreview' }),
+  ),
 );
 
 export const messagePageSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      items: z.array(messageSchema),
-      nextCursor: z
-        .nullable(z.string())
-        .check(z.describe('Pass as `cursor` for the next page; null at the end')),
-    })
-    .register(z.globalRegistry, { id: 'MessagePage' }),
+  v.pipe(
+    v.object({
+      items: v.array(messageSchema),
+      nextCursor: v.pipe(
+        v.nullable(v.string()),
+        v.description('Pass as `cursor` for the next page; null at the end'),
+      ),
+    }),
+    v.metadata({ id: 'MessagePage' }),
+  ),
 );
 
 export const messagePageQuerySchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
-    after: z
-      .optional(z.string().check(z.minLength(1), z.maxLength(64)))
-      .check(z.describe('Catch-up after a reconnect: messages newer than this id, oldest first')),
+  strictObject({
+    limit: integerParameter(1, 100, 50),
+    cursor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
+    after: v.optional(
+      v.pipe(
+        v.string(),
+        v.minLength(1),
+        v.maxLength(64),
+        v.description('Catch-up after a reconnect: messages newer than this id, oldest first'),
+      ),
+    ),
   }),
 );
 
 export const legacyMessagesQuerySchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .extend(messagePageQuerySchema, {
-      recipient: z.optional(idSchema),
-      conversationId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-    })
-    .check(
-      z.refine((query) => (query.recipient === undefined) !== (query.conversationId === undefined), {
-        message: 'exactly one of recipient or conversationId is required',
-        path: ['recipient'],
-      }),
+  v.pipe(
+    strictObject({
+      ...messagePageQuerySchema.entries,
+      recipient: v.optional(idSchema),
+      conversationId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
+    }),
+    v.forward(
+      v.check((value) => hasOneTarget(value), ONE_TARGET),
+      ['recipient'],
     ),
+  ),
 );
 
 export const messageParamsSchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({
-    id: z.string().check(z.minLength(1), z.maxLength(100)),
-    messageId: z.string().check(z.minLength(1), z.maxLength(64)),
+  strictObject({
+    id: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+    messageId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   }),
 );
 
-export type MessageContentInput = z.output<typeof messageContentInputSchema>;
-export type Message = z.output<typeof messageSchema>;
-export type MessagePreview = z.output<typeof messagePreviewSchema>;
+export type MessageContentInput = v.InferOutput<typeof messageContentInputSchema>;
+export type Message = v.InferOutput<typeof messageSchema>;
+export type MessagePreview = v.InferOutput<typeof messagePreviewSchema>;
 
 export const readMarkerSchema = /* @__PURE__ */ defineSchema(() =>
-  z
-    .object({
-      conversationId: z.string(),
+  v.pipe(
+    v.object({
+      conversationId: v.string(),
       userId: idSchema,
-      lastReadMessageId: z.nullable(z.string()),
-      lastReadAt: z.nullable(timestampSchema),
-    })
-    .register(z.globalRegistry, { id: 'ReadMarker' }),
+      lastReadMessageId: v.nullable(v.string()),
+      lastReadAt: v.nullable(timestampSchema),
+    }),
+    v.metadata({ id: 'ReadMarker' }),
+  ),
 );

@@ -2,22 +2,23 @@
  * The WebSocket protocol: what a client may send (actions) and every event the server sends. The handlers
  * validate actions with these schemas; events are typed by them; docs/realtime.md describes the same shapes.
  */
-import * as z from 'zod/mini';
-import { idSchema, timestampSchema } from './common';
+import * as v from 'valibot';
+import { idSchema, safeIntegerSchema, timestampSchema } from './common';
 import { conversationSchema, memberSchema, roleSchema } from './conversations';
 import { defineSchema } from './define';
+import { strictObject } from './json-objects';
 import { messageSchema } from './messages';
 
 // Client actions: API Gateway routes a message by its `action` (see ws-routes.ts).
 
 export const typingActionSchema = /* @__PURE__ */ defineSchema(() =>
-  z.strictObject({
-    action: z.literal('typing'),
-    conversationId: z.string().check(z.minLength(1), z.maxLength(100)),
+  strictObject({
+    action: v.literal('typing'),
+    conversationId: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   }),
 );
 
-export const pingActionSchema = /* @__PURE__ */ defineSchema(() => z.object({ action: z.literal('ping') }));
+export const pingActionSchema = /* @__PURE__ */ defineSchema(() => v.object({ action: v.literal('ping') }));
 
 // Server events.
 
@@ -26,14 +27,17 @@ export const pingActionSchema = /* @__PURE__ */ defineSchema(() => z.object({ ac
  * user (a gap means something was missed: sync), `cursor` is what `GET /sync?since=` takes to continue after it.
  */
 const position = () => ({
-  seq: z.int().check(z.describe("The event's position in your own stream of changes (1, 2, 3, …)")),
-  cursor: z.string().check(z.describe('Pass as `since` to GET /sync to continue after this event')),
+  seq: v.pipe(
+    safeIntegerSchema,
+    v.description("The event's position in your own stream of changes (1, 2, 3, …)"),
+  ),
+  cursor: v.pipe(v.string(), v.description('Pass as `since` to GET /sync to continue after this event')),
 });
 
 export const messageEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.enum(['message.created', 'message.updated', 'message.deleted']),
-    conversationId: z.string(),
+  v.object({
+    type: v.picklist(['message.created', 'message.updated', 'message.deleted']),
+    conversationId: v.string(),
     /** As the HTTP API shows it; a deleted message has `content: null` and `deletedAt`. */
     message: messageSchema,
     ...position(),
@@ -41,20 +45,20 @@ export const messageEventSchema = /* @__PURE__ */ defineSchema(() =>
 );
 
 export const readEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.literal('conversation.read'),
-    conversationId: z.string(),
+  v.object({
+    type: v.literal('conversation.read'),
+    conversationId: v.string(),
     userId: idSchema,
-    lastReadMessageId: z.string(),
-    lastReadAt: z.nullable(timestampSchema),
+    lastReadMessageId: v.string(),
+    lastReadAt: v.nullable(timestampSchema),
     ...position(),
   }),
 );
 
 export const memberAddedEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.literal('member.added'),
-    conversationId: z.string(),
+  v.object({
+    type: v.literal('member.added'),
+    conversationId: v.string(),
     userId: idSchema,
     role: roleSchema,
     joinedAt: timestampSchema,
@@ -63,9 +67,9 @@ export const memberAddedEventSchema = /* @__PURE__ */ defineSchema(() =>
 );
 
 export const memberUpdatedEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.literal('member.updated'),
-    conversationId: z.string(),
+  v.object({
+    type: v.literal('member.updated'),
+    conversationId: v.string(),
     userId: idSchema,
     role: roleSchema,
     ...position(),
@@ -73,9 +77,9 @@ export const memberUpdatedEventSchema = /* @__PURE__ */ defineSchema(() =>
 );
 
 export const memberRemovedEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.literal('member.removed'),
-    conversationId: z.string(),
+  v.object({
+    type: v.literal('member.removed'),
+    conversationId: v.string(),
     userId: idSchema,
     ...position(),
   }),
@@ -83,53 +87,57 @@ export const memberRemovedEventSchema = /* @__PURE__ */ defineSchema(() =>
 
 /** The conversation as its new member first sees it; `members` only up to the read-receipt size. */
 export const joinedConversationSchema = /* @__PURE__ */ defineSchema(() =>
-  z.extend(conversationSchema, {
+  v.object({
+    ...conversationSchema.entries,
     myRole: roleSchema,
-    members: z
-      .optional(z.array(memberSchema))
-      .check(z.describe('Members with roles and read markers, for conversations of up to 32 members')),
+    members: v.optional(
+      v.pipe(
+        v.array(memberSchema),
+        v.description('Members with roles and read markers, for conversations of up to 32 members'),
+      ),
+    ),
   }),
 );
 
 export const conversationJoinedEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.literal('conversation.joined'),
-    conversationId: z.string(),
+  v.object({
+    type: v.literal('conversation.joined'),
+    conversationId: v.string(),
     conversation: joinedConversationSchema,
     ...position(),
   }),
 );
 
 export const conversationUpdatedEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.literal('conversation.updated'),
-    conversationId: z.string(),
-    name: z.nullable(z.string()),
+  v.object({
+    type: v.literal('conversation.updated'),
+    conversationId: v.string(),
+    name: v.nullable(v.string()),
     ...position(),
   }),
 );
 
 export const typingEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({ type: z.literal('typing'), conversationId: z.string(), userId: idSchema }),
+  v.object({ type: v.literal('typing'), conversationId: v.string(), userId: idSchema }),
 );
 
-export const pongEventSchema = /* @__PURE__ */ defineSchema(() => z.object({ type: z.literal('pong') }));
+export const pongEventSchema = /* @__PURE__ */ defineSchema(() => v.object({ type: v.literal('pong') }));
 
 export const errorEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({ type: z.literal('error'), message: z.string() }),
+  v.object({ type: v.literal('error'), message: v.string() }),
 );
 
 /** Sent just before the server closes the connection, saying why (API Gateway closes with 1000 either way). */
 export const connectionClosingEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.object({
-    type: z.literal('connection.closing'),
-    reason: z.enum(['token-expired', 'connection-limit', 'session-ended']),
+  v.object({
+    type: v.literal('connection.closing'),
+    reason: v.picklist(['token-expired', 'connection-limit', 'session-ended']),
   }),
 );
 
 /** The events of a user's stream of changes: what `GET /sync` returns and the socket delivers live. */
 export const feedEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.union([
+  v.union([
     messageEventSchema,
     readEventSchema,
     memberAddedEventSchema,
@@ -141,7 +149,7 @@ export const feedEventSchema = /* @__PURE__ */ defineSchema(() =>
 );
 
 export const realtimeEventSchema = /* @__PURE__ */ defineSchema(() =>
-  z.union([
+  v.union([
     messageEventSchema,
     readEventSchema,
     memberAddedEventSchema,
@@ -156,9 +164,9 @@ export const realtimeEventSchema = /* @__PURE__ */ defineSchema(() =>
   ]),
 );
 
-export type RealtimeEvent = z.input<typeof realtimeEventSchema>;
-export type FeedEvent = z.input<typeof feedEventSchema>;
-export type MessageEvent = z.input<typeof messageEventSchema>;
-export type ConnectionClosingReason = z.input<typeof connectionClosingEventSchema>['reason'];
+export type RealtimeEvent = v.InferInput<typeof realtimeEventSchema>;
+export type FeedEvent = v.InferInput<typeof feedEventSchema>;
+export type MessageEvent = v.InferInput<typeof messageEventSchema>;
+export type ConnectionClosingReason = v.InferInput<typeof connectionClosingEventSchema>['reason'];
 /** The events that concern one conversation, delivered to its members. */
 export type ConversationEvent = Extract<RealtimeEvent, { conversationId: string }>;

@@ -60,8 +60,8 @@ function statementsOfRole(roleId: string): Statement[] {
 const actionsOf = (statement: Statement) =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
-/** The one ARN ManageConnections may be granted on: POST to this API's stage's connections. */
-const postToConnections = (stage = 'v1') => ({
+/** An ARN ManageConnections may be granted on: POST (post) or DELETE (close) of this API's stage's connections. */
+const connectionsArn = (method: 'POST' | 'DELETE', stage = 'v1') => ({
   'Fn::Join': [
     '',
     [
@@ -73,10 +73,13 @@ const postToConnections = (stage = 'v1') => ({
       { Ref: 'AWS::AccountId' },
       ':',
       { Ref: apiId },
-      `/${stage}/POST/@connections/*`,
+      `/${stage}/${method}/@connections/*`,
     ],
   ],
 });
+
+/** Posting events and closing connections (token expired, connection limit, session ended), nothing else. */
+const postToConnections = () => [connectionsArn('POST'), connectionsArn('DELETE')];
 
 describe('WebSocket API routes', () => {
   it('routes by the action field', () => {

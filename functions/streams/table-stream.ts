@@ -18,7 +18,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
-import { postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
+import { byRecipientSlices, postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
 import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';
 import { powertoolsSink } from '../shared/metrics/powertools';
@@ -28,7 +28,12 @@ import { applyInboxOps } from '../shared/projections/inbox';
 import { applyPreviewChanges } from '../shared/projections/previews';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
 import { type ConnectionSender, managementApiSender } from '../shared/realtime/connection-sender';
-import { type DeliveryReport, emptyReport, forEachConcurrently } from '../shared/realtime/delivery';
+import {
+  addReports,
+  type DeliveryReport,
+  emptyReport,
+  forEachConcurrently,
+} from '../shared/realtime/delivery';
 import { PICTURE_CHANGES } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
@@ -130,24 +135,38 @@ export async function handleBatch(
       fail(owner?.first ?? index, error);
     }
   };
-  const positions = await takePositionsFor(plans.flatMap(({ plan }) => plan.deliveries));
-  failPlansOf(positions.failed, new Error('feed positions could not be taken'));
   const sender = 'sender' in deps ? deps.sender : managementApiSender();
-  const posting: Promise<DeliveryReport> = sender
-    ? postEvents(positions.taken, sender)
-    : Promise.resolve(emptyReport());
-  await Promise.all(
-    plans.map(async ({ plan, first }) => {
-      try {
-        await applyProjections(plan);
-      } catch (error) {
-        logger.error('stream records failed', { conversationId: plan.conversationId, error: error as Error });
-        fail(first, error);
-      }
-    }),
-  );
-  const [report, unwritten] = await Promise.all([posting, writeEvents(positions.taken)]);
-  failPlansOf(unwritten, new Error('events could not be appended to a feed'));
+  let projections: Promise<void> | undefined;
+  const applyAll = () =>
+    (projections ??= Promise.all(
+      plans.map(async ({ plan, first }) => {
+        try {
+          await applyProjections(plan);
+        } catch (error) {
+          logger.error('stream records failed', {
+            conversationId: plan.conversationId,
+            error: error as Error,
+          });
+          fail(first, error);
+        }
+      }),
+    ).then(() => undefined));
+  const report = emptyReport();
+  // Slices of recipients, each taken, posted and written before the next: a writer must write what it took
+  // within WRITE_DEADLINE_MS (events/publisher.ts), however large the batch (a group of 256 adding 98 members
+  // is 25,000 entries).
+  for (const slice of byRecipientSlices(plans.flatMap(({ plan }) => plan.deliveries))) {
+    const positions = await takePositionsFor(slice);
+    failPlansOf(positions.failed, new Error('feed positions could not be taken'));
+    const posting: Promise<DeliveryReport> = sender
+      ? postEvents(positions.taken, sender)
+      : Promise.resolve(emptyReport());
+    await applyAll();
+    const [posted, unwritten] = await Promise.all([posting, writeEvents(positions.taken)]);
+    addReports(report, posted);
+    failPlansOf(unwritten, new Error('events could not be appended to a feed'));
+  }
+  await applyAll();
   logger.debug('stream batch', { records: event.Records.length, ...report });
 
   const failedAt = Math.min(...failures.keys());

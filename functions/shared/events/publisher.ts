@@ -26,8 +26,12 @@ import {
 } from '../realtime/delivery';
 import { type PresentedEvent, positioned, presentEvent, type StoredEvent } from './stored-events';
 
-/** A writer gives its positions up after this long (and takes new ones for what it still has to write). */
-export const WRITE_DEADLINE_MS = 2_000;
+/**
+ * A writer gives its positions up after this long (and takes new ones for what it still has to write). Well
+ * below ABANDONED_AFTER_MS, so that a writer has stopped before any reader skips its positions, with room for
+ * clocks of different functions to differ and a request in flight to land.
+ */
+export const WRITE_DEADLINE_MS = 4_000;
 /** A reader skips a missing position when the entry after it is older than this (see above). */
 export const ABANDONED_AFTER_MS = 10_000;
 
@@ -51,6 +55,33 @@ export interface Positions {
   taken: Taken[];
   /** The sources (batch indexes) of events that got no position: their records must be retried. */
   failed: Set<number>;
+}
+
+/** Entries per slice of a batch: what one writer takes, posts and writes comfortably within WRITE_DEADLINE_MS. */
+export const ENTRIES_PER_SLICE = 1_000;
+
+/**
+ * The deliveries in slices of whole recipients (a recipient's events stay together and in order), each of about
+ * ENTRIES_PER_SLICE entries (more only when one recipient alone has more).
+ */
+export function byRecipientSlices(deliveries: readonly Delivery[], size = ENTRIES_PER_SLICE): Delivery[][] {
+  const byUser = new Map<string, Delivery[]>();
+  for (const delivery of deliveries) {
+    const ofUser = byUser.get(delivery.userId);
+    if (ofUser) ofUser.push(delivery);
+    else byUser.set(delivery.userId, [delivery]);
+  }
+  const slices: Delivery[][] = [];
+  let current: Delivery[] = [];
+  for (const ofUser of byUser.values()) {
+    if (current.length > 0 && current.length + ofUser.length > size) {
+      slices.push(current);
+      current = [];
+    }
+    current.push(...ofUser);
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
 }
 
 /** Takes positions for every recipient's events (one UpdateItem each, in parallel). */

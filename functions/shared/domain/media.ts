@@ -7,6 +7,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { MediaRecord } from '../data/media-store';
 import * as store from '../data/media-store';
 import { NotFoundError, ValidationError } from '../errors';
+import { safeFileName } from '../media/content-disposition';
 import { MEDIA_LIMITS, type MediaPurpose, maxSizeFor } from '../media/media-types';
 import { servedObjectKey, uploadObjectKey } from '../media/object-keys';
 import { mediaStorage } from '../media/storage';
@@ -68,7 +69,8 @@ export async function requestUpload(callerId: string, request: UploadRequest, no
     key: servedObjectKey(request.purpose, callerId, id),
     declaredContentType: request.contentType,
     declaredSize: request.size,
-    fileName: request.fileName ?? null,
+    // Made safe once, here: the download's Content-Disposition and file messages show this name.
+    fileName: request.fileName === undefined ? null : safeFileName(request.fileName),
     status: 'pending',
     createdAt: now.toISOString(),
   };
@@ -93,7 +95,7 @@ export async function getOwnMedia(callerId: string, mediaId: string): Promise<Me
 export async function requireReadyMedia(
   ownerId: string,
   mediaId: string,
-  expected: { purpose: MediaPurpose; kind?: 'image' | 'video'; field: string },
+  expected: { purpose: MediaPurpose; kind?: 'image' | 'video' | 'audio'; field: string },
 ): Promise<MediaRecord & { contentType: string; size: number }> {
   const media = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(mediaId) ? await store.getMedia(mediaId) : undefined;
   const usable =

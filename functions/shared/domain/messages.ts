@@ -21,11 +21,13 @@ const PREVIEW_LENGTH = 100;
  * must name the sender's own ready attachment of the right kind.
  */
 export async function resolveContent(content: MessageContentInput, senderId: string): Promise<StoredContent> {
-  if (content.type !== 'video' && content.type !== 'image') return { type: 'text', text: content.text };
-  const mediaId = content.type === 'video' ? content.video : content.image;
+  // `'text' in` narrows where the type cannot: the text variant's type is itself a union ('text' | 'string').
+  if ('text' in content) return { type: 'text', text: content.text };
+  const mediaId = mediaIdOf(content);
   const media = await requireReadyMedia(senderId, mediaId, {
     purpose: 'attachment',
-    kind: content.type,
+    // A file may be of any attachment type (it is offered as a download); the others must match.
+    ...(content.type === 'file' ? {} : { kind: content.type }),
     field: `content.${content.type}`,
   });
   return {
@@ -34,8 +36,28 @@ export async function resolveContent(content: MessageContentInput, senderId: str
     key: media.key,
     contentType: media.contentType,
     size: media.size,
+    ...(content.type === 'file' || content.type === 'audio' ? { fileName: media.fileName } : {}),
+    ...(content.type === 'audio' && content.durationMs !== undefined
+      ? { durationMs: content.durationMs }
+      : {}),
+    ...(content.type === 'audio' && content.waveform ? { waveform: content.waveform } : {}),
     ...(content.metadata ? { metadata: content.metadata } : {}),
   };
+}
+
+type MediaContentInput = Exclude<MessageContentInput, { text: string }>;
+
+function mediaIdOf(content: MediaContentInput): string {
+  switch (content.type) {
+    case 'image':
+      return content.image;
+    case 'video':
+      return content.video;
+    case 'file':
+      return content.file;
+    case 'audio':
+      return content.audio;
+  }
 }
 
 /** A message as the API shows it: media content gets a short-lived signed CDN URL. */
@@ -50,13 +72,27 @@ export async function presentMessage(message: MessageRecord, now = new Date()): 
     size: content.size,
     ...(content.metadata ? { metadata: content.metadata } : {}),
   };
-  return {
-    ...message,
-    content:
-      content.type === 'video'
-        ? { type: 'video', video: content.media, ...delivery }
-        : { type: 'image', image: content.media, ...delivery },
-  };
+  const fileName = content.fileName ?? null;
+  switch (content.type) {
+    case 'image':
+      return { ...message, content: { type: 'image', image: content.media, ...delivery } };
+    case 'video':
+      return { ...message, content: { type: 'video', video: content.media, ...delivery } };
+    case 'file':
+      return { ...message, content: { type: 'file', file: content.media, ...delivery, fileName } };
+    case 'audio':
+      return {
+        ...message,
+        content: {
+          type: 'audio',
+          audio: content.media,
+          ...delivery,
+          fileName,
+          ...(content.durationMs !== undefined ? { durationMs: content.durationMs } : {}),
+          ...(content.waveform ? { waveform: content.waveform } : {}),
+        },
+      };
+  }
 }
 
 export function previewOf(message: MessageRecord): MessagePreview {

@@ -740,7 +740,7 @@ describe('files and voice notes', () => {
       size: 10,
     });
     expect(declaredExe.status).toBe(400);
-    expect(declaredExe.body.errors[0].field).toBe('contentType');
+    expect(declaredExe.body.errors.map((error) => error.field)).toEqual(['contentType']);
     const hugePdf = await declare(alice, {
       purpose: 'attachment',
       contentType: 'application/pdf',

@@ -23,41 +23,28 @@ const PREVIEW_LENGTH = 100;
 export async function resolveContent(content: MessageContentInput, senderId: string): Promise<StoredContent> {
   // `'text' in` narrows where the type cannot: the text variant's type is itself a union ('text' | 'string').
   if ('text' in content) return { type: 'text', text: content.text };
-  const mediaId = mediaIdOf(content);
+  const { type, metadata } = content;
+  // Each media type names its upload in a field of the type's name: `{type: 'image', image: <media id>}`.
+  const mediaId = (content as unknown as Record<string, string>)[type] as string;
   const media = await requireReadyMedia(senderId, mediaId, {
     purpose: 'attachment',
     // A file may be of any attachment type (it is offered as a download); the others must match.
-    ...(content.type === 'file' ? {} : { kind: content.type }),
-    field: `content.${content.type}`,
+    ...(type === 'file' ? {} : { kind: type }),
+    field: `content.${type}`,
   });
+  // Only audio content has these (the request schema is strict).
+  const { durationMs, waveform } = content as { durationMs?: number; waveform?: number[] };
   return {
-    type: content.type,
+    type,
     media: media.id,
     key: media.key,
     contentType: media.contentType,
     size: media.size,
-    ...(content.type === 'file' || content.type === 'audio' ? { fileName: media.fileName } : {}),
-    ...(content.type === 'audio' && content.durationMs !== undefined
-      ? { durationMs: content.durationMs }
-      : {}),
-    ...(content.type === 'audio' && content.waveform ? { waveform: content.waveform } : {}),
-    ...(content.metadata ? { metadata: content.metadata } : {}),
+    ...(type === 'file' || type === 'audio' ? { fileName: media.fileName } : {}),
+    ...(durationMs === undefined ? {} : { durationMs }),
+    ...(waveform ? { waveform } : {}),
+    ...(metadata ? { metadata } : {}),
   };
-}
-
-type MediaContentInput = Exclude<MessageContentInput, { text: string }>;
-
-function mediaIdOf(content: MediaContentInput): string {
-  switch (content.type) {
-    case 'image':
-      return content.image;
-    case 'video':
-      return content.video;
-    case 'file':
-      return content.file;
-    case 'audio':
-      return content.audio;
-  }
 }
 
 /** A message as the API shows it: media content gets a short-lived signed CDN URL. */
@@ -65,34 +52,12 @@ export async function presentMessage(message: MessageRecord, now = new Date()): 
   const content = message.content;
   if (!content || content.type === 'text') return { ...message, content };
   const { url, expiresAt } = await signedUrl(content.key, now);
-  const delivery = {
-    url,
-    urlExpiresAt: expiresAt,
-    contentType: content.contentType,
-    size: content.size,
-    ...(content.metadata ? { metadata: content.metadata } : {}),
+  // The stored fields as they are (type, size, file name, duration, ...), the upload's id under the type's name.
+  const { media, key: _key, ...shown } = content;
+  return {
+    ...message,
+    content: { ...shown, [content.type]: media, url, urlExpiresAt: expiresAt } as Message['content'],
   };
-  const fileName = content.fileName ?? null;
-  switch (content.type) {
-    case 'image':
-      return { ...message, content: { type: 'image', image: content.media, ...delivery } };
-    case 'video':
-      return { ...message, content: { type: 'video', video: content.media, ...delivery } };
-    case 'file':
-      return { ...message, content: { type: 'file', file: content.media, ...delivery, fileName } };
-    case 'audio':
-      return {
-        ...message,
-        content: {
-          type: 'audio',
-          audio: content.media,
-          ...delivery,
-          fileName,
-          ...(content.durationMs !== undefined ? { durationMs: content.durationMs } : {}),
-          ...(content.waveform ? { waveform: content.waveform } : {}),
-        },
-      };
-  }
 }
 
 export function previewOf(message: MessageRecord): MessagePreview {

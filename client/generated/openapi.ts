@@ -450,7 +450,7 @@ export interface components {
             /** @enum {string} */
             purpose: "avatar" | "attachment";
             /**
-             * @description avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB)
+             * @description avatar: image/jpeg|png|webp (5 MB); attachment: those and image/gif (25 MB); video/mp4|webm|quicktime, application/pdf, text/plain, application/zip, Office (docx, xlsx, pptx), audio/mpeg|mp4|aac|ogg|webm|wav (100 MB)
              * @enum {string}
              */
             contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "video/mp4" | "video/webm" | "video/quicktime" | "application/pdf" | "text/plain" | "application/zip" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "audio/mpeg" | "audio/mp4" | "audio/aac" | "audio/ogg" | "audio/webm" | "audio/wav";

@@ -4,10 +4,13 @@
  * result is filtered through the route's response schema so nothing unlisted (a password hash) is ever sent.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type GenericSchema, type InferInput, type InferOutput, parse } from 'valibot';
 import { tokenFromAuthorizationHeader, verifyAccessToken } from '../auth/access-tokens';
+import { TooManyRequestsError } from '../errors';
+import { Limiter } from '../limits';
 import { injectLambdaContext, logger } from '../logger';
+import { metrics } from '../metrics';
 import type { RouteDefinition } from '../route-definition';
 import { errorToProblem } from './problem-responses';
 import { readJsonBody } from './request-body';
@@ -22,6 +25,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   params: Parsed<RequestParts<R>['params']>;
   /** The verified caller: present exactly when the route requires a user. */
   callerId: R['auth'] extends 'user' ? string : undefined;
+  /** The route's limits: the pipeline has counted the `pipeline` ones; `domain` ones are taken here. */
+  limits: Limiter;
   event: APIGatewayProxyEventV2;
 }
 
@@ -38,7 +43,7 @@ export interface HttpReply<R extends RouteDefinition> {
   headers?: Record<string, string>;
 }
 
-type Result = APIGatewayProxyResultV2 & { statusCode: number };
+type Result = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 type AuthenticatedEvent = APIGatewayProxyEventV2 & { callerId?: string };
 
 /** One JSON log line per request: who, what, outcome, how long. Never bodies, headers or tokens. */
@@ -63,8 +68,11 @@ const requestLog = (): MiddlewareObj<AuthenticatedEvent, Result> => {
   };
 };
 
-const problemResponses = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
+const problemResponses = (route: RouteDefinition): MiddlewareObj<AuthenticatedEvent, Result> => ({
   onError: (request) => {
+    if (request.error instanceof TooManyRequestsError) {
+      metrics.count('CallsRefusedByLimits', { route: route.name });
+    }
     request.response = errorToProblem(request.error);
   },
 });
@@ -80,13 +88,34 @@ export function httpHandler<const R extends RouteDefinition>(
   route: R,
   run: (request: HttpRequest<R>) => Promise<HttpReply<R> | undefined>,
 ) {
-  const core = async (event: AuthenticatedEvent): Promise<Result> => {
+  /**
+   * Writes count their limits before any work; reads count in parallel with the work and throw its result
+   * away when refused, so a limit adds no sequential round trip to a read.
+   */
+  const limited = async (event: AuthenticatedEvent): Promise<Result> => {
+    const limiter = new Limiter(route, { user: event.callerId, ip: event.requestContext?.http?.sourceIp });
+    const counted = limiter.takePipelineLimits();
+    if (route.method !== 'GET') await counted;
+    else counted.catch(() => undefined); // awaited below; this only keeps it from being "unhandled"
+    let result: Result;
+    try {
+      result = await core(event, limiter);
+    } catch (error) {
+      await counted;
+      throw error;
+    }
+    await counted;
+    return { ...result, headers: { ...result.headers, ...limiter.headers() } };
+  };
+
+  const core = async (event: AuthenticatedEvent, limits: Limiter): Promise<Result> => {
     const parts = route.request ?? {};
     const request = {
       body: parts.body ? validate(parts.body, readJsonBody(event), 'body') : undefined,
       query: parts.query ? validate(parts.query, event.queryStringParameters ?? {}, 'query') : undefined,
       params: parts.params ? validate(parts.params, event.pathParameters ?? {}, 'path') : undefined,
       callerId: event.callerId,
+      limits,
       event,
     } as HttpRequest<R>;
     const reply = (await run(request)) ?? {};
@@ -114,7 +143,7 @@ export function httpHandler<const R extends RouteDefinition>(
   const handler = middy<AuthenticatedEvent, Result, Error, Context>()
     .use(injectLambdaContext())
     .use(requestLog())
-    .use(problemResponses());
+    .use(problemResponses(route));
   if (route.auth === 'user') handler.use(authenticate());
-  return handler.handler(core);
+  return handler.handler(limited);
 }

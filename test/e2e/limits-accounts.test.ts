@@ -127,7 +127,8 @@ describe('failed logins', () => {
     await atWindowStart();
 
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await login(client, username, 'a long enough password')).status);
+    for (let i = 0; i < 7; i++)
+      statuses.push((await login(client, username, 'a long enough password')).status);
 
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200]);
   }, 30_000);

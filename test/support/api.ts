@@ -42,9 +42,7 @@ export interface TestApi {
  * the file passes `env` (e.g. `{ RATE_LIMITS: 'on', RATE_LIMIT_SIGN_UPS: '3/2' }`): set before the functions
  * load, as a deployment's configuration is.
  */
-export function useApi(
-  options: { allowedOrigins?: string[]; env?: Record<string, string> } = {},
-): TestApi {
+export function useApi(options: { allowedOrigins?: string[]; env?: Record<string, string> } = {}): TestApi {
   let stop: (() => Promise<void>) | undefined;
   let drain: (() => Promise<void>) | undefined;
   let dataDir: string | undefined;

@@ -119,6 +119,24 @@ export class Limiter {
     return { release: () => subtractFromCounter(window, amount) };
   }
 
+  /** The limit `name` as configured here, or undefined when limits are off: for quotas counted elsewhere. */
+  configured(name: string): RouteLimit | undefined {
+    const declared = limitsOf(this.route).find((limit) => limit.name === name);
+    if (!declared) throw new Error(`Route ${this.route.name} declares no limit "${name}"`);
+    return this.settings.enabled ? this.settings.effective(declared) : undefined;
+  }
+
+  /** Notes a quota counted elsewhere, for the response fields; `refused` throws the 429 for it. */
+  report(outcome: LimitOutcome, refused?: { detail: string }): void {
+    this.outcomes.push(outcome);
+    if (refused) {
+      throw new TooManyRequestsError(refused.detail, {
+        'retry-after': String(outcome.resetSeconds),
+        ...rateLimitHeaders(this.outcomes),
+      });
+    }
+  }
+
   headers(): Record<string, string> {
     return rateLimitHeaders(this.outcomes);
   }

@@ -87,6 +87,11 @@ export interface RouteDefinition {
    * gets the default, named after the route: `DEFAULT_USER_LIMIT` per user.
    */
   limits?: readonly RouteLimit[];
+  /**
+   * API Gateway's own throttle for this route, across all clients (requests per second, burst): sheds a
+   * flood before any function runs. Every route also shares the stage-wide throttle.
+   */
+  gatewayThrottle?: { rateLimit: number; burstLimit: number };
   /** Lambda memory (and so CPU); password hashing wants more than the default 512 MB. */
   memoryMb?: number;
   /** Values embedded in the bundle at build time (the handler reads them as globals of the same name). */

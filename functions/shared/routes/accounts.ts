@@ -21,6 +21,7 @@ export const signUp = /* @__PURE__ */ defineRoute({
   errors: [409, 413, 415],
   access: { table: ['dynamodb:PutItem'] },
   limits: [{ name: 'sign-ups', key: 'ip', limit: 20, windowSeconds: 3600 }],
+  gatewayThrottle: { rateLimit: 5, burstLimit: 20 },
   memoryMb: 1024,
 });
 
@@ -44,6 +45,7 @@ export const login = /* @__PURE__ */ defineRoute({
     { name: 'failed-logins', key: 'account', limit: 5, windowSeconds: 900, countedBy: 'domain' },
     { name: 'failed-logins-by-ip', key: 'ip', limit: 50, windowSeconds: 900, countedBy: 'domain' },
   ],
+  gatewayThrottle: { rateLimit: 20, burstLimit: 50 },
   memoryMb: 1024,
 });
 

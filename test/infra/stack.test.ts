@@ -173,6 +173,7 @@ describe('IAM: least privilege per function', () => {
     return (policies[0]?.Properties.PolicyDocument.Statement ?? []) as {
       Action: string | string[];
       Resource: unknown;
+      Condition?: Record<string, Record<string, unknown>>;
     }[];
   };
   const isCounterGrant = (statement: { Condition?: Record<string, Record<string, unknown>> }) =>

@@ -10,13 +10,9 @@ import { addToCounter, type CounterWindow, subtractFromCounter } from '../data/l
 import { TooManyRequestsError } from '../errors';
 import { limitsOf, type RouteDefinition, type RouteLimit } from '../route-definition';
 import { type LimitSettings, limitSettings } from './config';
+import { type LimitOutcome, rateLimitHeaders } from './fields';
 
-export interface LimitOutcome {
-  limit: RouteLimit;
-  remaining: number;
-  /** Seconds until the window ends and the counter starts again. */
-  resetSeconds: number;
-}
+export { type LimitOutcome, rateLimitHeaders };
 
 /** What a taken limit can give back: a login attempt that turned out not to be a failure. */
 export interface Reservation {
@@ -24,26 +20,6 @@ export interface Reservation {
 }
 
 const NOTHING_TAKEN: Reservation = { release: async () => undefined };
-
-const QUOTA_UNITS: Partial<Record<NonNullable<RouteLimit['unit']>, string>> = {
-  bytes: 'content-bytes',
-};
-
-export function rateLimitHeaders(outcomes: readonly LimitOutcome[]): Record<string, string> {
-  if (outcomes.length === 0) return {};
-  const unit = (limit: RouteLimit) => {
-    const name = limit.unit && QUOTA_UNITS[limit.unit];
-    return name ? `;qu="${name}"` : '';
-  };
-  return {
-    'ratelimit-policy': outcomes
-      .map(({ limit }) => `"${limit.name}";q=${limit.limit};w=${limit.windowSeconds}${unit(limit)}`)
-      .join(', '),
-    ratelimit: outcomes
-      .map(({ limit, remaining, resetSeconds }) => `"${limit.name}";r=${remaining};t=${resetSeconds}`)
-      .join(', '),
-  };
-}
 
 const UNITS = [
   [86400, 'day'],

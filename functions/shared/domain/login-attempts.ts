@@ -6,10 +6,10 @@
  * Self-contained: the login itself (domain/sessions.ts) knows nothing of it.
  */
 import { UnauthorizedError } from '../errors';
-import type { Limiter, Reservation } from '../limits';
+import type { RequestLimits, Reservation } from '../limits/fields';
 
 export async function withLoginAttempt<T>(
-  limits: Limiter,
+  limits: RequestLimits,
   username: string,
   login: () => Promise<T>,
 ): Promise<T> {

@@ -5,8 +5,8 @@
  * cleared only when the list is full, so the common path stays one write.
  */
 import { releasePendingUploads, reserveUpload, type UploadQuota } from '../data/limits-store';
-import type { Limiter } from '../limits';
 import { limitSettings } from '../limits/config';
+import type { RequestLimits } from '../limits/fields';
 import { createMedia } from '../routes/media';
 import { ulidTime } from './ids';
 
@@ -23,7 +23,7 @@ const dayOf = (userId: string, epochSeconds: number, windowSeconds: number): Upl
  * `requestUpload` runs once it has the media id.
  */
 export function uploadQuota(
-  limits: Limiter,
+  limits: RequestLimits,
   userId: string,
   bytes: number,
   uploadUrlTtlSeconds: number,

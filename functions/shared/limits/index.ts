@@ -10,14 +10,16 @@ import { addToCounter, type CounterWindow, subtractFromCounter } from '../data/l
 import { TooManyRequestsError } from '../errors';
 import { limitsOf, type RouteDefinition, type RouteLimit } from '../route-definition';
 import { type LimitSettings, limitSettings } from './config';
-import { type LimitOutcome, rateLimitHeaders } from './fields';
+import {
+  type LimitOutcome,
+  type LimitSubjects,
+  type RequestLimits,
+  type Reservation,
+  rateLimitHeaders,
+} from './fields';
 
-export { type LimitOutcome, rateLimitHeaders };
-
-/** What a taken limit can give back: a login attempt that turned out not to be a failure. */
-export interface Reservation {
-  release(): Promise<void>;
-}
+export type { LimitOutcome, LimitSubjects, RequestLimits, Reservation };
+export { rateLimitHeaders };
 
 const NOTHING_TAKEN: Reservation = { release: async () => undefined };
 
@@ -34,20 +36,14 @@ function per(seconds: number): string {
   return count === 1 ? name : `${count} ${name}s`;
 }
 
-export interface LimitSubjects {
-  /** The verified caller, for `key: 'user'`. */
-  user?: string;
-  /** API Gateway's `sourceIp`, for `key: 'ip'`. */
-  ip?: string;
-}
-
 /** The limits of one request to one route: takes them, remembers the outcomes for the response fields. */
-export class Limiter {
+export class Limiter implements RequestLimits {
   readonly outcomes: LimitOutcome[] = [];
 
   constructor(
     private readonly route: RouteDefinition,
     private readonly subjects: LimitSubjects,
+    private readonly onRefused: (route: RouteDefinition) => void = () => undefined,
     private readonly settings: LimitSettings = limitSettings,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -57,7 +53,10 @@ export class Limiter {
     const pipeline = limitsOf(this.route).filter((limit) => (limit.countedBy ?? 'pipeline') === 'pipeline');
     const results = await Promise.allSettled(pipeline.map((limit) => this.take(limit.name)));
     const refused = results.find((result) => result.status === 'rejected');
-    if (refused) throw refused.reason;
+    if (refused) {
+      this.onRefused(this.route);
+      throw refused.reason;
+    }
   }
 
   /**
@@ -85,6 +84,7 @@ export class Limiter {
     const resetSeconds = Math.max(1, Math.ceil(windowStart + limit.windowSeconds - now));
     const total = amount > limit.limit ? undefined : await addToCounter(window, amount, limit.limit);
     if (total === undefined) {
+      if (declared.countedBy === 'domain') this.onRefused(this.route);
       this.outcomes.push({ limit, remaining: 0, resetSeconds });
       throw new TooManyRequestsError(
         `Limit "${limit.name}" reached: at most ${limit.limit}${limit.unit === 'bytes' ? ' bytes' : ''} per ${per(limit.windowSeconds)}. Retry after ${resetSeconds} seconds.`,
@@ -106,6 +106,7 @@ export class Limiter {
   report(outcome: LimitOutcome, refused?: { detail: string }): void {
     this.outcomes.push(outcome);
     if (refused) {
+      this.onRefused(this.route);
       throw new TooManyRequestsError(refused.detail, {
         'retry-after': String(outcome.resetSeconds),
         ...rateLimitHeaders(this.outcomes),

@@ -31,7 +31,7 @@ export const createMedia = /* @__PURE__ */ defineRoute({
     {
       name: 'upload-bytes',
       key: 'user',
-      limit: 1024 ** 3,
+      limit: 1_073_741_824,
       windowSeconds: 86400,
       countedBy: 'domain',
       unit: 'bytes',

@@ -26,7 +26,13 @@ export interface UploadRequest {
   fileName?: string;
 }
 
-export async function requestUpload(callerId: string, request: UploadRequest, now = new Date()) {
+/** `reserve` counts the upload against the caller's quotas once its id is known (domain/upload-quota.ts). */
+export async function requestUpload(
+  callerId: string,
+  request: UploadRequest,
+  now = new Date(),
+  reserve?: (mediaId: string) => Promise<void>,
+) {
   const limit = maxSizeFor(request.purpose, request.contentType);
   if (limit === undefined) {
     const allowed = [...MEDIA_LIMITS[request.purpose].keys()].join(', ');
@@ -47,6 +53,7 @@ export async function requestUpload(callerId: string, request: UploadRequest, no
   }
   const { s3, bucket, uploadUrlTtlSeconds } = mediaStorage();
   const id = ulid(now.getTime());
+  await reserve?.(id);
   const uploadKey = uploadObjectKey(request.purpose, callerId, id);
   // S3 itself enforces these: the exact quarantine key for this upload, the declared type, and a size no
   // larger than declared. (s3rver locally does not, which is why the upload check checks again.) The POST

@@ -26,3 +26,10 @@ export function ulid(time = Date.now()): string {
 export function ulidFloor(time: number): string {
   return ulid(time).slice(0, 10) + '0'.repeat(16);
 }
+
+/** The millisecond time a ULID was made at (its first 10 characters). */
+export function ulidTime(id: string): number {
+  let time = 0;
+  for (const char of id.slice(0, 10)) time = time * 32 + CROCKFORD.indexOf(char);
+  return time;
+}

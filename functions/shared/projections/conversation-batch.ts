@@ -58,7 +58,7 @@ export async function planConversation(
   load: (conversationId: string) => Promise<ConversationState> = loadConversationState,
 ): Promise<ConversationPlan> {
   const state = await load(conversationId);
-  const members = membersBefore(state, changes);
+  const membersNow = membersBefore(state, changes);
   const finalMembers = new Map(state.members.map((member) => [member.userId, member]));
   // The last membership change of each user in the batch, to tell which joins the snapshots already show.
   const lastMembershipChange = new Map<string, number>();
@@ -100,6 +100,15 @@ export async function planConversation(
   const changedInBatch = new Map<string, MessageRecord>();
 
   for (const [at, { index, position, change }] of changes.entries()) {
+    // The members are read after the batch: someone whose join committed after a message (in a later batch)
+    // is among them, yet the message is history to them, neither news nor unread. Told apart by time.
+    const messageAt =
+      'message' in change
+        ? (change.message.deletedAt ?? change.message.editedAt ?? change.message.createdAt)
+        : undefined;
+    const members = messageAt
+      ? new Map([...membersNow].filter(([, member]) => member.joinedAt <= messageAt))
+      : membersNow;
     const addressed: Addressed[] = audienceOf(change, { type: state.conversation?.type, members }, context);
     for (const { to, event } of addressed) {
       for (const userId of to) {

@@ -1,8 +1,14 @@
+import { decoyPasswordHash, scryptParams } from '../shared/auth/passwords';
+import { config } from '../shared/config';
 import { login } from '../shared/domain/sessions';
 import { httpHandler } from '../shared/http/handler';
 import { login as route } from '../shared/routes/accounts';
 
-export const handler = httpHandler(route, async ({ body }) => ({
-  body: await login(body.username, body.password),
+// The decoy hash for unknown usernames, made at cold start (init), so no request pays for it and the first
+// unknown-user login is not slower than a wrong password. Here, not in a shared module: only login needs it.
+const decoyHash = await decoyPasswordHash(scryptParams(config.passwordHashLogN));
+
+export const handler = httpHandler(route, async ({ body, event }) => ({
+  body: await login(body.username, body.password, { decoyHash, userAgent: event.headers['user-agent'] }),
   headers: { 'cache-control': 'no-store' },
 }));

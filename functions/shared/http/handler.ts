@@ -6,7 +6,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { type GenericSchema, type InferInput, type InferOutput, parse } from 'valibot';
-import { tokenFromAuthorizationHeader, verifyAccessToken } from '../auth/access-tokens';
+import { readAccessToken, tokenFromAuthorizationHeader } from '../auth/access-tokens';
 import { injectLambdaContext, logger } from '../logger';
 import type { RouteDefinition } from '../route-definition';
 import { errorToProblem } from './problem-responses';
@@ -22,6 +22,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   params: Parsed<RequestParts<R>['params']>;
   /** The verified caller: present exactly when the route requires a user. */
   callerId: R['auth'] extends 'user' ? string : undefined;
+  /** The session the caller's access token belongs to (its `sid`); undefined for tokens issued without one. */
+  sessionId: string | undefined;
   event: APIGatewayProxyEventV2;
 }
 
@@ -39,7 +41,7 @@ export interface HttpReply<R extends RouteDefinition> {
 }
 
 type Result = APIGatewayProxyResultV2 & { statusCode: number };
-type AuthenticatedEvent = APIGatewayProxyEventV2 & { callerId?: string };
+type AuthenticatedEvent = APIGatewayProxyEventV2 & { callerId?: string; sessionId?: string };
 
 /** One JSON log line per request: who, what, outcome, how long. Never bodies, headers or tokens. */
 const requestLog = (): MiddlewareObj<AuthenticatedEvent, Result> => {
@@ -72,7 +74,9 @@ const problemResponses = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
 const authenticate = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
   before: async (request) => {
     const token = tokenFromAuthorizationHeader(request.event.headers?.authorization);
-    request.event.callerId = await verifyAccessToken(token);
+    const claims = readAccessToken(token);
+    request.event.callerId = claims.sub;
+    request.event.sessionId = typeof claims.sid === 'string' ? claims.sid : undefined;
   },
 });
 
@@ -87,6 +91,7 @@ export function httpHandler<const R extends RouteDefinition>(
       query: parts.query ? validate(parts.query, event.queryStringParameters ?? {}, 'query') : undefined,
       params: parts.params ? validate(parts.params, event.pathParameters ?? {}, 'path') : undefined,
       callerId: event.callerId,
+      sessionId: event.sessionId,
       event,
     } as HttpRequest<R>;
     const reply = (await run(request)) ?? {};

@@ -10,5 +10,4 @@ const decoyHash = await decoyPasswordHash(scryptParams(config.passwordHashLogN))
 
 export const handler = httpHandler(route, async ({ body, event }) => ({
   body: await login(body.username, body.password, { decoyHash, userAgent: event.headers['user-agent'] }),
-  headers: { 'cache-control': 'no-store' },
 }));

@@ -71,6 +71,26 @@ const problemResponses = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
   },
 });
 
+/**
+ * Every API answer, errors included: not stored by browsers or shared caches (they hold private data and
+ * tokens), and never content-sniffed. A route that is public and cacheable (the JWKS) sets its own
+ * Cache-Control, which wins.
+ */
+const securityHeaders = (): MiddlewareObj<AuthenticatedEvent, Result> => {
+  const add = (response: Result | undefined) => {
+    if (!response) return;
+    const headers = { ...(response.headers ?? {}) };
+    const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
+    if (!has('cache-control')) headers['cache-control'] = 'no-store';
+    headers['x-content-type-options'] = 'nosniff';
+    response.headers = headers;
+  };
+  return {
+    after: (request) => add(request.response),
+    onError: (request) => add(request.response),
+  };
+};
+
 const authenticate = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
   before: async (request) => {
     const token = tokenFromAuthorizationHeader(request.event.headers?.authorization);
@@ -119,6 +139,8 @@ export function httpHandler<const R extends RouteDefinition>(
   const handler = middy<AuthenticatedEvent, Result, Error, Context>()
     .use(injectLambdaContext())
     .use(requestLog())
+    // Before problemResponses in this list, so it runs after it and sees the problem response.
+    .use(securityHeaders())
     .use(problemResponses());
   if (route.auth === 'user') handler.use(authenticate());
   return handler.handler(core);

@@ -77,8 +77,8 @@ const problemResponses = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
  * Cache-Control, which wins.
  */
 const securityHeaders = (): MiddlewareObj<AuthenticatedEvent, Result> => {
-  const add = (response: Result | undefined) => {
-    if (!response) return;
+  const add = (response: Result | null | undefined) => {
+    if (!response || typeof response !== 'object') return;
     const headers = { ...(response.headers ?? {}) };
     const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
     if (!has('cache-control')) headers['cache-control'] = 'no-store';

@@ -1,8 +1,10 @@
 import * as v from 'valibot';
 import {
+  BIDI_OVERRIDES,
   FORBIDDEN_CONTROL_CHARACTERS,
   idSchema,
   integerParameter,
+  isWellFormed,
   safeIntegerSchema,
   timestampSchema,
 } from './common';
@@ -14,16 +16,51 @@ export const MAX_TEXT_LENGTH = 5000;
 export const messageTextSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(
     v.string(),
+    v.check(isWellFormed, 'must not contain lone surrogates'),
     v.check((text) => text.trim().length > 0, 'must not be blank'),
     v.check((text) => [...text].length <= MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
     v.check(
       (text) => !FORBIDDEN_CONTROL_CHARACTERS.test(text),
       'must not contain control characters other than newline and tab',
     ),
+    // Isolates (U+2066-2069) and zero-width joiners stay: right-to-left text and emoji sequences need them.
+    v.check((text) => !BIDI_OVERRIDES.test(text), 'must not contain bidi embeddings or overrides'),
   ),
 );
 
 export const MAX_METADATA_BYTES = 2048;
+export const MAX_METADATA_DEPTH = 3;
+export const MAX_METADATA_STRING = 500;
+
+/**
+ * The first rule a metadata value breaks, if any: nesting (objects and arrays) at most 3 deep counting the
+ * metadata object itself, non-empty keys, strings of at most 500 characters without lone surrogates, and
+ * numbers DynamoDB could store (0, or magnitude from 1e-130 to below 1e126; a parsed JSON number has at most
+ * 17 significant digits, within DynamoDB's 38). It stops at the first container past the depth limit, so
+ * metadata nested 10,000 deep costs no more than metadata nested 4 deep.
+ */
+export function metadataProblem(value: unknown, depth = 1): string | undefined {
+  if (typeof value === 'string') {
+    if (value.length > MAX_METADATA_STRING)
+      return `strings must be at most ${MAX_METADATA_STRING} characters`;
+    return isWellFormed(value) ? undefined : 'strings must not contain lone surrogates';
+  }
+  if (typeof value === 'number') {
+    const magnitude = Math.abs(value);
+    const storable = magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126);
+    return storable ? undefined : 'numbers must be 0 or of magnitude from 1e-130 to below 1e126';
+  }
+  if (value === null || typeof value === 'boolean') return undefined;
+  if (typeof value !== 'object') return 'must be JSON';
+  if (depth > MAX_METADATA_DEPTH) return `must be nested at most ${MAX_METADATA_DEPTH} deep`;
+  const entries = Array.isArray(value) ? value.map((item) => ['0', item] as const) : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (key === '') return 'keys must not be empty';
+    const problem = metadataProblem(item, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
 
 export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
   /** `{type: "string"}` is what older clients send; it is the same as `text` and stored as `text`. */
@@ -31,10 +68,19 @@ export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
   const metadata = v.pipe(
     jsonObject(),
     v.check(
-      (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
+      (value) => metadataProblem(value) === undefined,
+      (issue) => metadataProblem(issue.input) ?? 'is not valid metadata',
+    ),
+    v.check(
+      // Only once the shape is known to be shallow: serialising metadata nested 10,000 deep would overflow.
+      (value) =>
+        metadataProblem(value) !== undefined ||
+        Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
       `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
     ),
-    v.description('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB'),
+    v.description(
+      'Free-form JSON for clients (duration, dimensions, caption): at most 2 KB, nested at most 3 deep, non-empty keys, strings of at most 500 characters, numbers of magnitude below 1e126',
+    ),
   );
   const video = strictObject({
     type: v.literal('video'),

@@ -77,18 +77,17 @@ const problemResponses = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
  * Cache-Control, which wins.
  */
 const securityHeaders = (): MiddlewareObj<AuthenticatedEvent, Result> => {
-  const add = (response: Result | null | undefined) => {
-    if (!response || typeof response !== 'object') return;
-    const headers = { ...(response.headers ?? {}) };
-    const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
-    if (!has('cache-control')) headers['cache-control'] = 'no-store';
-    headers['x-content-type-options'] = 'nosniff';
-    response.headers = headers;
+  // Header names are lower case throughout (handlers, problem responses), so a spread overrides by name.
+  const add = ({ response }: { response: Result | null | undefined }) => {
+    if (response && typeof response === 'object') {
+      response.headers = {
+        'cache-control': 'no-store',
+        ...response.headers,
+        'x-content-type-options': 'nosniff',
+      };
+    }
   };
-  return {
-    after: (request) => add(request.response),
-    onError: (request) => add(request.response),
-  };
+  return { after: add, onError: add };
 };
 
 const authenticate = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
@@ -96,7 +95,8 @@ const authenticate = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
     const token = tokenFromAuthorizationHeader(request.event.headers?.authorization);
     const claims = readAccessToken(token);
     request.event.callerId = claims.sub;
-    request.event.sessionId = typeof claims.sid === 'string' ? claims.sid : undefined;
+    // Our own signed claim: a string when present.
+    request.event.sessionId = claims.sid as string | undefined;
   },
 });
 

@@ -1,12 +1,13 @@
 import * as v from 'valibot';
 import { defineSchema } from './define';
 
-/** C0 controls other than tab and newline, DEL, and the C1 controls: never valid in names or message text. */
+/**
+ * What message text may not contain: C0 controls other than tab and newline, DEL and the C1 controls; bidi
+ * embeddings and overrides (U+202A-202E), which reorder what a reader sees ("Trojan Source"); and lone
+ * surrogates (in a `u` regex a pair is one code point, so \p{Cs} matches only half of one).
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-export const FORBIDDEN_CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
-
-/** Bidi embeddings and overrides (U+202A-202E): they reorder what a reader sees ("Trojan Source"). */
-export const BIDI_OVERRIDES = /[\u202A-\u202E]/;
+export const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]|\p{Cs}/u;
 
 /**
  * What a name may not contain: any control character, bidi embeddings, overrides and isolates (U+2066-2069),

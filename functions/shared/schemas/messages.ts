@@ -1,13 +1,5 @@
 import * as v from 'valibot';
-import {
-  BIDI_OVERRIDES,
-  FORBIDDEN_CONTROL_CHARACTERS,
-  idSchema,
-  integerParameter,
-  isWellFormed,
-  safeIntegerSchema,
-  timestampSchema,
-} from './common';
+import { FORBIDDEN_IN_TEXT, idSchema, integerParameter, safeIntegerSchema, timestampSchema } from './common';
 import { defineSchema } from './define';
 import { jsonObject, strictObject, variant } from './json-objects';
 
@@ -16,15 +8,13 @@ export const MAX_TEXT_LENGTH = 5000;
 export const messageTextSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(
     v.string(),
-    v.check(isWellFormed, 'must not contain lone surrogates'),
     v.check((text) => text.trim().length > 0, 'must not be blank'),
     v.check((text) => [...text].length <= MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
-    v.check(
-      (text) => !FORBIDDEN_CONTROL_CHARACTERS.test(text),
-      'must not contain control characters other than newline and tab',
-    ),
     // Isolates (U+2066-2069) and zero-width joiners stay: right-to-left text and emoji sequences need them.
-    v.check((text) => !BIDI_OVERRIDES.test(text), 'must not contain bidi embeddings or overrides'),
+    v.check(
+      (text) => !FORBIDDEN_IN_TEXT.test(text),
+      'may not contain controls other than newline and tab, bidi overrides or lone surrogates',
+    ),
   ),
 );
 
@@ -43,20 +33,20 @@ export function metadataProblem(value: unknown, depth = 1): string | undefined {
   if (typeof value === 'string') {
     if (value.length > MAX_METADATA_STRING)
       return `strings must be at most ${MAX_METADATA_STRING} characters`;
-    return isWellFormed(value) ? undefined : 'strings must not contain lone surrogates';
+    return /\p{Cs}/u.test(value) ? 'strings must be valid Unicode' : undefined;
   }
   if (typeof value === 'number') {
-    const magnitude = Math.abs(value);
-    const storable = magnitude === 0 || (magnitude >= 1e-130 && magnitude < 1e126);
-    return storable ? undefined : 'numbers must be 0 or of magnitude from 1e-130 to below 1e126';
+    const size = Math.abs(value);
+    return size === 0 || (size >= 1e-130 && size < 1e126)
+      ? undefined
+      : 'numbers must be 0 or 1e-130 to 1e126';
   }
-  if (value === null || typeof value === 'boolean') return undefined;
-  if (typeof value !== 'object') return 'must be JSON';
+  // null and booleans; JSON has nothing else that is not an object or array.
+  if (value === null || typeof value !== 'object') return undefined;
   if (depth > MAX_METADATA_DEPTH) return `must be nested at most ${MAX_METADATA_DEPTH} deep`;
-  const entries = Array.isArray(value) ? value.map((item) => ['0', item] as const) : Object.entries(value);
-  for (const [key, item] of entries) {
-    if (key === '') return 'keys must not be empty';
-    const problem = metadataProblem(item, depth + 1);
+  // Object keys, or an array's indexes (never empty).
+  for (const key in value) {
+    const problem = key === '' ? 'keys must not be empty' : metadataProblem((value as never)[key], depth + 1);
     if (problem) return problem;
   }
   return undefined;
@@ -78,9 +68,7 @@ export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
         Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
       `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
     ),
-    v.description(
-      'Free-form JSON for clients (duration, dimensions, caption): at most 2 KB, nested at most 3 deep, non-empty keys, strings of at most 500 characters, numbers of magnitude below 1e126',
-    ),
+    v.description('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB (see docs)'),
   );
   const video = strictObject({
     type: v.literal('video'),

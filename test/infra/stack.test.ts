@@ -252,6 +252,12 @@ describe('the stream processor', () => {
           },
           {
             Pattern: JSON.stringify({
+              eventName: ['REMOVE'],
+              dynamodb: { Keys: { SK: { S: [{ prefix: 'SESSION#' }] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
               dynamodb: {
                 Keys: { SK: { S: [PICTURE_CHANGES.sortKey] } },
                 OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: [{ exists: true }] } },

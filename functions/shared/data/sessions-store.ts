@@ -6,7 +6,7 @@
  * region"): a refresh token must be single-use, which replicas accepting concurrent writes cannot guarantee.
  */
 import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { homeDynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
+import { dynamo, homeDynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
 import { refreshTokenKey, SESSION_PREFIX, sessionKey } from './keys';
 
 export interface SessionRecord {
@@ -161,6 +161,14 @@ async function getRefreshTokenItem(tokenHash: string) {
     new GetCommand({ TableName: tableName, Key: refreshTokenKey(tokenHash), ConsistentRead: true }),
   );
   return Item;
+}
+
+/** Whether the session still exists (not ended); an eventually consistent read of its key only. */
+export async function sessionExists(userId: string, sessionId: string): Promise<boolean> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName, Key: sessionKey(userId, sessionId), ProjectionExpression: 'PK' }),
+  );
+  return Item !== undefined;
 }
 
 /** Ends one session of a user; false when the user has no such session (also another user's id). */

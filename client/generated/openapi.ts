@@ -736,7 +736,7 @@ export interface components {
             type: "video";
             /** @description The id of your own ready attachment upload of a video type */
             video: string;
-            /** @description Free-form JSON for clients (duration, dimensions, caption), at most 2 KB */
+            /** @description Free-form JSON for clients (duration, dimensions, caption), at most 2 KB (see docs) */
             metadata?: {
                 [key: string]: unknown;
             };
@@ -745,7 +745,7 @@ export interface components {
             type: "image";
             /** @description The id of your own ready attachment upload of an image type */
             image: string;
-            /** @description Free-form JSON for clients (duration, dimensions, caption), at most 2 KB */
+            /** @description Free-form JSON for clients (duration, dimensions, caption), at most 2 KB (see docs) */
             metadata?: {
                 [key: string]: unknown;
             };

@@ -4,10 +4,12 @@ import { defineSchema } from './define';
 /**
  * What message text may not contain: C0 controls other than tab and newline, DEL and the C1 controls; bidi
  * embeddings and overrides (U+202A-202E), which reorder what a reader sees ("Trojan Source"); and lone
- * surrogates (in a `u` regex a pair is one code point, so \p{Cs} matches only half of one).
+ * surrogates (a high one not followed by a low one, or a low one not preceded by a high one). Spelled without
+ * the `u` flag and `\p{…}`, which esbuild turns into a `new RegExp` call that bundles could not drop.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-export const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]|\p{Cs}/u;
+export const FORBIDDEN_IN_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * What a name may not contain: any control character, bidi embeddings, overrides and isolates (U+2066-2069),
@@ -17,8 +19,8 @@ export const FORBIDDEN_IN_TEXT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A
 const FORBIDDEN_IN_NAMES = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200B-\u200D\u2060\uFEFF]/;
 
 /** False for a string with a lone surrogate (half a UTF-16 pair): not text, and not valid UTF-8 when stored. */
-// In a `u` regex a pair is one code point, so \p{Cs} (surrogate) matches only a lone half.
-export const isWellFormed = (text: string) => !/\p{Cs}/u.test(text);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isWellFormed = (text: string) => !LONE_SURROGATE.test(text);
 
 /**
  * A single-line human-readable text (names, locations): NFC-normalised (so one name has one spelling), trimmed,

@@ -13,7 +13,7 @@ export const messageTextSchema = /* @__PURE__ */ defineSchema(() =>
     // Isolates (U+2066-2069) and zero-width joiners stay: right-to-left text and emoji sequences need them.
     v.check(
       (text) => !FORBIDDEN_IN_TEXT.test(text),
-      'may not contain controls other than newline and tab, bidi overrides or lone surrogates',
+      'must not contain lone surrogates, bidi overrides or controls but newline and tab',
     ),
   ),
 );
@@ -26,14 +26,14 @@ export const MAX_METADATA_STRING = 500;
  * The first rule a metadata value breaks, if any: nesting (objects and arrays) at most 3 deep counting the
  * metadata object itself, non-empty keys, strings of at most 500 characters without lone surrogates, and
  * numbers DynamoDB could store (0, or magnitude from 1e-130 to below 1e126; a parsed JSON number has at most
- * 17 significant digits, within DynamoDB's 38). It stops at the first container past the depth limit, so
+ * 17 significant digits, within DynamoDB's 38), and at most 2 KB of JSON in all. It stops at the first container past the depth limit, so
  * metadata nested 10,000 deep costs no more than metadata nested 4 deep.
  */
 export function metadataProblem(value: unknown, depth = 1): string | undefined {
   if (typeof value === 'string') {
     if (value.length > MAX_METADATA_STRING)
       return `strings must be at most ${MAX_METADATA_STRING} characters`;
-    return /\p{Cs}/u.test(value) ? 'strings must be valid Unicode' : undefined;
+    return FORBIDDEN_IN_TEXT.test(value) ? 'strings must be valid text' : undefined;
   }
   if (typeof value === 'number') {
     const size = Math.abs(value);
@@ -49,6 +49,10 @@ export function metadataProblem(value: unknown, depth = 1): string | undefined {
     const problem = key === '' ? 'keys must not be empty' : metadataProblem((value as never)[key], depth + 1);
     if (problem) return problem;
   }
+  // The size last, once the value is known to be shallow: serialising one nested 10,000 deep would overflow.
+  if (depth === 1 && Buffer.byteLength(JSON.stringify(value)) > MAX_METADATA_BYTES) {
+    return `must be at most ${MAX_METADATA_BYTES} bytes of JSON`;
+  }
   return undefined;
 }
 
@@ -59,14 +63,7 @@ export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
     jsonObject(),
     v.check(
       (value) => metadataProblem(value) === undefined,
-      (issue) => metadataProblem(issue.input) ?? 'is not valid metadata',
-    ),
-    v.check(
-      // Only once the shape is known to be shallow: serialising metadata nested 10,000 deep would overflow.
-      (value) =>
-        metadataProblem(value) !== undefined ||
-        Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
-      `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
+      (issue) => metadataProblem(issue.input) ?? '',
     ),
     v.description('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB (see docs)'),
   );

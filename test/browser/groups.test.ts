@@ -73,7 +73,7 @@ describe('a group of three', () => {
     await carol.page.getByLabel('Group name').fill('Carol was here');
     await carol.page.getByRole('button', { name: 'Rename group' }).click();
     await eventually(() => carol.page.getByRole('alert').filter({ hasText: /\S/ }).innerText()).toContain(
-      'Only owners and admins can',
+      'Only owners and admins can change the name.',
     );
   });
 

@@ -148,13 +148,14 @@ describe('renaming a group', () => {
     expect((await details(member, id)).name).toBe('By the admin');
   });
 
-  it('answers 403 when a plain member renames, and keeps the name', async () => {
+  it('answers 403 when a plain member renames, says who may, and keeps the name', async () => {
     const [owner, member] = await users(2);
     const id = await createGroup(owner, [member], 'Keep me');
 
     const response = await rename(member, id, 'Mine now');
 
     expectProblem(response, 403);
+    expect(response.body.detail).toBe('Only owners and admins can change the name.');
     expect((await details(owner, id)).name).toBe('Keep me');
   });
 
@@ -502,6 +503,7 @@ describe('direct conversations are not groups', () => {
     const promoted = await setRole(alice, id, bob.id, 'admin');
 
     for (const response of [renamed, added, removed, promoted]) expectProblem(response, 400);
+    expect(renamed.body.detail).toBe('Nobody can change the name of a direct conversation.');
     const after = await details(bob, id);
     expect(after).toMatchObject({ name: null, memberCount: 2 });
     expect(await roles(alice, id)).toEqual({ [alice.id]: 'member', [bob.id]: 'member' });

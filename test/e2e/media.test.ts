@@ -39,7 +39,7 @@ async function postFile(upload: Upload, bytes: Buffer, contentType: string) {
 }
 
 async function waitForSettled(user: SignedInUser, mediaId: string) {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 20_000; // generous: the upload check runs asynchronously and CI machines are busy
   for (;;) {
     const media = await api.request('GET', `/media/${mediaId}`, { token: user.token });
     if (media.body.status !== 'pending' || Date.now() > deadline) return media.body;

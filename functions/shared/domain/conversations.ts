@@ -162,7 +162,7 @@ async function requireMembership(callerId: string, conversationId: string) {
 
 function requireGroupModerator(conversation: ConversationRecord, me: MemberRecord, action: string) {
   if (conversation.type !== 'group') {
-    throw new ValidationError(`Direct conversations cannot ${action}.`, [
+    throw new ValidationError(`Nobody can ${action} of a direct conversation.`, [
       { field: '(path) id', message: 'is a direct conversation' },
     ]);
   }
@@ -171,7 +171,7 @@ function requireGroupModerator(conversation: ConversationRecord, me: MemberRecor
 
 export async function rename(callerId: string, conversationId: string, name: string) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
-  requireGroupModerator(conversation, me, 'be renamed');
+  requireGroupModerator(conversation, me, 'change the name');
   await store.runTransaction([
     {
       Update: {
@@ -195,7 +195,7 @@ export async function addMembers(
   now = new Date(),
 ) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
-  requireGroupModerator(conversation, me, 'change members');
+  requireGroupModerator(conversation, me, 'change the members');
   await assertUsersExist(userIds, 'userIds');
   const existing = new Set(members.map((member) => member.userId));
   const added = [...new Set(userIds)].filter((userId) => !existing.has(userId));
@@ -326,7 +326,7 @@ export async function changeRole(
   role: 'admin' | 'member',
 ) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
-  requireGroupModerator(conversation, me, 'change roles');
+  requireGroupModerator(conversation, me, 'change the roles');
   const target = members.find((member) => member.userId === targetId);
   if (!target) throw new NotFoundError(`User "${targetId}" is not a member of this conversation.`);
   if (target.role === 'owner')

@@ -12,7 +12,7 @@ import { ulid } from '../../functions/shared/domain/ids';
 const DAY = 24 * 3600;
 const start = new Date('2030-01-01T00:00:00.000Z');
 const epoch = (at: Date) => Math.floor(at.getTime() / 1000);
-const after = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+const later = (seconds: number) => new Date(start.getTime() + seconds * 1000);
 
 /** A session created at `start`, ending 90 days later, with its first token valid for 30 days. */
 async function newSession() {
@@ -45,7 +45,7 @@ function tokenAt(userId: string, sessionId: string, at: Date): RefreshTokenRecor
 describe('refresh token rotation', () => {
   it('rotates within the idle lifetime, moving the session on', async () => {
     const { userId, id, token } = await newSession();
-    const at = after(29 * DAY);
+    const at = later(29 * DAY);
 
     const failure = await rotateRefreshToken(token.tokenHash, tokenAt(userId, id, at), at);
 
@@ -57,7 +57,7 @@ describe('refresh token rotation', () => {
 
   it('refuses a token past its idle lifetime (30 days unused)', async () => {
     const { userId, id, token } = await newSession();
-    const at = after(30 * DAY + 1);
+    const at = later(30 * DAY + 1);
 
     await expect(rotateRefreshToken(token.tokenHash, tokenAt(userId, id, at), at)).resolves.toBe('invalid');
   });
@@ -66,12 +66,12 @@ describe('refresh token rotation', () => {
     const { userId, id, token } = await newSession();
     let current = token;
     for (const day of [25, 50, 75]) {
-      const at = after(day * DAY);
+      const at = later(day * DAY);
       const next = tokenAt(userId, id, at);
       expect(await rotateRefreshToken(current.tokenHash, next, at)).toBeUndefined();
       current = next;
     }
-    const late = after(90 * DAY + 1);
+    const late = later(90 * DAY + 1);
 
     await expect(rotateRefreshToken(current.tokenHash, tokenAt(userId, id, late), late)).resolves.toBe(
       'invalid',
@@ -81,15 +81,15 @@ describe('refresh token rotation', () => {
 
   it('tells a rotated token presented again (reused) from one that never existed (invalid)', async () => {
     const { userId, id, token } = await newSession();
-    const at = after(60);
+    const at = later(60);
     await rotateRefreshToken(token.tokenHash, tokenAt(userId, id, at), at);
 
-    const again = await rotateRefreshToken(token.tokenHash, tokenAt(userId, id, after(120)), after(120));
-    const unknown = await rotateRefreshToken(ulid(), tokenAt(userId, id, after(120)), after(120));
+    const again = await rotateRefreshToken(token.tokenHash, tokenAt(userId, id, later(120)), later(120));
+    const unknown = await rotateRefreshToken(ulid(), tokenAt(userId, id, later(120)), later(120));
     const otherSession = await rotateRefreshToken(
       token.tokenHash,
-      tokenAt(userId, ulid(), after(120)),
-      after(120),
+      tokenAt(userId, ulid(), later(120)),
+      later(120),
     );
 
     expect(again).toBe('reused');

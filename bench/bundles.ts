@@ -102,9 +102,10 @@ async function buildGroup(
   entries: Record<string, string>,
   outDir: string,
   constants: readonly BuildConstant[],
+  asDeployed = true,
 ): Promise<Map<string, BuiltBundle>> {
   const result = await build({
-    ...esbuildOptions(defineFor(constants)),
+    ...esbuildOptions(defineFor(constants), asDeployed),
     entryPoints: entries,
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
@@ -137,7 +138,7 @@ export async function buildBundles(outDir: string): Promise<BundleBuild> {
     Object.entries(FLOORS).map(([name, entry]) => [`floor/${name}`, entry]),
   );
   const built = await Promise.all([
-    buildGroup(floorEntries, outDir, []),
+    buildGroup(floorEntries, outDir, [], false),
     ...[...groups.values()].map((group) =>
       buildGroup(
         Object.fromEntries(group.map((bundle) => [bundle.name, bundle.entry])),

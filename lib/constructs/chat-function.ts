@@ -73,6 +73,9 @@ export class ChatFunction extends Construct {
         mainFields: [...bundleSettings.mainFields],
         banner: bundleSettings.banner,
         define: props.define,
+        esbuildArgs: {
+          '--alias': Object.entries(bundleSettings.alias).map(([from, to]) => `${from}=${to}`),
+        },
         bundleAwsSDK: true,
         externalModules: [],
         forceDockerBundling: false,

@@ -2,6 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { limitEnvironmentName } from '../functions/shared/limits/config';
+import { limitsOf } from '../functions/shared/route-definition';
+import { routes } from '../functions/shared/routes';
 import { startDynamoDbLocal } from '../local/services';
 import {
   applyFunctionEnvironment,
@@ -24,6 +27,11 @@ export async function startBenchStack(tableName: string): Promise<LocalApi & { s
     dynamoEndpoint: dynamo.endpoint,
     tokenKeys: await ensureTokenKeys(workDir),
   });
+  // Limits stay on, so every figure includes what a limited call costs (its counter write), but high enough
+  // that the benchmark's own bursts are never refused.
+  for (const limit of routes.flatMap(limitsOf)) {
+    process.env[limitEnvironmentName(limit.name)] = `1000000000/${limit.windowSeconds}`;
+  }
   const api = await startApi({ port: 0, dataDir: workDir });
   return {
     ...api,

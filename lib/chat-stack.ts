@@ -4,9 +4,11 @@
  * the home region's stack has all of it; another region's stack has its own APIs, stream processor and
  * monitoring on its replica of the table, and uses the home region's media, keys and web app.
  */
+
 import { Aspects, CfnOutput, type IAspect, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
+import { limitEnvironmentName } from '../functions/shared/limits/config';
 import { routes } from '../functions/shared/routes';
 import { webSocketRoutes } from '../functions/shared/ws-routes';
 import { ChatFunction } from './constructs/chat-function';
@@ -37,6 +39,11 @@ export interface ChatStackProps extends StackProps {
   /** Where alarms are emailed. */
   alarmEmail?: string | null;
   httpThrottle?: { rateLimit: number; burstLimit: number };
+  /** Overrides of the route table's rate limits, by name (`{"send-message": "20/4"}`). */
+  rateLimits?: Readonly<Record<string, string>>;
+  /** Reserved concurrency for the table-stream consumer and for each public route (off by default). */
+  streamReservedConcurrency?: number;
+  publicRouteReservedConcurrency?: number;
   webSocketThrottle?: { rateLimit: number; burstLimit: number };
   /** Create the account-wide API Gateway logging role (only where the account has none; default no). */
   createApiGatewayLoggingRole?: boolean;
@@ -146,6 +153,8 @@ export class ChatStack extends Stack {
         ? home.formatArn({ service: 'dynamodb', resource: 'table', resourceName: props.global?.tableName })
         : undefined,
       throttle: props.httpThrottle,
+      rateLimits: props.rateLimits,
+      publicRouteReservedConcurrency: props.publicRouteReservedConcurrency,
       allowedOrigins: [this.webUrl ?? homeWebUrl(home), ...(props.allowedOrigins ?? [])],
     });
     web?.deployRuntimeConfig({
@@ -167,7 +176,13 @@ export class ChatStack extends Stack {
         ...(this.media ? { MEDIA_BUCKET: this.media.bucket.bucketName } : {}),
       },
       deletesReplacedPictures: this.media !== undefined,
+      reservedConcurrency: props.streamReservedConcurrency,
     });
+    // The upload check releases pending uploads from the quota's window: it must know an overridden one.
+    const uploadBytes = props.rateLimits?.['upload-bytes'];
+    if (uploadBytes) {
+      this.media?.uploadChecker.function.addEnvironment(limitEnvironmentName('upload-bytes'), uploadBytes);
+    }
     media.signingKeySecret.grantRead(streams.handler.role);
     this.media?.grantDeleteProfilePictures(streams.handler.role);
 

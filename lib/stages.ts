@@ -12,6 +12,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as v from 'valibot';
 import { InvalidOriginError, parseAllowedOrigins } from '../functions/shared/cors';
+import { parseLimitOverride } from '../functions/shared/limits/config';
 import { strictObject } from '../functions/shared/schemas/json-objects';
 import '../functions/shared/validation-messages';
 
@@ -84,6 +85,30 @@ const settingsSchema = strictObject({
       httpBurstLimit: positiveInteger(400),
       webSocketRateLimit: positiveInteger(500),
       webSocketBurstLimit: positiveInteger(1000),
+      /**
+       * Overrides of the route table's rate limits (docs/architecture.md, "Limits"), by limit name:
+       * `{"send-message": "20/4", "sign-ups": "10"}` (`<limit>` or `<limit>/<windowSeconds>`).
+       */
+      rateLimits: v.optional(
+        v.record(
+          v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/, 'must be a limit name such as send-message')),
+          v.pipe(
+            v.string(),
+            v.check(
+              (value) => parseLimitOverride(value) !== undefined,
+              'must be <limit> or <limit>/<windowSeconds>',
+            ),
+          ),
+        ),
+        () => ({}),
+      ),
+      /**
+       * Reserved concurrency (off by default: new accounts have a low concurrency quota and reserving takes from
+       * it): for the table-stream consumer, and for each public route's function (sign-up, login, ...), so a
+       * flood of one cannot take every execution the others need.
+       */
+      streamReservedConcurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+      publicRouteReservedConcurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     }),
     {},
   ),
@@ -152,6 +177,26 @@ export function loadStageSettings(
       ...limits,
       ...(given('maxGroupMembers') !== undefined
         ? { maxGroupMembers: Number(given('maxGroupMembers')) }
+        : {}),
+      // -c rateLimits=send-message=20/4,sign-ups=10
+      ...(given('rateLimits') !== undefined
+        ? {
+            rateLimits: {
+              ...(limits.rateLimits as Record<string, string> | undefined),
+              ...Object.fromEntries(
+                (listFrom(given('rateLimits')) ?? []).map((pair) => {
+                  const [name = '', value = ''] = pair.split('=');
+                  return [name.trim(), value.trim()];
+                }),
+              ),
+            },
+          }
+        : {}),
+      ...(given('streamReservedConcurrency') !== undefined
+        ? { streamReservedConcurrency: Number(given('streamReservedConcurrency')) }
+        : {}),
+      ...(given('publicRouteReservedConcurrency') !== undefined
+        ? { publicRouteReservedConcurrency: Number(given('publicRouteReservedConcurrency')) }
         : {}),
     },
   };

@@ -11,8 +11,15 @@ declare module '@20minutes/s3rver' {
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 
+  /** Its filesystem store (lib/stores/filesystem.js): one directory per key prefix. */
+  interface FilesystemStore {
+    getResourcePath(bucket: string, key: string, resource: string): string;
+    deleteObject(bucket: string, key: string): Promise<void>;
+  }
+
   export default class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
+    store: FilesystemStore;
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
   }

@@ -3,7 +3,7 @@
  * free at start, so two local stacks (or a stack and a test run) never collide.
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import S3rver from '@20minutes/s3rver';
@@ -143,6 +143,26 @@ const UPLOAD_CORS_XML = `<CORSConfiguration>
   </CORSRule>
 </CORSConfiguration>`;
 
+/**
+ * s3rver's delete removes the key's parent directories once they look empty, with a recursive `rm` after an
+ * emptiness check and an `await` in between: an object written into one of them meanwhile (another upload
+ * under the same prefix, e.g. `uploads/attachment/<user>/`, while the upload check deletes the previous one)
+ * is deleted with it, or its write fails with a 500. S3 has no directories, so here a delete removes the
+ * object's files and leaves the (harmless) empty directories.
+ */
+function keepDirectoriesOnDelete(server: S3rver) {
+  const store = server.store;
+  store.deleteObject = async (bucket, key) => {
+    await Promise.all(
+      ['object', 'object.md5', 'metadata.json'].map((resource) =>
+        unlink(store.getResourcePath(bucket, key, resource)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
+  };
+}
+
 export async function startS3Local(directory: string, buckets: string[]): Promise<S3Local> {
   await mkdir(directory, { recursive: true });
   const port = await freePort();
@@ -153,6 +173,7 @@ export async function startS3Local(directory: string, buckets: string[]): Promis
     silent: true,
     configureBuckets: buckets.map((name) => ({ name, configs: [UPLOAD_CORS_XML] })),
   });
+  keepDirectoriesOnDelete(server);
   await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -522,10 +522,10 @@ export interface components {
             /** @enum {string} */
             purpose: "avatar" | "attachment";
             /**
-             * @description avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB)
+             * @description avatar: image/jpeg|png|webp (5 MB); attachment: those and image/gif (25 MB); video/mp4|webm|quicktime, application/pdf, text/plain, application/zip, Office (docx, xlsx, pptx), audio/mpeg|mp4|aac|ogg|webm|wav (100 MB)
              * @enum {string}
              */
-            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "video/mp4" | "video/webm" | "video/quicktime";
+            contentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "video/mp4" | "video/webm" | "video/quicktime" | "application/pdf" | "text/plain" | "application/zip" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.openxmlformats-officedocument.presentationml.presentation" | "audio/mpeg" | "audio/mp4" | "audio/aac" | "audio/ogg" | "audio/webm" | "audio/wav";
             /** @description Bytes; the upload may not be larger (and no larger than the limit for its type) */
             size: number;
             fileName?: string;
@@ -726,6 +726,44 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+        } | {
+            /** @constant */
+            type: "file";
+            file: string;
+            /** @description The file through the CDN: a signed URL that expires at urlExpiresAt */
+            url: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            urlExpiresAt: string;
+            contentType: string;
+            size: number;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description The uploader's file name, made safe; the download is saved under it */
+            fileName: string | null;
+        } | {
+            /** @constant */
+            type: "audio";
+            audio: string;
+            /** @description The file through the CDN: a signed URL that expires at urlExpiresAt */
+            url: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            urlExpiresAt: string;
+            contentType: string;
+            size: number;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description The uploader's file name, made safe; the download is saved under it */
+            fileName: string | null;
+            durationMs?: number;
+            waveform?: number[];
         };
         MessageContentInput: {
             /** @enum {string} */
@@ -749,6 +787,27 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+        } | {
+            /** @constant */
+            type: "file";
+            /** @description The id of your own ready attachment upload of any type: offered as a download */
+            file: string;
+            /** @description Free-form JSON for clients (duration, dimensions, caption), at most 2 KB (see docs) */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        } | {
+            /** @constant */
+            type: "audio";
+            /** @description The id of your own ready attachment upload of an audio type */
+            audio: string;
+            durationMs?: number;
+            /** @description Loudness samples over the recording, 0 (silence) to 255, at most 100 */
+            waveform?: number[];
+            /** @description Free-form JSON for clients (duration, dimensions, caption), at most 2 KB (see docs) */
+            metadata?: {
+                [key: string]: unknown;
+            };
         };
         MessagePage: {
             items: components["schemas"]["Message"][];
@@ -760,7 +819,7 @@ export interface components {
             /** @description An opaque identifier (a ULID for users) */
             senderId: string;
             type: string;
-            /** @description The first 100 characters of text, or "[video]"/"[image]" */
+            /** @description The first 100 characters of text, or "[image]", "[video]", "[file]", "[audio]" */
             preview: string;
             /**
              * Format: date-time

@@ -69,6 +69,44 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+        } | {
+            /** @constant */
+            type: "file";
+            file: string;
+            /** @description The file through the CDN: a signed URL that expires at urlExpiresAt */
+            url: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            urlExpiresAt: string;
+            contentType: string;
+            size: number;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description The uploader's file name, made safe; the download is saved under it */
+            fileName: string | null;
+        } | {
+            /** @constant */
+            type: "audio";
+            audio: string;
+            /** @description The file through the CDN: a signed URL that expires at urlExpiresAt */
+            url: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            urlExpiresAt: string;
+            contentType: string;
+            size: number;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description The uploader's file name, made safe; the download is saved under it */
+            fileName: string | null;
+            durationMs?: number;
+            waveform?: number[];
         };
         /** @enum {string} */
         MemberRole: "owner" | "admin" | "member";

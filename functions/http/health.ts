@@ -1,4 +1,4 @@
-import { httpHandler } from '../shared/http/handler';
+import { plainHttpHandler } from '../shared/http/pipeline';
 import { health } from '../shared/routes/system';
 
-export const handler = httpHandler(health, async () => ({ body: { status: 'ok' as const } }));
+export const handler = plainHttpHandler(health, async () => ({ body: { status: 'ok' as const } }));

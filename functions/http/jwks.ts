@@ -3,10 +3,10 @@
  * AWS call). Clients and other services may cache it; a token whose `kid` they do not know means: fetch again.
  */
 import { config } from '../shared/config';
-import { httpHandler } from '../shared/http/handler';
+import { plainHttpHandler } from '../shared/http/pipeline';
 import { jwks as route } from '../shared/routes/system';
 
-export const handler = httpHandler(route, async () => {
+export const handler = plainHttpHandler(route, async () => {
   if (!config.tokenJwks) throw new Error('Invalid configuration: TOKEN_JWKS must be set');
   return { body: config.tokenJwks, headers: { 'cache-control': 'public, max-age=300' } };
 });

@@ -1,5 +1,6 @@
 import { decoyPasswordHash, scryptParams } from '../shared/auth/passwords';
 import { config } from '../shared/config';
+import { withLoginAttempt } from '../shared/domain/login-attempts';
 import { login } from '../shared/domain/sessions';
 import { httpHandler } from '../shared/http/handler';
 import { login as route } from '../shared/routes/accounts';
@@ -8,6 +9,9 @@ import { login as route } from '../shared/routes/accounts';
 // unknown-user login is not slower than a wrong password. Here, not in a shared module: only login needs it.
 const decoyHash = await decoyPasswordHash(scryptParams(config.passwordHashLogN));
 
-export const handler = httpHandler(route, async ({ body, event }) => ({
-  body: await login(body.username, body.password, { decoyHash, userAgent: event.headers['user-agent'] }),
+export const handler = httpHandler(route, async ({ body, event, limits }) => ({
+  // The attempt is reserved (failed-login limits) before the password is checked, and given back on success.
+  body: await withLoginAttempt(limits, body.username, () =>
+    login(body.username, body.password, { decoyHash, userAgent: event.headers['user-agent'] }),
+  ),
 }));

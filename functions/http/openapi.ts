@@ -4,7 +4,7 @@
  * once per execution environment.
  */
 import { brotliDecompressSync } from 'node:zlib';
-import { httpHandler } from '../shared/http/handler';
+import { plainHttpHandler } from '../shared/http/pipeline';
 import { openApi as route } from '../shared/routes/system';
 
 declare const OPENAPI_DOCUMENT_BROTLI: string | undefined;
@@ -24,7 +24,7 @@ function acceptsBrotli(header: string | undefined): boolean {
   });
 }
 
-export const handler = httpHandler(route, async ({ event }) => {
+export const handler = plainHttpHandler(route, async ({ event }) => {
   const headers = { vary: 'accept-encoding' };
   if (acceptsBrotli(event.headers['accept-encoding'])) {
     return { encoded: { body: compressed, base64: true }, headers: { ...headers, 'content-encoding': 'br' } };

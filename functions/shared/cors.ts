@@ -6,7 +6,7 @@
 export const corsPolicy = {
   allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-  exposeHeaders: ['location', 'retry-after', 'www-authenticate'],
+  exposeHeaders: ['location', 'retry-after', 'www-authenticate', 'ratelimit', 'ratelimit-policy'],
   maxAgeSeconds: 600,
 } as const;
 

@@ -77,4 +77,11 @@ export class TooManyRequestsError extends AppError {
   readonly status = 429;
   readonly type = 'too-many-requests';
   readonly title = 'Too many requests';
+  /** Retry-After and the RateLimit / RateLimit-Policy fields, sent with the problem. */
+  readonly headers: Record<string, string>;
+
+  constructor(detail: string, headers: Record<string, string> = {}) {
+    super(detail);
+    this.headers = headers;
+  }
 }

@@ -19,6 +19,32 @@ export type TableAction =
   | 'dynamodb:ConditionCheckItem'
   | 'dynamodb:BatchWriteItem';
 
+/**
+ * A limit on how often something may happen, counted in the table (fixed windows, functions/shared/limits).
+ * Its name keys the counter, the configuration (`RATE_LIMIT_<NAME>` locally, `-c rateLimits=...` on AWS) and
+ * the policy named in the `RateLimit` / `RateLimit-Policy` response fields.
+ */
+export interface RouteLimit {
+  name: string;
+  /**
+   * Whose calls are counted: `user` the verified caller, `ip` API Gateway's `sourceIp` (never a header a
+   * client can forge), `account` a name the domain supplies (the lower-cased username of a login).
+   */
+  key: 'user' | 'ip' | 'account';
+  limit: number;
+  windowSeconds: number;
+  /**
+   * `pipeline` (default): every call counts, before the route's work. `domain`: only what the limit is about
+   * counts (a new group, a failed login, an upload's bytes), taken by the route's own code.
+   */
+  countedBy?: 'pipeline' | 'domain';
+  /** What one unit is, for the docs and the `RateLimit-Policy` quota unit; default a request. */
+  unit?: 'requests' | 'bytes' | 'pending';
+}
+
+/** Every `auth: 'user'` route without a pipeline limit of its own gets this one (Stream's published limit). */
+export const DEFAULT_USER_LIMIT = { limit: 60, windowSeconds: 60 } as const;
+
 export interface RouteDefinition {
   /** Kebab-case; names the Lambda function and its entry file `functions/http/<name>.ts`. */
   name: string;
@@ -56,6 +82,16 @@ export interface RouteDefinition {
     /** Presigns uploads into the media bucket (s3:PutObject under the upload prefixes). */
     presignUploads?: boolean;
   };
+  /**
+   * Rate limits and quotas (functions/shared/limits). An `auth: 'user'` route declaring no `pipeline` limit
+   * gets the default, named after the route: `DEFAULT_USER_LIMIT` per user.
+   */
+  limits?: readonly RouteLimit[];
+  /**
+   * API Gateway's own throttle for this route, across all clients (requests per second, burst): sheds a
+   * flood before any function runs. Every route also shares the stage-wide throttle.
+   */
+  gatewayThrottle?: { rateLimit: number; burstLimit: number };
   /** Lambda memory (and so CPU); password hashing wants more than the default 512 MB. */
   memoryMb?: number;
   /** Values embedded in the bundle at build time (the handler reads them as globals of the same name). */
@@ -66,3 +102,11 @@ export const defineRoute = <const R extends RouteDefinition>(route: R): R => rou
 
 export const routeKeys = (route: RouteDefinition): string[] =>
   [route.path, ...(route.aliases ?? [])].map((path) => `${route.method} ${path}`);
+
+/** The limits a route applies, the default one included. */
+export function limitsOf(route: RouteDefinition): readonly RouteLimit[] {
+  const declared = route.limits ?? [];
+  const pipeline = declared.some((limit) => (limit.countedBy ?? 'pipeline') === 'pipeline');
+  if (route.auth !== 'user' || pipeline) return declared;
+  return [{ name: route.name, key: 'user', ...DEFAULT_USER_LIMIT }, ...declared];
+}

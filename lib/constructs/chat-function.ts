@@ -19,6 +19,8 @@ export interface ChatFunctionProps {
   timeout?: Duration;
   /** Build-time constants (esbuild `define`), see `lib/bundling.ts`. */
   define?: Record<string, string>;
+  /** Executions kept for (and the most allowed to) this function; unset by default (a stage option). */
+  reservedConcurrency?: number;
 }
 
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
@@ -52,6 +54,7 @@ export class ChatFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMb ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

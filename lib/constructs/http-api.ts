@@ -11,8 +11,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { corsPolicy } from '../../functions/shared/cors';
+import { RATE_COUNTER_PREFIX } from '../../functions/shared/data/keys';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
-import type { RouteDefinition } from '../../functions/shared/route-definition';
+import { limitEnvironmentName } from '../../functions/shared/limits/config';
+import { limitsOf, type RouteDefinition, routeKeys } from '../../functions/shared/route-definition';
 import { defineFor } from '../bundling';
 import { ChatFunction } from './chat-function';
 import type { MediaAccess } from './media';
@@ -34,6 +36,10 @@ export interface HttpApiProps {
   homeTableArn?: string;
   /** Stage throttling across all routes (requests per second, burst); default 200 / 400. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** This deployment's overrides of the route table's limits, by name (`{"send-message": "20/4"}`). */
+  rateLimits?: Readonly<Record<string, string>>;
+  /** Reserved concurrency for each public route's function (off by default). */
+  publicRouteReservedConcurrency?: number;
 }
 
 /** Logical id of a route's function construct, e.g. `sign-up` -> `SignUp`. */
@@ -88,8 +94,10 @@ export class ChatHttpApi extends Construct {
         description: `${route.method} ${route.path}: ${route.summary}`,
         memoryMb: route.memoryMb,
         define: defineFor(route.buildConstants),
+        reservedConcurrency: route.auth === 'public' ? props.publicRouteReservedConcurrency : undefined,
         environment: {
           ...props.environment,
+          ...limitEnvironment(route, props.rateLimits),
           TABLE_NAME: props.table.tableName,
           CDN_BASE_URL: props.media.baseUrl,
           // Public keys to verify (or publish) access tokens; the private key set only to those that issue them.
@@ -110,6 +118,7 @@ export class ChatHttpApi extends Construct {
         },
       });
       this.grantTableAccess(fn, route, props.table, props.homeTableArn);
+      if (limitsOf(route).length > 0) grantLimitCounters(fn, props.table);
       if (route.access.tokenKeys === 'sign') props.tokenKeys.grantSign(fn);
       if (route.access.cdnSigningKey) props.media.signingKeySecret.grantRead(fn.role);
       if (route.access.presignUploads) props.media.grantPresignUploads(fn.role);
@@ -117,8 +126,28 @@ export class ChatHttpApi extends Construct {
 
       const integration = new HttpLambdaIntegration(`${functionIdFor(route)}Integration`, fn.function);
       for (const path of [route.path, ...(route.aliases ?? [])]) {
-        this.api.addRoutes({ path, methods: [apigw.HttpMethod[route.method]], integration });
+        const added = this.api.addRoutes({ path, methods: [apigw.HttpMethod[route.method]], integration });
+        // The stage names these routes in its route settings: they must exist first.
+        if (route.gatewayThrottle) for (const one of added) this.stage.node.addDependency(one);
       }
+    }
+    // Per-route throttles (POST /login, POST /users): a flood is shed by API Gateway before any Lambda runs;
+    // the stage-wide throttle above still applies to every route.
+    const routeSettings = Object.fromEntries(
+      props.routes.flatMap((route) =>
+        route.gatewayThrottle
+          ? routeKeys(route).map((key) => [
+              key,
+              {
+                ThrottlingRateLimit: route.gatewayThrottle?.rateLimit,
+                ThrottlingBurstLimit: route.gatewayThrottle?.burstLimit,
+              },
+            ])
+          : [],
+      ),
+    );
+    if (Object.keys(routeSettings).length > 0) {
+      (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
     }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -144,4 +173,24 @@ export class ChatHttpApi extends Construct {
     }
     fn.role.addToPolicy(new iam.PolicyStatement({ actions: [...route.access.table], resources }));
   }
+}
+
+/** The environment carrying this deployment's overrides of the route's limits (RATE_LIMIT_<NAME>). */
+function limitEnvironment(route: RouteDefinition, overrides: Readonly<Record<string, string>> = {}) {
+  return Object.fromEntries(
+    limitsOf(route)
+      .filter((limit) => overrides[limit.name] !== undefined)
+      .map((limit) => [limitEnvironmentName(limit.name), overrides[limit.name] ?? '']),
+  );
+}
+
+/** Limit counters: UpdateItem on the counter items only (their keys start with RATE#). */
+function grantLimitCounters(fn: ChatFunction, table: dynamodb.ITableV2) {
+  fn.role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_COUNTER_PREFIX}*`] } },
+    }),
+  );
 }

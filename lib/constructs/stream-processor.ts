@@ -32,6 +32,8 @@ export interface StreamProcessorProps {
    * deletes the file.
    */
   deletesReplacedPictures?: boolean;
+  /** Reserved concurrency for the consumer (a stage option, off by default). */
+  reservedConcurrency?: number;
 }
 
 export class StreamProcessor extends Construct {
@@ -44,6 +46,7 @@ export class StreamProcessor extends Construct {
       entry: 'functions/streams/table-stream.ts',
       description: 'Table stream: inbox fan-out, previews and real-time delivery',
       timeout: Duration.seconds(60),
+      reservedConcurrency: props.reservedConcurrency,
       environment: {
         TABLE_NAME: table.tableName,
         ...(props.webSocket ? { WEBSOCKET_CALLBACK_URL: props.webSocket.callbackUrl } : {}),

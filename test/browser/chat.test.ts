@@ -1,6 +1,6 @@
 /** Two people chatting in the web app, each in their own browser context, against the local stack. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { htmlPretendingToBeVideo, pngImage } from '../support/media-fixtures';
+import { htmlPretendingToBeVideo, pdfDocument, pngImage, wavAudio } from '../support/media-fixtures';
 import {
   eventually,
   messages,
@@ -79,7 +79,7 @@ describe('chatting in the web app', () => {
 
   it('sends a picture that both people see inline', async () => {
     await alice.page
-      .getByLabel('Attach a picture or video')
+      .getByLabel('Attach a file')
       .setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: pngImage(96, [240, 120, 30]) });
 
     for (const [page, sender] of [
@@ -97,7 +97,7 @@ describe('chatting in the web app', () => {
   it('sends a video that plays on the other side', async () => {
     const video = await recordWebm(web.browser);
     await bob.page
-      .getByLabel('Attach a picture or video')
+      .getByLabel('Attach a file')
       .setInputFiles({ name: 'clip.webm', mimeType: 'video/webm', buffer: video });
 
     const player = messages(alice.page).getByLabel('Video from Bob');
@@ -106,6 +106,29 @@ describe('chatting in the web app', () => {
       element.muted = true;
       await element.play();
       await new Promise((resolve) => setTimeout(resolve, 400));
+      return { time: element.currentTime, error: element.error?.message ?? null };
+    });
+    expect(played.error).toBeNull();
+    expect(played.time).toBeGreaterThan(0);
+  });
+
+  it('sends a document as a download and a voice note that plays', async () => {
+    await alice.page
+      .getByLabel('Attach a file')
+      .setInputFiles({ name: 'minutes.pdf', mimeType: 'application/pdf', buffer: pdfDocument() });
+    const download = messages(bob.page).getByRole('link', { name: 'Download minutes.pdf' });
+    await download.waitFor();
+    expect(await download.getAttribute('href')).toContain(web.api.cdnUrl);
+
+    await alice.page
+      .getByLabel('Attach a file')
+      .setInputFiles({ name: 'hello.wav', mimeType: 'audio/wav', buffer: wavAudio(600) });
+    const player = messages(bob.page).getByLabel('Voice note from Alice');
+    await player.waitFor();
+    const played = await player.evaluate(async (element: HTMLAudioElement) => {
+      element.muted = true;
+      await element.play();
+      await new Promise((resolve) => setTimeout(resolve, 300));
       return { time: element.currentTime, error: element.error?.message ?? null };
     });
     expect(played.error).toBeNull();
@@ -128,15 +151,17 @@ describe('chatting in the web app', () => {
   });
 
   it('says why a file is refused: its type, its size, or its content', async () => {
-    await alice.page
-      .getByLabel('Attach a picture or video')
-      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just text') });
+    await alice.page.getByLabel('Attach a file').setInputFiles({
+      name: 'setup.exe',
+      mimeType: 'application/x-msdownload',
+      buffer: Buffer.from('MZ'),
+    });
     await eventually(() =>
-      alice.page.getByRole('alert').filter({ hasText: 'notes.txt' }).innerText(),
-    ).toMatch(/notes\.txt: .*contentType.*image\/jpeg/);
+      alice.page.getByRole('alert').filter({ hasText: 'setup.exe' }).innerText(),
+    ).toMatch(/setup\.exe: .*contentType.*image\/jpeg/);
 
     await alice.page
-      .getByLabel('Attach a picture or video')
+      .getByLabel('Attach a file')
       .setInputFiles({ name: 'fake.mp4', mimeType: 'video/mp4', buffer: htmlPretendingToBeVideo() });
     await eventually(() =>
       alice.page.getByRole('alert').filter({ hasText: 'fake.mp4' }).innerText(),

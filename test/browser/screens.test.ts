@@ -93,7 +93,7 @@ describe('screens at desktop width', () => {
     await startChat(alice.page, names.bob);
     await send(alice.page, 'Hi Bob, how was the trip?');
     await alice.page
-      .getByLabel('Attach a picture or video')
+      .getByLabel('Attach a file')
       .setInputFiles({ name: 'view.png', mimeType: 'image/png', buffer: await drawPicture(web.browser) });
     await bob.page.getByRole('link', { name: /^Alice Liddell/ }).click();
     await messageWithText(bob.page, 'Hi Bob').waitFor();

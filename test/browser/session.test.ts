@@ -56,7 +56,7 @@ describe('an app left open', () => {
 
   it('shows pictures again after their signed URLs expired', async () => {
     await alice.page
-      .getByLabel('Attach a picture or video')
+      .getByLabel('Attach a file')
       .setInputFiles({ name: 'dusk.png', mimeType: 'image/png', buffer: await drawPicture(web.browser) });
     const picture = messages(bob.page).getByRole('img', { name: 'Picture from Alice' });
     await picture.waitFor();

@@ -13,9 +13,13 @@ import {
   imageDimensions,
   jpegWithMetadata,
   mp4Video,
+  pdfDocument,
   pngImage,
+  wavAudio,
+  zipArchive,
 } from '../support/media-fixtures';
 import { rawGet } from '../support/raw-http';
+import { connect } from '../support/ws';
 
 const api = useApi();
 
@@ -39,7 +43,8 @@ async function postFile(upload: Upload, bytes: Buffer, contentType: string) {
 }
 
 async function waitForSettled(user: SignedInUser, mediaId: string) {
-  const deadline = Date.now() + 20_000; // generous: the upload check runs asynchronously and CI machines are busy
+  // Below the test timeout, so a stuck upload fails with its status rather than a timeout.
+  const deadline = Date.now() + 12_000;
   for (;;) {
     const media = await api.request('GET', `/media/${mediaId}`, { token: user.token });
     if (media.body.status !== 'pending' || Date.now() > deadline) return media.body;
@@ -47,8 +52,19 @@ async function waitForSettled(user: SignedInUser, mediaId: string) {
   }
 }
 
-async function uploadReady(user: SignedInUser, purpose: string, contentType: string, bytes: Buffer) {
-  const declared = await declare(user, { purpose, contentType, size: bytes.length });
+async function uploadReady(
+  user: SignedInUser,
+  purpose: string,
+  contentType: string,
+  bytes: Buffer,
+  fileName?: string,
+) {
+  const declared = await declare(user, {
+    purpose,
+    contentType,
+    size: bytes.length,
+    ...(fileName ? { fileName } : {}),
+  });
   expect(declared.status).toBe(201);
   const posted = await postFile(declared.body, bytes, contentType);
   expect(posted.status).toBeLessThan(300);
@@ -573,5 +589,170 @@ describe('profile pictures', () => {
 
     expect(removed.body.avatarUrl).toBeNull();
     expect(await objectExists(servedKey('avatar', user, avatar))).toBe(false);
+  });
+});
+
+describe('files and voice notes', () => {
+  const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+  it('sends a PDF as a file message that downloads under its (safely encoded) original name, live to the other member', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const conversationId = await directConversation(api, alice, bob);
+    const pdf = pdfDocument();
+    const mediaId = await uploadReady(alice, 'attachment', 'application/pdf', pdf, 'Fällig "Q3".pdf');
+    const bobSocket = await connect(api.wsUrl, bob.token);
+
+    try {
+      const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        body: { content: { type: 'file', file: mediaId } },
+      });
+
+      expect(sent.status).toBe(201);
+      expect(sent.body.content).toMatchObject({
+        type: 'file',
+        file: mediaId,
+        fileName: 'Fällig "Q3".pdf',
+        contentType: 'application/pdf',
+        size: pdf.length,
+      });
+      const event = await bobSocket.waitFor(
+        (candidate) => candidate.type === 'message.created' && candidate.message.id === sent.body.id,
+      );
+      expect(event.type === 'message.created' && event.message.content).toMatchObject({
+        type: 'file',
+        fileName: 'Fällig "Q3".pdf',
+      });
+      const fetched = await bytesOf(sent.body.content.url);
+      expect(fetched.status).toBe(200);
+      expect(fetched.type).toBe('application/pdf');
+      expect(fetched.bytes.equals(pdf)).toBe(true);
+      expect(fetched.headers.get('content-disposition')).toBe(
+        `attachment; filename="F_llig _Q3_.pdf"; filename*=UTF-8''F%C3%A4llig%20%22Q3%22.pdf`,
+      );
+      expect(fetched.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+      const inbox = await api.request('GET', '/conversations', { token: bob.token });
+      expect(inbox.body.items[0].lastMessage).toMatchObject({ type: 'file', preview: '[file]' });
+      expect(bobSocket.invalid).toEqual([]);
+    } finally {
+      await bobSocket.close();
+    }
+  });
+
+  it('sends a voice note with its duration and waveform, served as a download that players still play', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const conversationId = await directConversation(api, alice, bob);
+    const wav = wavAudio(300);
+    const mediaId = await uploadReady(alice, 'attachment', 'audio/wav', wav, 'voice.wav');
+    const waveform = Array.from({ length: 100 }, (_, i) => (i * 7) % 256);
+
+    const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
+      token: alice.token,
+      body: { content: { type: 'audio', audio: mediaId, durationMs: 300, waveform } },
+    });
+
+    expect(sent.status).toBe(201);
+    const history = await api.request('GET', `/conversations/${conversationId}/messages`, {
+      token: bob.token,
+    });
+    expect(history.body.items[0].content).toMatchObject({
+      type: 'audio',
+      audio: mediaId,
+      durationMs: 300,
+      waveform,
+      fileName: 'voice.wav',
+      contentType: 'audio/wav',
+      size: wav.length,
+    });
+    const fetched = await bytesOf(history.body.items[0].content.url);
+    expect(fetched.bytes.equals(wav)).toBe(true);
+    expect(fetched.headers.get('content-disposition')).toMatch(/^attachment; filename="voice.wav"/);
+  });
+
+  it('accepts Office documents and zip archives by their container, and sends any attachment as a file', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const conversationId = await directConversation(api, alice, bob);
+    const docx = await uploadReady(alice, 'attachment', DOCX, zipArchive(), 'report.docx');
+    const zip = await uploadReady(alice, 'attachment', 'application/zip', zipArchive('a.txt', 'a'));
+    const text = await uploadReady(alice, 'attachment', 'text/plain', Buffer.from('notes\n'), 'n.txt');
+    const picture = await uploadReady(alice, 'attachment', 'image/png', pngImage());
+
+    for (const [mediaId, contentType] of [
+      [docx, DOCX],
+      [zip, 'application/zip'],
+      [text, 'text/plain'],
+      [picture, 'image/png'],
+    ] as const) {
+      const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        body: { content: { type: 'file', file: mediaId } },
+      });
+      expect(sent.status, contentType).toBe(201);
+      expect(sent.body.content).toMatchObject({ type: 'file', contentType });
+    }
+  });
+
+  it('rejects files whose contents are not what was declared: HTML as a PDF, binary as text, a PDF as audio', async () => {
+    const [alice] = await Promise.all([signUpAndLogin(api)]);
+    for (const [contentType, bytes] of [
+      ['application/pdf', htmlPretendingToBeVideo()],
+      ['text/plain', Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00])],
+      ['audio/mpeg', pdfDocument()],
+      [DOCX, pdfDocument()],
+    ] as const) {
+      const declared = await declare(alice, { purpose: 'attachment', contentType, size: bytes.length });
+      await postFile(declared.body, bytes, contentType);
+      const settled = await waitForSettled(alice, declared.body.id);
+      expect(settled.status, contentType).toBe('rejected');
+      expect(settled.rejectionReason).toContain(`not ${contentType}`);
+    }
+  });
+
+  it('refuses bad voice notes and files: wrong kind of upload, waveform and duration out of bounds, unknown types', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const conversationId = await directConversation(api, alice, bob);
+    const pdf = await uploadReady(alice, 'attachment', 'application/pdf', pdfDocument());
+    const wav = await uploadReady(alice, 'attachment', 'audio/wav', wavAudio(50));
+    const bobsPdf = await uploadReady(bob, 'attachment', 'application/pdf', pdfDocument());
+
+    const attempts: [Record<string, unknown>, string][] = [
+      [{ type: 'audio', audio: pdf }, 'content.audio'],
+      [{ type: 'file', file: bobsPdf }, 'content.file'],
+      [{ type: 'audio', audio: wav, waveform: Array(101).fill(1) }, 'content.waveform'],
+      [{ type: 'audio', audio: wav, waveform: [] }, 'content.waveform'],
+      [{ type: 'audio', audio: wav, waveform: [256] }, 'content.waveform.0'],
+      [{ type: 'audio', audio: wav, waveform: [1.5] }, 'content.waveform.0'],
+      [{ type: 'audio', audio: wav, durationMs: -1 }, 'content.durationMs'],
+      [{ type: 'audio', audio: wav, durationMs: 86_400_001 }, 'content.durationMs'],
+      [{ type: 'file', file: pdf, durationMs: 5 }, 'content.durationMs'],
+    ];
+    for (const [content, field] of attempts) {
+      const response = await api.request('POST', `/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        body: { content },
+      });
+      expect(response.status, JSON.stringify(content)).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+    }
+    const declaredExe = await declare(alice, {
+      purpose: 'attachment',
+      contentType: 'application/x-msdownload',
+      size: 10,
+    });
+    expect(declaredExe.status).toBe(400);
+    expect(declaredExe.body.errors.map((error) => error.field)).toEqual(['contentType']);
+    const hugePdf = await declare(alice, {
+      purpose: 'attachment',
+      contentType: 'application/pdf',
+      size: 100 * 1024 * 1024 + 1,
+    });
+    expect(hugePdf.status).toBe(400);
+    const pdfAvatar = await declare(alice, { purpose: 'avatar', contentType: 'application/pdf', size: 10 });
+    expect(pdfAvatar.status).toBe(400);
+    const history = await api.request('GET', `/conversations/${conversationId}/messages`, {
+      token: alice.token,
+    });
+    expect(history.body.items).toEqual([]);
   });
 });

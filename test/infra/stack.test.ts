@@ -10,9 +10,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RATE_COUNTER_PREFIX } from '../../functions/shared/data/keys';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
-import { routeKeys } from '../../functions/shared/route-definition';
+import { limitsOf, routeKeys } from '../../functions/shared/route-definition';
 import { routes } from '../../functions/shared/routes';
 import { PICTURE_CHANGES, STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
 import { provideBuildConstants } from '../../lib/bundling';
@@ -20,7 +21,12 @@ import { ChatStack } from '../../lib/chat-stack';
 import { functionIdFor } from '../../lib/constructs/http-api';
 import { TokenSigningKeys } from '../../lib/constructs/token-keys';
 
-type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  Metadata?: Record<string, unknown>;
+  DependsOn?: string[];
+};
 
 let template: Template;
 let resources: Record<string, Resource>;
@@ -120,6 +126,27 @@ describe('HTTP API routes', () => {
     },
   );
 
+  it('throttles POST /login and POST /users (and its alias) per route at the stage, beside the stage-wide throttle', () => {
+    const stages = Object.values(resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::ApiGatewayV2::Stage' && resource.Properties.ApiId.Ref.startsWith('HttpApi'),
+    );
+    expect(stages).toHaveLength(1);
+    const stage = stages[0] as Resource;
+    const throttled = routes.filter((route) => route.gatewayThrottle);
+    expect(throttled.map((route) => route.name).sort()).toEqual(['login', 'sign-up']);
+    expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual(throttled.flatMap(routeKeys).sort());
+    for (const route of throttled) {
+      expect(stage.Properties.RouteSettings[`${route.method} ${route.path}`]).toEqual({
+        ThrottlingRateLimit: route.gatewayThrottle?.rateLimit,
+        ThrottlingBurstLimit: route.gatewayThrottle?.burstLimit,
+      });
+    }
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 200 });
+    // The routes the settings name exist before the stage (CloudFormation refuses unknown route keys).
+    expect(stage.DependsOn?.length ?? 0).toBeGreaterThan(0);
+  });
+
   it('gives every function its own log group, JSON logs and source maps', () => {
     for (const route of routes) {
       const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', `Http${functionIdFor(route)}Function`);
@@ -146,8 +173,12 @@ describe('IAM: least privilege per function', () => {
     return (policies[0]?.Properties.PolicyDocument.Statement ?? []) as {
       Action: string | string[];
       Resource: unknown;
+      Condition?: Record<string, Record<string, unknown>>;
     }[];
   };
+  const isCounterGrant = (statement: { Condition?: Record<string, Record<string, unknown>> }) =>
+    JSON.stringify(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) ===
+    JSON.stringify([`${RATE_COUNTER_PREFIX}*`]);
   const actionsOf = (statement: { Action: string | string[] }) =>
     Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
@@ -162,7 +193,11 @@ describe('IAM: least privilege per function', () => {
     'grants %s exactly the table actions and the secrets its route declares',
     (_name, route) => {
       const statements = policyStatementsOf(route);
-      const dynamoActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+      // The limit counters' grant is checked on its own below.
+      const dynamoActions = statements
+        .filter((statement) => !isCounterGrant(statement))
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'));
       expect(dynamoActions.sort()).toEqual([...route.access.table].sort());
       const secrets = secretsReadBy(route);
       expect(secrets.filter((id) => id.startsWith('TokenKeysSecret'))).toHaveLength(
@@ -177,6 +212,15 @@ describe('IAM: least privilege per function', () => {
       expect(JSON.stringify(statements)).not.toMatch(
         /"dynamodb:\*"|"secretsmanager:\*"|"logs:CreateLogGroup"/,
       );
+    },
+  );
+
+  it.each(routes.map((route) => [route.name, route] as const))(
+    'lets %s update limit counters (RATE# keys) exactly when it has limits, and nothing else with that grant',
+    (_name, route) => {
+      const counterGrants = policyStatementsOf(route).filter(isCounterGrant);
+      expect(counterGrants).toHaveLength(limitsOf(route).length > 0 ? 1 : 0);
+      for (const grant of counterGrants) expect(actionsOf(grant)).toEqual(['dynamodb:UpdateItem']);
     },
   );
 

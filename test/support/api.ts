@@ -1,5 +1,6 @@
 /** Drives the local HTTP gateway (the one `npm start` runs) from e2e tests. */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -36,8 +37,12 @@ export interface TestApi {
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
 }
 
-/** Starts the gateway for the current test file and stops it after. */
-export function useApi(options: { allowedOrigins?: string[] } = {}): TestApi {
+/**
+ * Starts the gateway for the current test file and stops it after. Limits are off (RATE_LIMITS=off) unless
+ * the file passes `env` (e.g. `{ RATE_LIMITS: 'on', RATE_LIMIT_SIGN_UPS: '3/2' }`): set before the functions
+ * load, as a deployment's configuration is.
+ */
+export function useApi(options: { allowedOrigins?: string[]; env?: Record<string, string> } = {}): TestApi {
   let stop: (() => Promise<void>) | undefined;
   let drain: (() => Promise<void>) | undefined;
   let dataDir: string | undefined;
@@ -77,6 +82,9 @@ export function useApi(options: { allowedOrigins?: string[] } = {}): TestApi {
     },
   };
   beforeAll(async () => {
+    // A file's limit settings never leak into the next file run by the same worker.
+    for (const name of Object.keys(process.env)) if (name.startsWith('RATE_LIMIT')) delete process.env[name];
+    Object.assign(process.env, { RATE_LIMITS: 'off' }, options.env);
     dataDir = await mkdtemp(join(tmpdir(), 'chat-api-'));
     api.dataDir = dataDir;
     const started = await startApi({ port: 0, dataDir, allowedOrigins: options.allowedOrigins });
@@ -144,4 +152,47 @@ export async function directConversation(
     throw new Error(`direct conversation failed: ${response.status} ${response.text}`);
   }
   return response.body.id;
+}
+
+/**
+ * A request sent from another loopback address (127.0.0.2, ...), so the gateway sees another client IP
+ * (`requestContext.http.sourceIp`), as API Gateway would for another client.
+ */
+export function requestFrom<T = any>(
+  api: TestApi,
+  localAddress: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const { hostname, port } = new URL(api.url);
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers: Record<string, string> = {
+    ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest({ hostname, port, path, method, headers, localAddress }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({ status: response.statusCode ?? 0, headers: responseHeaders, body: body as T, text });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
 }

@@ -7,7 +7,7 @@ describe('CORS policy', () => {
   it('echoes an allowed origin back, with the headers a page may read', () => {
     expect(corsResponseHeaders('https://chat.example.com', allowed)).toEqual({
       'access-control-allow-origin': 'https://chat.example.com',
-      'access-control-expose-headers': 'location,retry-after,www-authenticate',
+      'access-control-expose-headers': 'location,retry-after,www-authenticate,ratelimit,ratelimit-policy',
       vary: 'origin',
     });
   });

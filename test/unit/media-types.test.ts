@@ -10,7 +10,14 @@ import {
 } from '../../functions/shared/media/media-types';
 import { createMediaRequestSchema } from '../../functions/shared/schemas/media';
 import { verifySignedUrl } from '../../local/cloudfront-verifier';
-import { htmlPretendingToBeVideo, mp4Video, pngImage } from '../support/media-fixtures';
+import {
+  htmlPretendingToBeVideo,
+  mp4Video,
+  pdfDocument,
+  pngImage,
+  wavAudio,
+  zipArchive,
+} from '../support/media-fixtures';
 
 const bytes = (...values: (number | string)[]) =>
   Buffer.concat(
@@ -26,30 +33,61 @@ describe('detectContentTypes', () => {
     [
       'a WebM',
       bytes(0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, 'webm'),
-      ['video/webm'],
+      ['video/webm', 'audio/webm'],
     ],
-    ['an MP4', mp4Video(), ['video/mp4', 'video/quicktime']],
+    ['an MP4', mp4Video(), ['video/mp4', 'video/quicktime', 'audio/mp4']],
     ['a QuickTime movie', bytes(0, 0, 0, 0x14, 'ftyp', 'qt  ', 0, 0, 0, 0), ['video/quicktime']],
+    ['an M4A voice note', bytes(0, 0, 0, 0x20, 'ftyp', 'M4A ', 0, 0, 0, 0), ['audio/mp4']],
+    ['a WAV', wavAudio(10), ['audio/wav']],
+    ['an Ogg (Opus or Vorbis)', bytes('OggS', 0, 2, 0, 0), ['audio/ogg']],
+    ['an MP3 with an ID3 tag', bytes('ID3', 4, 0, 0, 0, 0, 0, 0), ['audio/mpeg']],
+    ['an MP3 frame without a tag', bytes(0xff, 0xfb, 0x90, 0x64), ['audio/mpeg']],
+    ['raw AAC (ADTS)', bytes(0xff, 0xf1, 0x50, 0x80), ['audio/aac']],
+    ['a PDF', pdfDocument(), ['application/pdf']],
+    [
+      'a zip (also the container of Office documents)',
+      zipArchive(),
+      [
+        'application/zip',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      ],
+    ],
+    ['UTF-8 text', Buffer.from('Grüße, 世界 👋\n\tindented\r\n'), ['text/plain']],
+    ['HTML (as text: it is served as a sandboxed download)', htmlPretendingToBeVideo(), ['text/plain']],
   ])('recognises %s by its leading bytes', (_name, data, expected) => {
     expect(detectContentTypes(data)).toEqual(expected);
   });
 
-  it('recognises nothing in HTML, plain text, Matroska or an empty file', () => {
-    expect(detectContentTypes(htmlPretendingToBeVideo())).toEqual([]);
-    expect(detectContentTypes(Buffer.from('just some text'))).toEqual([]);
+  it('accepts text whose leading bytes end inside a multi-byte character', () => {
+    const text = Buffer.from('ab€', 'utf8'); // € is three bytes
+    expect(detectContentTypes(text.subarray(0, text.length - 1))).toEqual(['text/plain']);
+  });
+
+  it('recognises nothing in binary that is not one of ours, Matroska, or an empty file', () => {
+    expect(detectContentTypes(bytes('MZ', 0x90, 0, 3, 0, 0, 0))).toEqual([]); // a Windows executable
+    expect(detectContentTypes(bytes('plain', 0xc3, 0x28, 'text'))).toEqual([]); // invalid UTF-8
     expect(detectContentTypes(bytes(0x1a, 0x45, 0xdf, 0xa3, 0x9f, 'matroska'))).toEqual([]);
     expect(detectContentTypes(new Uint8Array())).toEqual([]);
   });
 });
 
 describe('maxSizeFor', () => {
-  it('allows avatars only as jpeg/png/webp up to 5 MB and attachments up to 25 MB (images) or 100 MB (video)', () => {
+  it('allows avatars only as jpeg/png/webp up to 5 MB and image attachments up to 25 MB, video 100 MB', () => {
     expect(maxSizeFor('avatar', 'image/png')).toBe(5 * 1024 * 1024);
     expect(maxSizeFor('avatar', 'image/gif')).toBeUndefined();
     expect(maxSizeFor('avatar', 'video/mp4')).toBeUndefined();
     expect(maxSizeFor('attachment', 'image/gif')).toBe(25 * 1024 * 1024);
     expect(maxSizeFor('attachment', 'video/quicktime')).toBe(100 * 1024 * 1024);
-    expect(maxSizeFor('attachment', 'application/pdf')).toBeUndefined();
+    expect(maxSizeFor('attachment', 'application/x-msdownload')).toBeUndefined();
+  });
+
+  it('allows documents, archives and audio as attachments up to 100 MB, never as avatars', () => {
+    for (const type of ['application/pdf', 'text/plain', 'application/zip', 'audio/mpeg', 'audio/wav']) {
+      expect(maxSizeFor('attachment', type)).toBe(100 * 1024 * 1024);
+      expect(maxSizeFor('avatar', type)).toBeUndefined();
+    }
   });
 });
 

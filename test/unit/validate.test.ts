@@ -183,10 +183,13 @@ describe('validation messages', () => {
   });
 
   it('names the discriminator of a union and the values it may take', () => {
-    const error = failure(sendMessageRequestSchema, { content: { type: 'audio', audio: 'x' } });
+    const error = failure(sendMessageRequestSchema, { content: { type: 'sticker', sticker: 'x' } });
 
     expect(error.errors).toEqual([
-      { field: 'content.type', message: 'must be one of "text", "string", "video", "image"' },
+      {
+        field: 'content.type',
+        message: 'must be one of "text", "string", "video", "image", "file", "audio"',
+      },
     ]);
   });
 });

@@ -82,3 +82,14 @@ export const typingKey = (conversationId: string, userId: string) => ({
 
 /** An upload: who owns it, what was declared, and whether the stored object passed the checks. */
 export const mediaKey = (mediaId: string) => ({ PK: `MEDIA#${mediaId}`, SK: 'MEDIA' });
+
+/**
+ * A fixed-window counter of a limit (functions/shared/limits): how many calls `subject` (a user id, an IP,
+ * a lower-cased username) made in the window starting at `windowStart` (epoch seconds). Expires with its
+ * window (TTL). Every counter's key starts with RATE#: the functions may update only those (IAM LeadingKeys).
+ */
+export const rateCounterKey = (limit: string, subject: string, windowStart: number) => ({
+  PK: `RATE#${limit}#${subject}`,
+  SK: String(windowStart),
+});
+export const RATE_COUNTER_PREFIX = 'RATE#';

@@ -16,13 +16,18 @@ import { originStamp } from './origin';
 export type StoredContent =
   | { type: 'text'; text: string }
   | {
-      type: 'video' | 'image';
+      type: 'video' | 'image' | 'file' | 'audio';
       /** The media id, its S3 key and what the upload check verified. */
       media: string;
       key: string;
       contentType: string;
       size: number;
       metadata?: Record<string, unknown>;
+      /** Files and voice notes: the upload's (safe) file name, null when none was given. */
+      fileName?: string | null;
+      /** Voice notes, as the sender's client measured them. */
+      durationMs?: number;
+      waveform?: number[];
     };
 
 export interface MessageRecord {

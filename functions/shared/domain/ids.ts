@@ -18,3 +18,10 @@ export function ulid(time = Date.now()): string {
   for (const byte of randomBytes(16)) randomPart += CROCKFORD.charAt(byte & 31);
   return timePart + randomPart;
 }
+
+/** The millisecond time a ULID was made at (its first 10 characters). */
+export function ulidTime(id: string): number {
+  let time = 0;
+  for (const char of id.slice(0, 10)) time = time * 32 + CROCKFORD.indexOf(char);
+  return time;
+}

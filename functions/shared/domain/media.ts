@@ -7,6 +7,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { MediaRecord } from '../data/media-store';
 import * as store from '../data/media-store';
 import { NotFoundError, ValidationError } from '../errors';
+import { safeFileName } from '../media/content-disposition';
 import { MEDIA_LIMITS, type MediaPurpose, maxSizeFor } from '../media/media-types';
 import { servedObjectKey, uploadObjectKey } from '../media/object-keys';
 import { mediaStorage } from '../media/storage';
@@ -25,7 +26,13 @@ export interface UploadRequest {
   fileName?: string;
 }
 
-export async function requestUpload(callerId: string, request: UploadRequest, now = new Date()) {
+/** `reserve` counts the upload against the caller's quotas once its id is known (domain/upload-quota.ts). */
+export async function requestUpload(
+  callerId: string,
+  request: UploadRequest,
+  now = new Date(),
+  reserve?: (mediaId: string) => Promise<void>,
+) {
   const limit = maxSizeFor(request.purpose, request.contentType);
   if (limit === undefined) {
     const allowed = [...MEDIA_LIMITS[request.purpose].keys()].join(', ');
@@ -46,6 +53,7 @@ export async function requestUpload(callerId: string, request: UploadRequest, no
   }
   const { s3, bucket, uploadUrlTtlSeconds } = mediaStorage();
   const id = ulid(now.getTime());
+  await reserve?.(id);
   const uploadKey = uploadObjectKey(request.purpose, callerId, id);
   // S3 itself enforces these: the exact quarantine key for this upload, the declared type, and a size no
   // larger than declared. (s3rver locally does not, which is why the upload check checks again.) The POST
@@ -68,7 +76,8 @@ export async function requestUpload(callerId: string, request: UploadRequest, no
     key: servedObjectKey(request.purpose, callerId, id),
     declaredContentType: request.contentType,
     declaredSize: request.size,
-    fileName: request.fileName ?? null,
+    // Made safe once, here: the download's Content-Disposition and file messages show this name.
+    fileName: request.fileName === undefined ? null : safeFileName(request.fileName),
     status: 'pending',
     createdAt: now.toISOString(),
   };
@@ -93,7 +102,7 @@ export async function getOwnMedia(callerId: string, mediaId: string): Promise<Me
 export async function requireReadyMedia(
   ownerId: string,
   mediaId: string,
-  expected: { purpose: MediaPurpose; kind?: 'image' | 'video'; field: string },
+  expected: { purpose: MediaPurpose; kind?: 'image' | 'video' | 'audio'; field: string },
 ): Promise<MediaRecord & { contentType: string; size: number }> {
   const media = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(mediaId) ? await store.getMedia(mediaId) : undefined;
   const usable =

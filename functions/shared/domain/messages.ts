@@ -21,20 +21,29 @@ const PREVIEW_LENGTH = 100;
  * must name the sender's own ready attachment of the right kind.
  */
 export async function resolveContent(content: MessageContentInput, senderId: string): Promise<StoredContent> {
-  if (content.type !== 'video' && content.type !== 'image') return { type: 'text', text: content.text };
-  const mediaId = content.type === 'video' ? content.video : content.image;
+  // `'text' in` narrows where the type cannot: the text variant's type is itself a union ('text' | 'string').
+  if ('text' in content) return { type: 'text', text: content.text };
+  const { type, metadata } = content;
+  // Each media type names its upload in a field of the type's name: `{type: 'image', image: <media id>}`.
+  const mediaId = (content as unknown as Record<string, string>)[type] as string;
   const media = await requireReadyMedia(senderId, mediaId, {
     purpose: 'attachment',
-    kind: content.type,
-    field: `content.${content.type}`,
+    // A file may be of any attachment type (it is offered as a download); the others must match.
+    ...(type === 'file' ? {} : { kind: type }),
+    field: `content.${type}`,
   });
+  // Only audio content has these (the request schema is strict).
+  const { durationMs, waveform } = content as { durationMs?: number; waveform?: number[] };
   return {
-    type: content.type,
+    type,
     media: media.id,
     key: media.key,
     contentType: media.contentType,
     size: media.size,
-    ...(content.metadata ? { metadata: content.metadata } : {}),
+    ...(type === 'file' || type === 'audio' ? { fileName: media.fileName } : {}),
+    ...(durationMs === undefined ? {} : { durationMs }),
+    ...(waveform ? { waveform } : {}),
+    ...(metadata ? { metadata } : {}),
   };
 }
 
@@ -43,19 +52,11 @@ export async function presentMessage(message: MessageRecord, now = new Date()): 
   const content = message.content;
   if (!content || content.type === 'text') return { ...message, content };
   const { url, expiresAt } = await signedUrl(content.key, now);
-  const delivery = {
-    url,
-    urlExpiresAt: expiresAt,
-    contentType: content.contentType,
-    size: content.size,
-    ...(content.metadata ? { metadata: content.metadata } : {}),
-  };
+  // The stored fields as they are (type, size, file name, duration, ...), the upload's id under the type's name.
+  const { media, key: _key, ...shown } = content;
   return {
     ...message,
-    content:
-      content.type === 'video'
-        ? { type: 'video', video: content.media, ...delivery }
-        : { type: 'image', image: content.media, ...delivery },
+    content: { ...shown, [content.type]: media, url, urlExpiresAt: expiresAt } as Message['content'],
   };
 }
 

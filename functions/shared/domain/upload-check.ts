@@ -24,6 +24,7 @@ import { detectContentTypes, maxSizeFor, SNIFF_BYTES } from '../media/media-type
 import { parseUploadKey, QUARANTINE_PREFIX } from '../media/object-keys';
 import { mediaStorage } from '../media/storage';
 import { isStrippable, stripMetadata, UnreadableImageError } from '../media/strip-metadata';
+import { uploadArrived } from './upload-quota';
 
 export type UploadOutcome = 'ready' | 'rejected' | 'discarded' | 'ignored' | 'superseded';
 
@@ -89,6 +90,8 @@ async function checkUpload(objectKey: string): Promise<UploadOutcome> {
     await deleteQuarantined();
     return 'discarded';
   }
+
+  await uploadArrived(media);
 
   const reject = async (reason: string): Promise<UploadOutcome> => {
     await deleteQuarantined();

@@ -5,7 +5,13 @@
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { cancellationCodes } from '../data/cancellation';
-import { AppError, type FieldProblem, PROBLEM_TYPE_PREFIX, UnauthorizedError } from '../errors';
+import {
+  AppError,
+  type FieldProblem,
+  PROBLEM_TYPE_PREFIX,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from '../errors';
 import { logger } from '../logger';
 
 export { PROBLEM_TYPE_PREFIX };
@@ -58,7 +64,11 @@ export function isAwsServiceFailure(error: unknown): boolean {
 export function errorToProblem(error: unknown) {
   if (error instanceof AppError) {
     const headers: Record<string, string> =
-      error instanceof UnauthorizedError ? { 'www-authenticate': 'Bearer realm="chat-api"' } : {};
+      error instanceof UnauthorizedError
+        ? { 'www-authenticate': 'Bearer realm="chat-api"' }
+        : error instanceof TooManyRequestsError
+          ? error.headers
+          : {};
     return problemResponse(
       {
         type: `${PROBLEM_TYPE_PREFIX}${error.type}`,

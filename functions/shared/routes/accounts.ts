@@ -23,6 +23,8 @@ export const signUp = /* @__PURE__ */ defineRoute({
   response: { status: 201, schema: ownProfileSchema, description: 'The new account' },
   errors: [409, 413, 415],
   access: { table: ['dynamodb:PutItem'] },
+  limits: [{ name: 'sign-ups', key: 'ip', limit: 20, windowSeconds: 3600 }],
+  gatewayThrottle: { rateLimit: 5, burstLimit: 20 },
   memoryMb: 1024,
 });
 
@@ -42,6 +44,12 @@ export const login = /* @__PURE__ */ defineRoute({
   errors: [401],
   // PutItem: the session and its first refresh token; UpdateItem: upgrading an old password hash.
   access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], tokenKeys: 'sign' },
+  // Each attempt is reserved before the password check and given back when it succeeds (domain/login-attempts.ts).
+  limits: [
+    { name: 'failed-logins', key: 'account', limit: 5, windowSeconds: 900, countedBy: 'domain' },
+    { name: 'failed-logins-by-ip', key: 'ip', limit: 50, windowSeconds: 900, countedBy: 'domain' },
+  ],
+  gatewayThrottle: { rateLimit: 20, burstLimit: 50 },
   // scrypt at N = 2^17, r = 8 takes 128 MB per hash; 1024 MB also buys the CPU that makes it ~0.3 s.
   memoryMb: 1024,
 });

@@ -36,6 +36,8 @@ export const createConversation = /* @__PURE__ */ defineRoute({
   access: {
     table: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
   },
+  // Besides the default per-route limit: only group creations count here.
+  limits: [{ name: 'new-groups', key: 'user', limit: 50, windowSeconds: 86400, countedBy: 'domain' }],
 });
 
 export const listConversations = /* @__PURE__ */ defineRoute({

@@ -18,6 +18,25 @@ export const createMedia = /* @__PURE__ */ defineRoute({
   response: { status: 201, schema: mediaUploadSchema, description: 'The pending media and how to upload it' },
   errors: [413, 415],
   access: { table: ['dynamodb:PutItem'], presignUploads: true },
+  // Besides the default per-route limit; both counted in one write (domain/upload-quota.ts).
+  limits: [
+    {
+      name: 'pending-uploads',
+      key: 'user',
+      limit: 20,
+      windowSeconds: 86400,
+      countedBy: 'domain',
+      unit: 'pending',
+    },
+    {
+      name: 'upload-bytes',
+      key: 'user',
+      limit: 1_073_741_824,
+      windowSeconds: 86400,
+      countedBy: 'domain',
+      unit: 'bytes',
+    },
+  ],
 });
 
 export const getMedia = /* @__PURE__ */ defineRoute({

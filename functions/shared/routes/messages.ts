@@ -29,6 +29,8 @@ export const sendMessage = /* @__PURE__ */ defineRoute({
     table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
     cdnSigningKey: true,
   },
+  // 5 per second with bursts of 20, as one fixed window of 20 per 4 seconds (docs/architecture.md, "Limits").
+  limits: [{ name: 'send-message', key: 'user', limit: 20, windowSeconds: 4 }],
 });
 
 export const listMessages = /* @__PURE__ */ defineRoute({
@@ -112,6 +114,8 @@ export const legacySendMessage = /* @__PURE__ */ defineRoute({
     ],
     cdnSigningKey: true,
   },
+  // The same counter as the current send route: one budget for sending, whichever path is used.
+  limits: [{ name: 'send-message', key: 'user', limit: 20, windowSeconds: 4 }],
 });
 
 export const legacyListMessages = /* @__PURE__ */ defineRoute({

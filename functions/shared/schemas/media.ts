@@ -11,7 +11,7 @@ export const createMediaRequestSchema = /* @__PURE__ */ defineSchema(() =>
       contentType: v.pipe(
         v.picklist(MEDIA_CONTENT_TYPES),
         v.description(
-          'avatar: image/jpeg|png|webp (5 MB); attachment: those, image/gif (25 MB), video/mp4|webm|quicktime (100 MB)',
+          'avatar: image/jpeg|png|webp (5 MB); attachment: those and image/gif (25 MB); video/mp4|webm|quicktime, application/pdf, text/plain, application/zip, Office (docx, xlsx, pptx), audio/mpeg|mp4|aac|ogg|webm|wav (100 MB)',
         ),
       ),
       // Bounded on both sides, so no need for the safe-integer bounds.

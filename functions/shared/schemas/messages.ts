@@ -56,6 +56,10 @@ export function metadataProblem(value: unknown, depth = 1): string | undefined {
   return undefined;
 }
 
+/** A voice note's length is at most a day; its waveform at most 100 samples of 0-255. */
+export const MAX_AUDIO_DURATION_MS = 86_400_000;
+export const MAX_WAVEFORM_SAMPLES = 100;
+
 export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
   /** `{type: "string"}` is what older clients send; it is the same as `text` and stored as `text`. */
   const text = strictObject({ type: v.picklist(['text', 'string']), text: messageTextSchema });
@@ -77,7 +81,32 @@ export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
     image: v.pipe(idSchema, v.description('The id of your own ready attachment upload of an image type')),
     metadata: v.optional(metadata),
   });
-  return v.pipe(variant('type', [text, video, image]), v.metadata({ id: 'MessageContentInput' }));
+  const file = strictObject({
+    type: v.literal('file'),
+    file: v.pipe(
+      idSchema,
+      v.description('The id of your own ready attachment upload of any type: offered as a download'),
+    ),
+    metadata: v.optional(metadata),
+  });
+  const audio = strictObject({
+    type: v.literal('audio'),
+    audio: v.pipe(idSchema, v.description('The id of your own ready attachment upload of an audio type')),
+    durationMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_AUDIO_DURATION_MS))),
+    waveform: v.optional(
+      v.pipe(
+        v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255))),
+        v.minLength(1),
+        v.maxLength(MAX_WAVEFORM_SAMPLES),
+        v.description('Loudness samples over the recording, 0 (silence) to 255, at most 100'),
+      ),
+    ),
+    metadata: v.optional(metadata),
+  });
+  return v.pipe(
+    variant('type', [text, video, image, file, audio]),
+    v.metadata({ id: 'MessageContentInput' }),
+  );
 });
 
 export const clientMessageIdSchema = /* @__PURE__ */ defineSchema(() =>
@@ -143,12 +172,27 @@ export const messageContentSchema = /* @__PURE__ */ defineSchema(() => {
     size: safeIntegerSchema,
     metadata: v.optional(jsonObject()),
   };
+  const fileDelivery = {
+    fileName: v.pipe(
+      v.nullable(v.string()),
+      v.description("The uploader's file name, made safe; the download is saved under it"),
+    ),
+  };
   return v.pipe(
     v.union([
       v.object({ type: v.literal('text'), text: v.string() }),
       v.object({ type: v.literal('string'), text: v.string() }),
       v.object({ type: v.literal('video'), video: v.string(), ...mediaDelivery }),
       v.object({ type: v.literal('image'), image: v.string(), ...mediaDelivery }),
+      v.object({ type: v.literal('file'), file: v.string(), ...mediaDelivery, ...fileDelivery }),
+      v.object({
+        type: v.literal('audio'),
+        audio: v.string(),
+        ...mediaDelivery,
+        ...fileDelivery,
+        durationMs: v.optional(safeIntegerSchema),
+        waveform: v.optional(v.array(safeIntegerSchema)),
+      }),
     ]),
     v.metadata({ id: 'MessageContent' }),
   );
@@ -176,7 +220,10 @@ export const messagePreviewSchema = /* @__PURE__ */ defineSchema(() =>
       id: v.string(),
       senderId: idSchema,
       type: v.string(),
-      preview: v.pipe(v.string(), v.description('The first 100 characters of text, or "[video]"/"[image]"')),
+      preview: v.pipe(
+        v.string(),
+        v.description('The first 100 characters of text, or "[image]", "[video]", "[file]", "[audio]"'),
+      ),
       createdAt: timestampSchema,
     }),
     v.metadata({ id: 'MessagePreview' }),

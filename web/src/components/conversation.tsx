@@ -32,8 +32,13 @@ export interface ConversationViewProps {
   actions: MessageActions;
 }
 
-export const ATTACHMENT_TYPES =
-  'image/jpeg,image/png,image/webp,image/gif,video/mp4,video/webm,video/quicktime';
+/** What the file picker offers (the server's list decides; files of other types get its reason). */
+export const ATTACHMENT_TYPES = [
+  'image/jpeg,image/png,image/webp,image/gif',
+  'video/mp4,video/webm,video/quicktime',
+  'audio/mpeg,audio/mp4,audio/x-m4a,audio/aac,audio/ogg,audio/webm,audio/wav',
+  'application/pdf,text/plain,application/zip,.zip,.docx,.xlsx,.pptx',
+].join(',');
 
 function Composer({
   onSend,
@@ -83,7 +88,7 @@ function Composer({
           ref={fileInput}
           type="file"
           class="visually-hidden"
-          aria-label="Attach a picture or video"
+          aria-label="Attach a file"
           accept={ATTACHMENT_TYPES}
           disabled={disabled}
           onChange={(event) => {

@@ -28,13 +28,54 @@ export interface MessageActions {
   onMediaError: () => void;
 }
 
+const KIND_NAMES = { image: 'Picture', video: 'Video', audio: 'Voice note', file: 'File' } as const;
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function formatDuration(milliseconds: number): string {
+  const seconds = Math.round(milliseconds / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
 function Content({ view, onMediaError }: { view: MessageView; onMediaError: () => void }) {
   const content = view.content;
   if (!content) return <p class="tombstone">This message was deleted.</p>;
   if ('text' in content) return <p class="text">{content.text}</p>;
   const caption = typeof content.metadata?.caption === 'string' ? content.metadata.caption : undefined;
-  if (!('url' in content))
-    return <p class="muted">{content.type === 'image' ? 'Picture' : 'Video'} (sending…)</p>;
+  if (!('url' in content)) return <p class="muted">{KIND_NAMES[content.type]} (sending…)</p>;
+  if (content.type === 'file') {
+    const name = content.fileName ?? 'file';
+    return (
+      <p class="file">
+        {/* The CDN serves it as an attachment under the same name; `download` is a hint for same-origin. */}
+        <a href={content.url} download={name}>
+          Download {name}
+        </a>{' '}
+        <span class="muted">({formatSize(content.size)})</span>
+      </p>
+    );
+  }
+  if (content.type === 'audio') {
+    return (
+      <figure>
+        {/* biome-ignore lint/a11y/useMediaCaption: voice notes come without captions */}
+        <audio
+          src={content.url}
+          controls
+          preload="metadata"
+          onError={onMediaError}
+          aria-label={caption ?? `Voice note from ${view.senderName}`}
+        />
+        {content.durationMs !== undefined && (
+          <figcaption class="muted">{formatDuration(content.durationMs)}</figcaption>
+        )}
+      </figure>
+    );
+  }
   if (content.type === 'image') {
     return (
       <figure>

@@ -1,5 +1,5 @@
 /**
- * Pictures and videos: declared with POST /media (which refuses a wrong type or size with the reason), sent
+ * Pictures, videos, voice notes and other files: declared with POST /media (which refuses a wrong type or size with the reason), sent
  * straight to storage with a progress bar, checked by the server (ready or rejected, with the reason), then
  * sent as a message through the outbox like any text.
  */
@@ -30,6 +30,32 @@ function patch(id: string, change: Partial<Upload> | null) {
       : uploads.value.map((upload) => (upload.id === id ? { ...upload, ...change } : upload));
 }
 
+/** Names browsers (or operating systems) give some types, and the name the API uses for each. */
+const CONTENT_TYPE_ALIASES: Readonly<Record<string, string>> = {
+  'audio/x-m4a': 'audio/mp4',
+  'audio/m4a': 'audio/mp4',
+  'audio/mp3': 'audio/mpeg',
+  'audio/x-wav': 'audio/wav',
+  'audio/wave': 'audio/wav',
+  'application/x-zip-compressed': 'application/zip',
+};
+
+const contentTypeOf = (file: File) => {
+  const type = file.type || 'application/octet-stream';
+  return Object.hasOwn(CONTENT_TYPE_ALIASES, type) ? (CONTENT_TYPE_ALIASES[type] as string) : type;
+};
+
+const SHOWN_INLINE = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
+
+/** The message a ready upload becomes: pictures and videos are shown, audio played, anything else a download. */
+function contentFor(file: File, mediaId: string): Schemas['SendMessageRequest']['content'] {
+  const type = contentTypeOf(file);
+  if (SHOWN_INLINE.includes(type)) return { type: 'image', image: mediaId };
+  if (type.startsWith('video/')) return { type: 'video', video: mediaId };
+  if (type.startsWith('audio/')) return { type: 'audio', audio: mediaId };
+  return { type: 'file', file: mediaId };
+}
+
 /** Uploads a file and waits for the server's check; the media id once it is ready. */
 export async function uploadMedia(
   file: File,
@@ -43,8 +69,7 @@ export async function uploadMedia(
         purpose,
         // Declared as the browser typed it, even when it is not one the API accepts: the server's 400 then
         // says which types it does accept, and the app shows that (one list of types, on the server).
-        contentType: (file.type ||
-          'application/octet-stream') as Schemas['CreateMediaRequest']['contentType'],
+        contentType: contentTypeOf(file) as Schemas['CreateMediaRequest']['contentType'],
         size: file.size,
         ...(file.name ? { fileName: file.name.slice(0, 255) } : {}),
       },
@@ -73,7 +98,7 @@ export async function uploadMedia(
   return failure('The server did not finish checking the file in time. Try again.');
 }
 
-/** Uploads an attachment and sends it as an image or video message. */
+/** Uploads an attachment and sends it as an image, video, audio or file message. */
 export async function sendAttachment(conversationId: string, file: File): Promise<void> {
   const id = crypto.randomUUID();
   uploads.value = [
@@ -91,12 +116,7 @@ export async function sendAttachment(conversationId: string, file: File): Promis
     return;
   }
   patch(id, null);
-  sendMessage(
-    conversationId,
-    file.type.startsWith('video/')
-      ? { type: 'video', video: result.value }
-      : { type: 'image', image: result.value },
-  );
+  sendMessage(conversationId, contentFor(file, result.value));
 }
 
 export function dismissUpload(id: string) {

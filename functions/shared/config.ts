@@ -54,7 +54,15 @@ export type Config = {
   /** Undefined except for the functions that issue tokens (login, refresh): only they may read it. */
   tokenSigningKey: SecretSource | undefined;
   accessTokenTtlSeconds: number;
+  /** A refresh token's lifetime, which is also a session's idle lifetime (each refresh starts it again). */
   refreshTokenTtlSeconds: number;
+  /** A session's absolute lifetime: no refresh extends a session past it. */
+  sessionMaxAgeSeconds: number;
+  /**
+   * log2 of scrypt's cost N for new password hashes. Production is 17 (OWASP's minimum); the test suite sets
+   * PASSWORD_HASH_LOG_N lower to stay fast. The stack never sets it (test/infra checks).
+   */
+  passwordHashLogN: number;
   maxGroupMembers: number;
   /** Real-time events (docs/realtime.md): how long a user's stream of changes is kept for GET /sync. */
   syncRetentionSeconds: number;
@@ -99,6 +107,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const signingKeyFile = read.text('TOKEN_SIGNING_KEY_FILE');
   const accessTokenTtlSeconds = read.positiveInt('ACCESS_TOKEN_TTL_SECONDS', 900);
   const refreshTokenTtlSeconds = read.positiveInt('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600);
+  const sessionMaxAgeSeconds = read.positiveInt('SESSION_MAX_AGE_SECONDS', 90 * 24 * 3600);
+  const passwordHashLogN = read.positiveInt('PASSWORD_HASH_LOG_N', 17, 20);
   const maxGroupMembers = read.positiveInt('MAX_GROUP_MEMBERS', 256, 10_000);
   const syncRetentionSeconds = read.positiveInt('SYNC_RETENTION_SECONDS', 7 * 24 * 3600, 365 * 24 * 3600);
   const maxConnectionsPerUser = read.positiveInt('MAX_CONNECTIONS_PER_USER', 10, 1000);
@@ -141,6 +151,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     tokenSigningKey: secret(signingKeySecret, signingKeyFile),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
+    sessionMaxAgeSeconds,
+    passwordHashLogN,
     maxGroupMembers,
     syncRetentionSeconds,
     maxConnectionsPerUser,

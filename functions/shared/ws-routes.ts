@@ -37,8 +37,9 @@ export const connect = defineWebSocketRoute({
     "Authenticates the access token (?token= or the bearer subprotocol), registers the connection and closes the user's oldest beyond the limit",
   returnsResponse: false,
   // The owner item (PutItem) and the entry on the user's feed head (UpdateItem); closing the oldest connection.
+  // GetItem: the token's session must still exist.
   access: {
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
     verifiesTokens: true,
     manageConnections: true,
   },

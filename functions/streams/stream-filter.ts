@@ -7,7 +7,8 @@
  * membership, read marker, role or group name changed (the writer stamps `lastChange`, see
  * data/changes.ts); a profile whose old image had a picture. What is dropped: inbox entries (their own items,
  * never matched), the read marker a send moves, previews and member counts, typing slots, feed items.
- * Lambda allows five patterns per event source mapping (ten on request); this list uses four.
+ * A session item removed closes that session's WebSockets. Lambda allows five patterns per event source mapping
+ * (ten on request); this list uses five.
  */
 import { EVENT_CHANGES, LAST_CHANGE } from '../shared/data/changes';
 import { MEMBER_PREFIX, MESSAGE_PREFIX } from '../shared/data/keys';
@@ -27,6 +28,9 @@ export interface FilterPattern {
 
 /** Profiles whose old image had a picture: a replaced or removed picture's file is deleted. */
 export const PICTURE_CHANGES = { sortKey: 'PROFILE', oldImageAttribute: 'avatarKey' } as const;
+
+/** Sessions removed (ended by the user, by reuse detection, or expired by TTL): their WebSockets close. */
+export const SESSION_ENDS = { sortKeyPrefix: 'SESSION#', eventName: 'REMOVE' } as const;
 
 /** The pattern of those profiles (left out where another region deletes the files). */
 export const PICTURE_CHANGES_PATTERN: FilterPattern = {
@@ -49,6 +53,10 @@ export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
     },
   },
   PICTURE_CHANGES_PATTERN,
+  {
+    eventName: [SESSION_ENDS.eventName],
+    dynamodb: { Keys: { [SK]: { S: [{ prefix: SESSION_ENDS.sortKeyPrefix }] } } },
+  },
 ];
 
 function matchesRule(value: unknown, rule: FilterRule): boolean {

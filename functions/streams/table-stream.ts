@@ -28,13 +28,14 @@ import { applyInboxOps } from '../shared/projections/inbox';
 import { applyPreviewChanges } from '../shared/projections/previews';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
 import { type ConnectionSender, managementApiSender } from '../shared/realtime/connection-sender';
+import { closeConnectionsOf } from '../shared/realtime/connections';
 import {
   addReports,
   type DeliveryReport,
   emptyReport,
   forEachConcurrently,
 } from '../shared/realtime/delivery';
-import { PICTURE_CHANGES } from './stream-filter';
+import { PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
 const INBOX_CONCURRENCY = 32;
@@ -65,7 +66,20 @@ async function applyProjections(plan: ConversationPlan): Promise<void> {
   ]);
 }
 
-async function handleProfile(record: DynamoDBRecord): Promise<void> {
+/**
+ * A user's records (not a conversation's): a session item removed (ended by the user, by refresh-token reuse
+ * detection, or expired by TTL) closes that session's WebSockets, whose access tokens would otherwise keep
+ * them open until they expire; a replaced picture's file is deleted.
+ */
+async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender | undefined): Promise<void> {
+  const keys = image(record.dynamodb?.Keys);
+  const sortKey = String(keys?.SK ?? '');
+  if (record.eventName === SESSION_ENDS.eventName && sortKey.startsWith(SESSION_ENDS.sortKeyPrefix)) {
+    const userId = String(keys?.PK ?? '').slice('USER#'.length);
+    const sessionId = sortKey.slice(SESSION_ENDS.sortKeyPrefix.length);
+    if (sender && userId && sessionId) await closeConnectionsOf(userId, { sessionId }, { sender });
+    return;
+  }
   const next = image(record.dynamodb?.NewImage);
   const previous = image(record.dynamodb?.OldImage);
   if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) await onProfileChanged(previous, next);
@@ -85,6 +99,7 @@ export async function handleBatch(
   event: DynamoDBStreamEvent,
   deps: { sender?: ConnectionSender } = {},
 ): Promise<DynamoDBBatchResponse> {
+  const sender = 'sender' in deps ? deps.sender : managementApiSender();
   const groups = new Map<string, Group>();
   for (const [index, record] of event.Records.entries()) {
     const conversationId = conversationOf(record);
@@ -105,7 +120,7 @@ export async function handleBatch(
       if (!conversationId) {
         for (const { record, index } of records) {
           try {
-            await handleProfile(record);
+            await handleUserRecord(record, sender);
           } catch (error) {
             fail(index, error);
             return;
@@ -135,7 +150,6 @@ export async function handleBatch(
       fail(owner?.first ?? index, error);
     }
   };
-  const sender = 'sender' in deps ? deps.sender : managementApiSender();
   let projections: Promise<void> | undefined;
   const applyAll = () =>
     (projections ??= Promise.all(

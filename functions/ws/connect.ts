@@ -1,4 +1,6 @@
 import { readAccessToken } from '../shared/auth/access-tokens';
+import { sessionExists } from '../shared/data/sessions-store';
+import { UnauthorizedError } from '../shared/errors';
 import { managementApiSender } from '../shared/realtime/connection-sender';
 import { openConnection } from '../shared/realtime/connections';
 import { wsHandler } from '../shared/ws/handler';
@@ -12,12 +14,18 @@ export const handler = wsHandler(route, async (event) => {
   const { token, subprotocol } = handshakeOf(event.headers, event.queryStringParameters);
   const claims = readAccessToken(token);
   event.userId = claims.sub;
+  // One read per connect: an access token of an ended session cannot open sockets (HTTP calls still work
+  // with it until it expires, docs/architecture.md "Security"). Tokens from before sessions have no sid.
+  const sessionId = typeof claims.sid === 'string' ? claims.sid : undefined;
+  if (sessionId && !(await sessionExists(claims.sub, sessionId))) {
+    throw new UnauthorizedError('The session of this access token has ended. Log in again.');
+  }
   await openConnection(
     event.requestContext.connectionId,
     {
       userId: claims.sub,
       tokenExpiresAt: claims.exp * 1000,
-      ...(typeof claims.sid === 'string' ? { sessionId: claims.sid } : {}),
+      ...(sessionId ? { sessionId } : {}),
     },
     { sender },
     new Date(event.requestContext.requestTimeEpoch),

@@ -190,7 +190,7 @@ describe('IAM: least privilege per WebSocket function', () => {
     }
   });
 
-  it('lets the table-stream function post to the same connections, and nothing else of the API', () => {
+  it('lets the table-stream function post to and close the same connections, and nothing else of the API', () => {
     const [[, fn] = []] = Object.entries(resources).filter(
       ([id, resource]) =>
         resource.Type === 'AWS::Lambda::Function' && id.startsWith('StreamsTableStreamFunction'),

@@ -6,8 +6,8 @@ import { ForbiddenError, ValidationError } from '../errors';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const isUlid = (value: string) => ULID.test(value);
-/** Inbox positions as the index holds them: `ACT#<ULID>`, and a group's ULID or a direct chat's `dm_` id. */
-const ACTIVITY_KEY = /^ACT#[0-9A-HJKMNP-TV-Z]{26}$/;
+/** Inbox positions as cursors carry them: the entry's activity ULID, and a group's ULID or a direct chat's `dm_` id. */
+const ACTIVITY_KEY = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const CONVERSATION_ID = /^(?:[0-9A-HJKMNP-TV-Z]{26}|dm_[\w-]{32})$/;
 
 function encode(payload: Record<string, string>): string {

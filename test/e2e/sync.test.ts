@@ -102,6 +102,26 @@ describe('GET /sync', () => {
     expect(JSON.stringify(client.applied)).not.toContain('not for bob');
   });
 
+  it('gives a member added to a group with history the read marker the API shows for them', async () => {
+    const [alice, bob, carol] = await users(3);
+    const conversationId = await group(alice, [bob], 'With history');
+    const latest = await send(alice, conversationId, 'before carol');
+    await api.drainStreams();
+    const client = await newClient(bob);
+
+    await call(alice, 'POST', `/conversations/${conversationId}/members`, { userIds: [carol.id] });
+    await api.drainStreams();
+    await client.sync();
+
+    expect(client.applied.at(-1)).toMatchObject({
+      type: 'member.added',
+      userId: carol.id,
+      lastReadMessageId: latest,
+      lastReadAt: expect.any(String),
+    });
+    expect(client.state).toEqual(await apiState(api, bob));
+  });
+
   it('takes a member who was added to a group and removed again while offline through the events in between, and nothing after', async () => {
     const [alice, bob, carol] = await users(3);
     const client = await newClient(bob);

@@ -207,7 +207,7 @@ export class SyncClient {
         break;
       }
       case 'member.added':
-        conversation.members[event.userId] = { role: event.role, lastReadMessageId: null };
+        conversation.members[event.userId] = { role: event.role, lastReadMessageId: event.lastReadMessageId };
         break;
       case 'member.updated': {
         const member = conversation.members[event.userId];

@@ -88,7 +88,7 @@ function attribute(item: Record<string, unknown> | undefined, name: string): str
 
 /**
  * Consumes the old token, stores the next one and marks the session used, in one transaction (one round
- * trip, no read first). The old token is marked `rotatedAt` rather than deleted, so a second use is told
+ * trip, no read before or after). The old token is marked `rotatedAt` rather than deleted, so a second use is told
  * apart from a token that never existed: that is `reused`, and the caller ends the session. The session must
  * still exist and be within its absolute lifetime.
  */
@@ -145,8 +145,8 @@ export async function rotateRefreshToken(
     if (!(error instanceof Error) || error.name !== 'TransactionCanceledException' || !reasons) throw error;
     const [token] = reasons;
     if (token?.Code !== 'ConditionalCheckFailed') return 'invalid'; // the session is gone or too old
-    // DynamoDB returns the old item with the reason; read it only if an implementation does not.
-    const old = token.Item ?? (await getRefreshTokenItem(oldHash));
+    // DynamoDB returns the old item with the reason (ReturnValuesOnConditionCheckFailure); none: it never existed.
+    const old = token.Item;
     const reused =
       attribute(old, 'rotatedAt') !== undefined &&
       attribute(old, 'userId') === next.userId &&
@@ -154,13 +154,6 @@ export async function rotateRefreshToken(
       Number(attribute(old, 'expiresAt')) > nowEpoch;
     return reused ? 'reused' : 'invalid';
   }
-}
-
-async function getRefreshTokenItem(tokenHash: string) {
-  const { Item } = await homeDynamo.send(
-    new GetCommand({ TableName: tableName, Key: refreshTokenKey(tokenHash), ConsistentRead: true }),
-  );
-  return Item;
 }
 
 /** Whether the session still exists (not ended); an eventually consistent read of its key only. */

@@ -28,6 +28,9 @@ const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 /** A user agent is the client's to say: kept short, for the sessions list only. */
 const MAX_USER_AGENT = 256;
 
+/** No id of ours is longer (idSchema's bound); a longer one could make a key DynamoDB rejects (a 500). */
+const MAX_ID_LENGTH = 64;
+
 /**
  * Refresh tokens are `<userId>.<sessionId>.<256 random bits>`: the ids let a refresh rotate the token in one
  * conditional transaction (no read first); only the SHA-256 of the whole token is stored.
@@ -35,6 +38,7 @@ const MAX_USER_AGENT = 256;
 function parseRefreshToken(token: string) {
   const [userId, sessionId, secret, ...rest] = token.split('.');
   if (!userId || !sessionId || !secret || rest.length > 0) return undefined;
+  if (userId.length > MAX_ID_LENGTH || sessionId.length > MAX_ID_LENGTH) return undefined;
   return { userId, sessionId, hash: hashToken(token) };
 }
 

@@ -60,11 +60,6 @@ export function readAccessToken(token: string, now?: number): AccessTokenClaims 
   }
 }
 
-/** Returns the user id of a valid token; any invalid, expired or tampered token is an UnauthorizedError. */
-export async function verifyAccessToken(token: string): Promise<string> {
-  return readAccessToken(token).sub;
-}
-
 /** Accepts `Bearer <token>` and, for older clients, the bare token. */
 export function tokenFromAuthorizationHeader(header: string | undefined): string {
   const value = header?.trim() ?? '';

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { homeDynamo } from '../../functions/shared/data/client';
 import {
   createSession,
+  deleteSessions,
   listSessions,
   type RefreshTokenRecord,
   rotateRefreshToken,
@@ -110,5 +111,18 @@ describe('refresh token rotation', () => {
 
     expect(unknown).toBe('invalid');
     expect(send.mock.calls.map(([command]) => command.constructor.name)).toEqual(['TransactWriteCommand']);
+  });
+});
+
+describe('ending all sessions', () => {
+  it('reads the sessions to end strongly consistently, so one created a moment before is not missed', async () => {
+    const { userId, id } = await newSession();
+    const send = vi.spyOn(homeDynamo, 'send');
+
+    const ended = await deleteSessions(userId);
+
+    expect(ended).toEqual([id]);
+    const query = send.mock.calls.find(([command]) => command.constructor.name === 'QueryCommand');
+    expect(query?.[0].input).toMatchObject({ ConsistentRead: true });
   });
 });

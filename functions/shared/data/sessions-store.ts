@@ -243,7 +243,8 @@ export async function listSessions(userId: string, now: Date): Promise<SessionRe
 
 /**
  * Ends every session of the user except `keep`: a Query of the session keys, then BatchWriteItem deletes of
- * 25 at a time. Returns the ids of the sessions ended.
+ * 25 at a time. Returns the ids of the sessions ended. The Query is strongly consistent: a session created
+ * a moment before (a login with the old password, just before a password change) must not be missed.
  */
 export async function deleteSessions(userId: string, keep?: string): Promise<string[]> {
   const ended: string[] = [];
@@ -255,6 +256,7 @@ export async function deleteSessions(userId: string, keep?: string): Promise<str
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': sessionKey(userId, '').PK, ':prefix': SESSION_PREFIX },
         ProjectionExpression: 'sessionId',
+        ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
     );

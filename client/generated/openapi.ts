@@ -527,7 +527,7 @@ export interface components {
         CreateConversationRequest: {
             /** @constant */
             type: "direct";
-            /** @description An opaque identifier (a ULID for users) */
+            /** @description The other user; your own id starts your notes to self */
             userId: string;
         } | {
             /** @constant */
@@ -579,7 +579,7 @@ export interface components {
         LegacySendMessageRequest: {
             /** @description If present, must be the caller */
             sender?: string;
-            /** @description A user id: the message goes to the direct conversation with them */
+            /** @description A user id: the message goes to the direct conversation with them (your own id: your notes to self) */
             recipient?: string;
             conversationId?: string;
             content: components["schemas"]["MessageContentInput"];

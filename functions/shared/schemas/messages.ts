@@ -136,7 +136,12 @@ export const legacySendMessageRequestSchema = /* @__PURE__ */ defineSchema(() =>
     strictObject({
       sender: v.optional(v.pipe(idSchema, v.description('If present, must be the caller'))),
       recipient: v.optional(
-        v.pipe(idSchema, v.description('A user id: the message goes to the direct conversation with them')),
+        v.pipe(
+          idSchema,
+          v.description(
+            'A user id: the message goes to the direct conversation with them (your own id: your notes to self)',
+          ),
+        ),
       ),
       conversationId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
       content: messageContentInputSchema,

@@ -79,6 +79,24 @@ async function main() {
       body: { content: { type: 'text', text: `history ${i}` } },
     });
   }
+  // A thread of 60 replies in the group, with 10 plain messages after it.
+  const sendTo = (conversationId: string, token: string, body: Record<string, unknown>) =>
+    call('send-message', {
+      routeKey: 'POST /conversations/{id}/messages',
+      headers: auth(token),
+      pathParameters: { id: conversationId },
+      body,
+    });
+  const threadRoot = await sendTo(group.id, alice.token, { content: { type: 'text', text: 'thread root' } });
+  for (let i = 0; i < 60; i++) {
+    await sendTo(group.id, (users[i % users.length] as (typeof users)[0]).token, {
+      content: { type: 'text', text: `reply ${i}` },
+      parentMessageId: threadRoot.id,
+    });
+  }
+  for (let i = 0; i < 10; i++) {
+    await sendTo(group.id, bob.token, { content: { type: 'text', text: `after the thread ${i}` } });
+  }
   await api.drainStreams();
 
   // 1. DynamoDB cost per operation.
@@ -146,6 +164,62 @@ async function main() {
           routeKey: 'GET /conversations/{id}/messages',
           headers: auth(bob.token),
           pathParameters: { id: direct.id },
+        }),
+    ],
+    [
+      'POST …/messages (reply, group of 10)',
+      async () => {
+        const root = await sendTo(group.id, alice.token, { content: { type: 'text', text: 'a root' } });
+        return measure(() =>
+          sendTo(group.id, bob.token, {
+            content: { type: 'text', text: 'a reply' },
+            parentMessageId: root.id,
+          }),
+        );
+      },
+    ],
+    [
+      'POST …/messages (reply to a reply, direct)',
+      async () => {
+        const root = await sendTo(direct.id, alice.token, { content: { type: 'text', text: 'a root' } });
+        const first = await sendTo(direct.id, bob.token, {
+          content: { type: 'text', text: 'a reply' },
+          parentMessageId: root.id,
+        });
+        return measure(() =>
+          sendTo(direct.id, alice.token, {
+            content: { type: 'text', text: 'a reply to it' },
+            parentMessageId: first.id,
+          }),
+        );
+      },
+    ],
+    [
+      'GET …/messages/{id}/replies (page of 50)',
+      () =>
+        call('list-replies', {
+          routeKey: 'GET /conversations/{id}/messages/{messageId}/replies',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id, messageId: threadRoot.id },
+        }),
+    ],
+    [
+      'GET …/messages (page of 50 without replies, 60 replies among them)',
+      () =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id },
+        }),
+    ],
+    [
+      'GET …/messages (page of 50, includeReplies=true)',
+      () =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id },
+          queryStringParameters: { includeReplies: 'true' },
         }),
     ],
     [

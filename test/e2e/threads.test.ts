@@ -174,6 +174,21 @@ describe('replying', () => {
     expect((await messageInHistory(alice, id, root.id))?.replyCount).toBe(1);
   });
 
+  it('returns the original reply for a retry after its parent was deleted, instead of the 409', async () => {
+    const [alice, bob] = await users(2);
+    const id = await group(alice, [bob]);
+    const root = await send(alice, id, 'root');
+    const first = await post(bob, id, 'once', { parentMessageId: root.id, clientMessageId: 'r-2' });
+    await call(alice, 'DELETE', `/conversations/${id}/messages/${root.id}`);
+
+    const retry = await post(bob, id, 'once', { parentMessageId: root.id, clientMessageId: 'r-2' });
+    const fresh = await post(bob, id, 'new', { parentMessageId: root.id, clientMessageId: 'r-3' });
+
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    expectProblem(fresh, 409, 'parentMessageId');
+  });
+
   it('keeps a thread readable after its root is deleted, and a deleted reply in it as a tombstone', async () => {
     const [alice, bob] = await users(2);
     const id = await group(alice, [bob]);

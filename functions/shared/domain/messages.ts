@@ -117,14 +117,34 @@ export async function send(
     newMessage(callerId, conversationId, input, now),
     input.parentMessageId === undefined
       ? undefined
-      : threadRootOf(callerId, conversationId, input.parentMessageId),
+      : threadRootOf(callerId, conversationId, input.parentMessageId).catch((error: unknown) =>
+          retriedReply(error, callerId, conversationId, input.clientMessageId),
+        ),
   ]);
+  if (typeof rootId === 'object') return rootId;
   const sent = await storeMessage(
     rootId ? { ...message, parentMessageId: rootId } : message,
     input.parentMessageId ? { answeredId: input.parentMessageId } : undefined,
   );
   if (!sent) throw conversationNotFound(conversationId);
   return sent;
+}
+
+/**
+ * A retried reply (same clientMessageId) whose parent was deleted after the first attempt went through gets
+ * the original, as any retry does; without a first attempt the parent's problem stands. Only members get here
+ * (threadRootOf checks membership first).
+ */
+async function retriedReply(
+  error: unknown,
+  callerId: string,
+  conversationId: string,
+  clientMessageId?: string,
+) {
+  if (!clientMessageId || !(error instanceof ConflictError || error instanceof ValidationError)) throw error;
+  const original = await store.getByClientMessageId(conversationId, callerId, clientMessageId);
+  if (!original) throw error;
+  return { message: await presentMessage(original), created: false };
 }
 
 const PARENT = 'parentMessageId';

@@ -379,6 +379,55 @@ async function main() {
     );
     console.log(`| ${size} | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`);
   }
+  // A reply in the group of 10: its own record and its root's (the count), as one transaction writes them.
+  {
+    const at = new Date().toISOString();
+    const root = {
+      PK: `CONV#${group.id}`,
+      SK: `MSG#${threadRoot.id}`,
+      id: threadRoot.id,
+      conversationId: group.id,
+      senderId: alice.id,
+      content: { type: 'text', text: 'thread root' },
+      createdAt: threadRoot.createdAt,
+    };
+    const reply = {
+      PK: `CONV#${group.id}`,
+      SK: 'MSG#01ZZZZZZZZZZZZZZZZZZZZZZZY',
+      id: '01ZZZZZZZZZZZZZZZZZZZZZZZY',
+      conversationId: group.id,
+      senderId: alice.id,
+      content: { type: 'text', text: 'a reply' },
+      createdAt: at,
+      parentMessageId: threadRoot.id,
+    };
+    const { cost } = await measure(() =>
+      streamHandler({
+        Records: [
+          {
+            eventName: 'INSERT',
+            dynamodb: {
+              Keys: marshall({ PK: reply.PK, SK: reply.SK }) as never,
+              NewImage: marshall(reply) as never,
+              SequenceNumber: '2',
+            },
+          },
+          {
+            eventName: 'MODIFY',
+            dynamodb: {
+              Keys: marshall({ PK: root.PK, SK: root.SK }) as never,
+              OldImage: marshall({ ...root, replyCount: 60 }) as never,
+              NewImage: marshall({ ...root, replyCount: 61, lastReplyAt: at }) as never,
+              SequenceNumber: '3',
+            },
+          },
+        ],
+      }),
+    );
+    console.log(
+      `| 10, a reply (2 events) | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`,
+    );
+  }
 
   // Catching up: 500 events over 20 conversations, then GET /sync from the cursor the user had.
   const others = users.slice(2, 4).map((user) => user.id);

@@ -79,6 +79,24 @@ async function main() {
       body: { content: { type: 'text', text: `history ${i}` } },
     });
   }
+  // A thread of 60 replies in the group, with 10 plain messages after it.
+  const sendTo = (conversationId: string, token: string, body: Record<string, unknown>) =>
+    call('send-message', {
+      routeKey: 'POST /conversations/{id}/messages',
+      headers: auth(token),
+      pathParameters: { id: conversationId },
+      body,
+    });
+  const threadRoot = await sendTo(group.id, alice.token, { content: { type: 'text', text: 'thread root' } });
+  for (let i = 0; i < 60; i++) {
+    await sendTo(group.id, (users[i % users.length] as (typeof users)[0]).token, {
+      content: { type: 'text', text: `reply ${i}` },
+      parentMessageId: threadRoot.id,
+    });
+  }
+  for (let i = 0; i < 10; i++) {
+    await sendTo(group.id, bob.token, { content: { type: 'text', text: `after the thread ${i}` } });
+  }
   await api.drainStreams();
 
   // 1. DynamoDB cost per operation.
@@ -146,6 +164,62 @@ async function main() {
           routeKey: 'GET /conversations/{id}/messages',
           headers: auth(bob.token),
           pathParameters: { id: direct.id },
+        }),
+    ],
+    [
+      'POST …/messages (reply, group of 10)',
+      async () => {
+        const root = await sendTo(group.id, alice.token, { content: { type: 'text', text: 'a root' } });
+        return measure(() =>
+          sendTo(group.id, bob.token, {
+            content: { type: 'text', text: 'a reply' },
+            parentMessageId: root.id,
+          }),
+        );
+      },
+    ],
+    [
+      'POST …/messages (reply to a reply, direct)',
+      async () => {
+        const root = await sendTo(direct.id, alice.token, { content: { type: 'text', text: 'a root' } });
+        const first = await sendTo(direct.id, bob.token, {
+          content: { type: 'text', text: 'a reply' },
+          parentMessageId: root.id,
+        });
+        return measure(() =>
+          sendTo(direct.id, alice.token, {
+            content: { type: 'text', text: 'a reply to it' },
+            parentMessageId: first.id,
+          }),
+        );
+      },
+    ],
+    [
+      'GET …/messages/{id}/replies (page of 50)',
+      () =>
+        call('list-replies', {
+          routeKey: 'GET /conversations/{id}/messages/{messageId}/replies',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id, messageId: threadRoot.id },
+        }),
+    ],
+    [
+      'GET …/messages (page of 50 without replies, 60 replies among them)',
+      () =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id },
+        }),
+    ],
+    [
+      'GET …/messages (page of 50, includeReplies=true)',
+      () =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id },
+          queryStringParameters: { includeReplies: 'true' },
         }),
     ],
     [
@@ -304,6 +378,55 @@ async function main() {
       }),
     );
     console.log(`| ${size} | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`);
+  }
+  // A reply in the group of 10: its own record and its root's (the count), as one transaction writes them.
+  {
+    const at = new Date().toISOString();
+    const root = {
+      PK: `CONV#${group.id}`,
+      SK: `MSG#${threadRoot.id}`,
+      id: threadRoot.id,
+      conversationId: group.id,
+      senderId: alice.id,
+      content: { type: 'text', text: 'thread root' },
+      createdAt: threadRoot.createdAt,
+    };
+    const reply = {
+      PK: `CONV#${group.id}`,
+      SK: 'MSG#01ZZZZZZZZZZZZZZZZZZZZZZZY',
+      id: '01ZZZZZZZZZZZZZZZZZZZZZZZY',
+      conversationId: group.id,
+      senderId: alice.id,
+      content: { type: 'text', text: 'a reply' },
+      createdAt: at,
+      parentMessageId: threadRoot.id,
+    };
+    const { cost } = await measure(() =>
+      streamHandler({
+        Records: [
+          {
+            eventName: 'INSERT',
+            dynamodb: {
+              Keys: marshall({ PK: reply.PK, SK: reply.SK }) as never,
+              NewImage: marshall(reply) as never,
+              SequenceNumber: '2',
+            },
+          },
+          {
+            eventName: 'MODIFY',
+            dynamodb: {
+              Keys: marshall({ PK: root.PK, SK: root.SK }) as never,
+              OldImage: marshall({ ...root, replyCount: 60 }) as never,
+              NewImage: marshall({ ...root, replyCount: 61, lastReplyAt: at }) as never,
+              SequenceNumber: '3',
+            },
+          },
+        ],
+      }),
+    );
+    console.log(
+      `| 10, a reply (2 events) | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`,
+    );
   }
 
   // Catching up: 500 events over 20 conversations, then GET /sync from the cursor the user had.

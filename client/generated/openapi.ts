@@ -338,11 +338,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Message history, newest first (or oldest first after a given id, to catch up) */
+        /** Message history, newest first (or oldest first after a given id, to catch up); thread replies only with includeReplies=true */
         get: operations["list-messages"];
         put?: never;
-        /** Send a message (201; a retry with the same clientMessageId returns the original with 200) */
+        /** Send a message, or a reply with parentMessageId (201; a retry with the same clientMessageId returns the original with 200) */
         post: operations["send-message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/messages/{messageId}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A message's thread: its replies, oldest first */
+        get: operations["list-replies"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -527,7 +544,7 @@ export interface components {
         CreateConversationRequest: {
             /** @constant */
             type: "direct";
-            /** @description An opaque identifier (a ULID for users) */
+            /** @description The other user; your own id starts your notes to self */
             userId: string;
         } | {
             /** @constant */
@@ -579,7 +596,7 @@ export interface components {
         LegacySendMessageRequest: {
             /** @description If present, must be the caller */
             sender?: string;
-            /** @description A user id: the message goes to the direct conversation with them */
+            /** @description A user id: the message goes to the direct conversation with them (your own id: your notes to self) */
             recipient?: string;
             conversationId?: string;
             content: components["schemas"]["MessageContentInput"];
@@ -702,6 +719,15 @@ export interface components {
              */
             deletedAt?: string;
             clientMessageId?: string;
+            /** @description A reply: the id of its thread's root message */
+            parentMessageId?: string;
+            /** @description A thread root: how many replies were sent to it (deleted ones included) */
+            replyCount?: number;
+            /**
+             * Format: date-time
+             * @description A thread root: when its latest reply was sent
+             */
+            lastReplyAt?: string;
         };
         MessageContent: {
             /** @constant */
@@ -891,6 +917,8 @@ export interface components {
             content: components["schemas"]["MessageContentInput"];
             /** @description Retries with the same value return the original message instead of sending again */
             clientMessageId?: string;
+            /** @description Makes the message a reply in that message's thread (a reply to a reply joins the same thread) */
+            parentMessageId?: string;
         };
         /** @description A login: its refresh tokens and the access tokens they issue */
         Session: {
@@ -3049,6 +3077,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 after?: string;
+                includeReplies?: "true" | "false";
             };
             header?: never;
             path: {
@@ -3185,6 +3214,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
             413: {
                 headers: {
@@ -3197,6 +3235,88 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-replies": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of replies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,15 @@ export interface components {
              */
             deletedAt?: string;
             clientMessageId?: string;
+            /** @description A reply: the id of its thread's root message */
+            parentMessageId?: string;
+            /** @description A thread root: how many replies were sent to it (deleted ones included) */
+            replyCount?: number;
+            /**
+             * Format: date-time
+             * @description A thread root: when its latest reply was sent
+             */
+            lastReplyAt?: string;
         };
         MessageContent: {
             /** @constant */

@@ -62,6 +62,15 @@ export const messageKey = (conversationId: string, messageId: string) => ({
 });
 export const MESSAGE_PREFIX = 'MSG#';
 
+/**
+ * A reply's entry in index GSI1 (the index the inbox uses; a partition of its own per thread): one Query reads a
+ * thread's replies in order, without a second copy of the message or an index of its own. Only replies have it.
+ */
+export const threadIndexKey = (conversationId: string, rootId: string, replyId: string) => ({
+  GSI1PK: `THREAD#${conversationId}#${rootId}`,
+  GSI1SK: `${MESSAGE_PREFIX}${replyId}`,
+});
+
 /** Remembers a sender's clientMessageId so a retried send returns the original message. */
 export const clientMessageKey = (conversationId: string, senderId: string, clientMessageId: string) => ({
   PK: `CONV#${conversationId}`,

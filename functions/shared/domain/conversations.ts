@@ -78,6 +78,10 @@ export function newInboxEntry(member: MemberRecord, latestMessageId: string | nu
  * Creates the direct conversation of two users unless it exists; says whether it created it. `field` names
  * the other user in errors: `userId` for POST /conversations, `recipient` for the older POST /messages (which
  * needs no details back, so does not pay for reading them).
+ *
+ * With the caller's own id it is the caller's notes to self: the same kind of conversation with one member
+ * (the pair's id is derived from `[me, me]`, so each user has exactly one, also under races). The caller's
+ * profile needs no existence check: a verified token names an existing user.
  */
 export async function openDirect(
   callerId: string,
@@ -85,32 +89,30 @@ export async function openDirect(
   now = new Date(),
   field = 'userId',
 ): Promise<{ created: boolean; conversation: ConversationRecord; members: MemberRecord[] }> {
-  if (otherUserId === callerId) {
-    throw new ValidationError('A direct conversation needs another user.', [
-      { field, message: 'must not be your own id' },
-    ]);
-  }
+  const toSelf = otherUserId === callerId;
   const id = directConversationId(callerId, otherUserId);
   const at = now.toISOString();
+  const members = [callerId, ...(toSelf ? [] : [otherUserId])].map((userId) =>
+    newMember(id, userId, 'member', at),
+  );
   const conversation: ConversationRecord = {
     id,
     type: 'direct',
     name: null,
     createdBy: callerId,
     createdAt: at,
-    memberCount: 2,
+    memberCount: members.length,
     lastMessage: null,
     lastActivityAt: at,
   };
-  const members = [newMember(id, callerId, 'member', at), newMember(id, otherUserId, 'member', at)];
   const result = await store.createConversation(
     conversation,
     members,
-    [otherUserId],
+    toSelf ? [] : [otherUserId],
     members.map((member) => newInboxEntry(member, null)),
   );
   if (!result.created) {
-    if (result.codes[1] === 'ConditionalCheckFailed') {
+    if (!toSelf && result.codes[1] === 'ConditionalCheckFailed') {
       throw new NotFoundError(`No user has the id "${otherUserId}".`, [{ field, message: 'is not a user' }]);
     }
     if (result.codes[0] !== 'ConditionalCheckFailed')

@@ -49,6 +49,26 @@ export const messageCursor = {
   },
 };
 
+/** A position in one thread's replies: the conversation, the root, and the last reply of the page. */
+export const repliesCursor = {
+  encode: (conversationId: string, rootId: string, replyId: string) =>
+    encode({ kind: 'replies', c: conversationId, r: rootId, m: replyId }),
+  /** The reply id to continue after, if the cursor belongs to this thread. */
+  decode(cursor: string, conversationId: string, rootId: string): string {
+    const value = decode(cursor);
+    if (
+      value.kind !== 'replies' ||
+      value.c !== conversationId ||
+      value.r !== rootId ||
+      typeof value.m !== 'string' ||
+      !isUlid(value.m)
+    ) {
+      throw invalidCursor();
+    }
+    return value.m;
+  },
+};
+
 export const inboxCursor = {
   encode: (userId: string, activityId: string, conversationId: string) =>
     encode({ kind: 'inbox', u: userId, a: activityId, c: conversationId }),

@@ -56,6 +56,9 @@ function messageChange(record: DynamoDBRecord): Change | undefined {
   if (next.editedAt && next.editedAt !== previous?.editedAt && !next.deletedAt) {
     return { kind: 'message.updated', message };
   }
+  // A reply counted on its thread's root (the send transaction's ADD): members see the new count and time.
+  if (next.replyCount !== previous?.replyCount && !next.deletedAt)
+    return { kind: 'message.updated', message };
   return undefined;
 }
 

@@ -34,6 +34,7 @@ import {
   legacyListMessages,
   legacySendMessage,
   listMessages,
+  listReplies,
   markRead,
   sendMessage,
 } from './messages';
@@ -74,6 +75,7 @@ export const routes: readonly RouteDefinition[] = [
   changeMemberRole,
   sendMessage,
   listMessages,
+  listReplies,
   editMessage,
   deleteMessage,
   markRead,

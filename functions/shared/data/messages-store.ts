@@ -12,7 +12,7 @@ import {
   memberKey,
   messageKey,
 } from './keys';
-import { originStamp } from './origin';
+import { originStamp, stampClause } from './origin';
 
 export type StoredContent =
   | { type: 'text'; text: string }
@@ -88,14 +88,6 @@ const messageItem = (message: MessageRecord) => ({
   ...originStamp(),
 });
 
-/** The region stamp as an update clause (see origin.ts). */
-const stampClause = () => {
-  const stamp = originStamp();
-  return stamp.writtenIn
-    ? { set: ', writtenIn = :writtenIn', values: { ':writtenIn': stamp.writtenIn } }
-    : { set: '', values: {} };
-};
-
 export type SendOutcome =
   | { outcome: 'sent' }
   | { outcome: 'duplicate'; original: MessageRecord }
@@ -129,7 +121,7 @@ function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boole
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, senderId),
-            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent',
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent${stampClause().set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
@@ -137,6 +129,7 @@ function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boole
               ':id': message.id,
               ':at': message.createdAt,
               ':sent': MemberChange.sent,
+              ...stampClause().values,
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -391,11 +384,16 @@ export async function tryMoveReadMarker(
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, userId),
-            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :read',
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :read${stampClause().set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
-            ExpressionAttributeValues: { ':id': messageId, ':at': at, ':read': MemberChange.read },
+            ExpressionAttributeValues: {
+              ':id': messageId,
+              ':at': at,
+              ':read': MemberChange.read,
+              ...stampClause().values,
+            },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },

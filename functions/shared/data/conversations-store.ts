@@ -12,6 +12,7 @@ import { ConversationChange, LAST_CHANGE, MemberChange } from './changes';
 import { cancellationCodes, dynamo, tableName, transactWrite } from './client';
 import { type InboxRecord, inboxItem } from './inbox-store';
 import { conversationKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
+import { originStamp } from './origin';
 
 export type Role = 'owner' | 'admin' | 'member';
 export type ConversationType = 'direct' | 'group';
@@ -73,12 +74,14 @@ export const conversationItem = (conversation: ConversationRecord) => ({
   memberCount: conversation.memberCount,
   lastActivityAt: conversation.lastActivityAt,
   [LAST_CHANGE]: ConversationChange.created,
+  ...originStamp(),
 });
 
 export const memberItem = (member: MemberRecord) => ({
   ...memberKey(member.conversationId, member.userId),
   type: 'Member',
   [LAST_CHANGE]: MemberChange.joined,
+  ...originStamp(),
   conversationId: member.conversationId,
   userId: member.userId,
   role: member.role,

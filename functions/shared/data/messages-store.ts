@@ -13,7 +13,7 @@ import {
   messageKey,
   threadIndexKey,
 } from './keys';
-import { originStamp } from './origin';
+import { originStamp, stampClause } from './origin';
 
 export type StoredContent =
   | { type: 'text'; text: string }
@@ -100,14 +100,6 @@ const messageItem = (message: MessageRecord) => ({
   ...originStamp(),
 });
 
-/** The region stamp as an update clause (see origin.ts). */
-const stampClause = () => {
-  const stamp = originStamp();
-  return stamp.writtenIn
-    ? { set: ', writtenIn = :writtenIn', values: { ':writtenIn': stamp.writtenIn } }
-    : { set: '', values: {} };
-};
-
 export type SendOutcome =
   | { outcome: 'sent' }
   /** A reply whose thread's root (or the message it answers) was deleted, or is not a root, meanwhile. */
@@ -149,7 +141,7 @@ function sendItems(
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, senderId),
-            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent',
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent${stampClause().set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
@@ -157,6 +149,7 @@ function sendItems(
               ':id': message.id,
               ':at': message.createdAt,
               ':sent': MemberChange.sent,
+              ...stampClause().values,
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -537,11 +530,16 @@ export async function tryMoveReadMarker(
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, userId),
-            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :read',
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :read${stampClause().set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
-            ExpressionAttributeValues: { ':id': messageId, ':at': at, ':read': MemberChange.read },
+            ExpressionAttributeValues: {
+              ':id': messageId,
+              ':at': at,
+              ':read': MemberChange.read,
+              ...stampClause().values,
+            },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },

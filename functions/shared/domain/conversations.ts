@@ -10,6 +10,7 @@ import type { ConversationRecord, MemberRecord, Role } from '../data/conversatio
 import * as store from '../data/conversations-store';
 import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
 import { conversationKey, inboxKey, memberKey, userKey } from '../data/keys';
+import { stampClause } from '../data/origin';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { inboxCursor } from './cursors';
 import { ulid, ulidFloor } from './ids';
@@ -231,10 +232,14 @@ export async function rename(callerId: string, conversationId: string, name: str
       Update: {
         TableName: tableName,
         Key: conversationKey(conversationId),
-        UpdateExpression: 'SET #name = :name, #change = :renamed',
+        UpdateExpression: `SET #name = :name, #change = :renamed${stampClause().set}`,
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#name': 'name', '#change': LAST_CHANGE },
-        ExpressionAttributeValues: { ':name': name, ':renamed': ConversationChange.renamed },
+        ExpressionAttributeValues: {
+          ':name': name,
+          ':renamed': ConversationChange.renamed,
+          ...stampClause().values,
+        },
       },
     },
     store.memberCondition(conversationId, callerId, MODERATORS),
@@ -359,10 +364,14 @@ export async function removeMember(callerId: string, conversationId: string, tar
             Update: {
               TableName: tableName,
               Key: memberKey(conversationId, successor.userId),
-              UpdateExpression: 'SET #role = :owner, #change = :role',
+              UpdateExpression: `SET #role = :owner, #change = :role${stampClause().set}`,
               ConditionExpression: 'attribute_exists(PK)',
               ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
-              ExpressionAttributeValues: { ':owner': 'owner', ':role': MemberChange.role },
+              ExpressionAttributeValues: {
+                ':owner': 'owner',
+                ':role': MemberChange.role,
+                ...stampClause().values,
+              },
             },
           },
         ]
@@ -391,7 +400,7 @@ export async function changeRole(
       Update: {
         TableName: tableName,
         Key: memberKey(conversationId, targetId),
-        UpdateExpression: 'SET #role = :role, #change = :changed',
+        UpdateExpression: `SET #role = :role, #change = :changed${stampClause().set}`,
         // The target's role as read: the rules above were decided on it (an owner's never matches).
         ConditionExpression: 'attribute_exists(PK) AND #role = :current',
         ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
@@ -399,6 +408,7 @@ export async function changeRole(
           ':role': role,
           ':current': target.role,
           ':changed': MemberChange.role,
+          ...stampClause().values,
         },
       },
     },

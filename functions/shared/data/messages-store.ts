@@ -40,6 +40,8 @@ export interface MessageRecord {
   editedAt?: string;
   deletedAt?: string;
   clientMessageId?: string;
+  /** Reactions: how many users reacted with each emoji (kept by data/reactions-store.ts); absent when none. */
+  reactions?: Record<string, number>;
 }
 
 /**
@@ -75,6 +77,7 @@ export function toMessage(item: Record<string, unknown>): MessageRecord {
     ...(item.editedAt ? { editedAt: item.editedAt as string } : {}),
     ...(item.deletedAt ? { deletedAt: item.deletedAt as string } : {}),
     ...(item.clientMessageId ? { clientMessageId: item.clientMessageId as string } : {}),
+    ...(item.reactions ? { reactions: item.reactions as Record<string, number> } : {}),
   };
 }
 

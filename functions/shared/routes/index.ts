@@ -37,6 +37,7 @@ import {
   markRead,
   sendMessage,
 } from './messages';
+import { addReaction, listReactions, removeReaction } from './reactions';
 import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
@@ -45,6 +46,7 @@ export * from './accounts';
 export * from './conversations';
 export * from './media';
 export * from './messages';
+export * from './reactions';
 export * from './sync';
 export * from './system';
 export * from './users';
@@ -79,6 +81,9 @@ export const routes: readonly RouteDefinition[] = [
   markRead,
   legacySendMessage,
   legacyListMessages,
+  addReaction,
+  removeReaction,
+  listReactions,
   createMedia,
   getMedia,
   sync,

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { FORBIDDEN_IN_TEXT, idSchema, integerParameter, safeIntegerSchema, timestampSchema } from './common';
 import { defineSchema } from './define';
 import { jsonObject, strictObject, variant } from './json-objects';
+import { reactionSummarySchema } from './reactions';
 
 export const MAX_TEXT_LENGTH = 5000;
 
@@ -209,6 +210,14 @@ export const messageSchema = /* @__PURE__ */ defineSchema(() =>
       editedAt: v.optional(timestampSchema),
       deletedAt: v.optional(timestampSchema),
       clientMessageId: v.optional(v.string()),
+      reactions: v.optional(
+        v.pipe(
+          v.array(reactionSummarySchema),
+          v.description(
+            'Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes',
+          ),
+        ),
+      ),
     }),
     v.metadata({ id: 'Message' }),
   ),

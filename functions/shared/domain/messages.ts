@@ -262,8 +262,11 @@ export async function markRead(
   }
 }
 
-/** Older clients know text content as `{type: "string"}`; they get it back the way they send it. */
-export function asLegacyMessage(message: Message): Message {
+/**
+ * Older clients know text content as `{type: "string"}`; they get it back the way they send it, in the shape
+ * they know (reactions are for the current API).
+ */
+export function asLegacyMessage({ reactions: _reactions, ...message }: Message): Message {
   return message.content?.type === 'text'
     ? { ...message, content: { type: 'string', text: message.content.text } }
     : message;

@@ -254,6 +254,66 @@ async function main() {
       },
     ],
   ];
+  // Reactions: a group message, reacted to by the group's members (each call measured on its own).
+  const reactionRoute = 'PUT /conversations/{id}/messages/{messageId}/reactions/{emoji}';
+  const reacted = await call('send-message', {
+    routeKey: 'POST /conversations/{id}/messages',
+    headers: auth(alice.token),
+    pathParameters: { id: group.id },
+    body: { content: { type: 'text', text: 'react to this' } },
+  });
+  const reaction = (name: string, user: (typeof users)[0], emoji: string, method = 'PUT') =>
+    call(name, {
+      routeKey: reactionRoute.replace('PUT', method),
+      headers: auth(user.token),
+      pathParameters: { id: group.id, messageId: reacted.id, emoji },
+    });
+  const member = (i: number) => users[i] as (typeof users)[0];
+  operations.push(
+    ['PUT …/reactions/{emoji} (first on a message)', () => reaction('add-reaction', member(1), '👍')],
+    ['PUT …/reactions/{emoji} (another user)', () => reaction('add-reaction', member(2), '👍')],
+    ['PUT …/reactions/{emoji} (a new emoji)', () => reaction('add-reaction', member(3), '🎉')],
+    ['PUT …/reactions/{emoji} (repeated: no change)', () => reaction('add-reaction', member(2), '👍')],
+    [
+      'DELETE …/reactions/{emoji} (one of several)',
+      () => reaction('remove-reaction', member(2), '👍', 'DELETE'),
+    ],
+    [
+      'DELETE …/reactions/{emoji} (the last one)',
+      () => reaction('remove-reaction', member(3), '🎉', 'DELETE'),
+    ],
+    [
+      'GET …/reactions/{emoji} (who reacted, 9 users)',
+      async () => {
+        for (let i = 2; i < users.length; i++) await reaction('add-reaction', member(i), '👍');
+        return measure(() => reaction('list-reactions', bob, '👍', 'GET'));
+      },
+    ],
+    [
+      'GET …/messages (page of 50, reactions on 10, 3 mine)',
+      async () => {
+        const page = await call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: direct.id },
+        });
+        for (const [i, message] of page.items.slice(0, 10).entries()) {
+          await call('add-reaction', {
+            routeKey: reactionRoute,
+            headers: auth(i < 3 ? bob.token : alice.token),
+            pathParameters: { id: direct.id, messageId: message.id, emoji: '🔥' },
+          });
+        }
+        return measure(() =>
+          call('list-messages', {
+            routeKey: 'GET /conversations/{id}/messages',
+            headers: auth(bob.token),
+            pathParameters: { id: direct.id },
+          }),
+        );
+      },
+    ],
+  );
   const rows: [string, Cost][] = [];
   for (const [name, operation] of operations) {
     const { result, cost } = await measure(operation);

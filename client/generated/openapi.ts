@@ -419,6 +419,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{id}/messages/{messageId}/reactions/{emoji}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who reacted to a message with an emoji, a page at a time (in user id order) */
+        get: operations["list-reactions"];
+        /** React to a message with an emoji (idempotent: reacting again changes nothing and answers the same) */
+        put: operations["add-reaction"];
+        post?: never;
+        /** Remove your reaction with an emoji (idempotent: removing one that is not there changes nothing) */
+        delete: operations["remove-reaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/media": {
         parameters: {
             query?: never;
@@ -728,6 +747,8 @@ export interface components {
              * @description A thread root: when its latest reply was sent
              */
             lastReplyAt?: string;
+            /** @description Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes */
+            reactions?: components["schemas"]["ReactionSummary"][];
         };
         MessageContent: {
             /** @constant */
@@ -903,6 +924,25 @@ export interface components {
                 message: string;
             }[];
         };
+        ReactionSummary: {
+            emoji: string;
+            count: number;
+            /** @description Whether you reacted with this emoji */
+            me: boolean;
+        };
+        ReactorPage: {
+            items: {
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 timestamp in UTC
+                 */
+                reactedAt: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor: string | null;
+        };
         ReadMarker: {
             conversationId: string;
             /** @description An opaque identifier (a ULID for users) */
@@ -1049,6 +1089,24 @@ export interface components {
                 type: "conversation.updated";
                 conversationId: string;
                 name: string | null;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @enum {string} */
+                type: "reaction.added" | "reaction.removed";
+                conversationId: string;
+                messageId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                emoji: string;
+                count: number;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 timestamp in UTC
+                 */
+                at: string;
                 /** @description The event's position in your own stream of changes (1, 2, 3, …) */
                 seq: number;
                 /** @description Pass as `since` to GET /sync to continue after this event */
@@ -3841,6 +3899,263 @@ export interface operations {
             };
             /** @description The request body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-reactions": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the users who reacted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactorPage"];
+                };
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "add-reaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your reaction is there (also when it already was) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "remove-reaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+                emoji: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your reaction is gone (also when it was not there) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

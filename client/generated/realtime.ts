@@ -37,6 +37,8 @@ export interface components {
              * @description A thread root: when its latest reply was sent
              */
             lastReplyAt?: string;
+            /** @description Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes */
+            reactions?: components["schemas"]["ReactionSummary"][];
         };
         MessageContent: {
             /** @constant */
@@ -116,6 +118,12 @@ export interface components {
             fileName: string | null;
             durationMs?: number;
             waveform?: number[];
+        };
+        ReactionSummary: {
+            emoji: string;
+            count: number;
+            /** @description Whether you reacted with this emoji */
+            me: boolean;
         };
         /** @enum {string} */
         MemberRole: "owner" | "admin" | "member";
@@ -244,6 +252,24 @@ export interface components {
             type: "conversation.updated";
             conversationId: string;
             name: string | null;
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
+        } | {
+            /** @enum {string} */
+            type: "reaction.added" | "reaction.removed";
+            conversationId: string;
+            messageId: string;
+            /** @description An opaque identifier (a ULID for users) */
+            userId: string;
+            emoji: string;
+            count: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            at: string;
             /** @description The event's position in your own stream of changes (1, 2, 3, …) */
             seq: number;
             /** @description Pass as `since` to GET /sync to continue after this event */

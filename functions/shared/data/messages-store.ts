@@ -46,6 +46,8 @@ export interface MessageRecord {
   /** A thread root: replies sent to it so far, and when the latest was (kept by the send transaction). */
   replyCount?: number;
   lastReplyAt?: string;
+  /** Reactions: how many users reacted with each emoji (kept by data/reactions-store.ts); absent when none. */
+  reactions?: Record<string, number>;
 }
 
 /**
@@ -84,6 +86,7 @@ export function toMessage(item: Record<string, unknown>): MessageRecord {
     ...(item.parentMessageId ? { parentMessageId: item.parentMessageId as string } : {}),
     ...(typeof item.replyCount === 'number' ? { replyCount: item.replyCount } : {}),
     ...(item.lastReplyAt ? { lastReplyAt: item.lastReplyAt as string } : {}),
+    ...(item.reactions ? { reactions: item.reactions as Record<string, number> } : {}),
   };
 }
 

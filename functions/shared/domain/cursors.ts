@@ -124,3 +124,23 @@ const invalidSince = () =>
   new ValidationError('since is not a cursor of GET /sync or of an event.', [
     { field: '(query) since', message: 'is not a cursor returned by GET /sync or an event' },
   ]);
+
+/** Who reacted with one emoji to one message: continues after a user id, within that listing only. */
+export const reactionCursor = {
+  encode: (conversationId: string, messageId: string, emoji: string, userId: string) =>
+    encode({ kind: 'reactions', c: conversationId, m: messageId, e: emoji, u: userId }),
+  decode(cursor: string, conversationId: string, messageId: string, emoji: string): string {
+    const value = decode(cursor);
+    if (
+      value.kind !== 'reactions' ||
+      value.c !== conversationId ||
+      value.m !== messageId ||
+      value.e !== emoji ||
+      typeof value.u !== 'string' ||
+      !isUlid(value.u)
+    ) {
+      throw invalidCursor();
+    }
+    return value.u;
+  },
+};

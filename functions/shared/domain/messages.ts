@@ -11,6 +11,7 @@ import { conversationNotFound, directConversationId, openDirect } from './conver
 import { isUlid, messageCursor, repliesCursor } from './cursors';
 import { ulid } from './ids';
 import { requireReadyMedia } from './media';
+import { reactionsShown } from './reactions';
 
 export type { MessageRecord };
 
@@ -47,8 +48,12 @@ export async function resolveContent(content: MessageContentInput, senderId: str
   };
 }
 
-/** A message as the API shows it: media content gets a short-lived signed CDN URL. */
-export async function presentMessage(message: MessageRecord, now = new Date()): Promise<Message> {
+/**
+ * A message as the API shows it: media content gets a short-lived signed CDN URL. The stored reaction counts
+ * are left out: the reader's view of them needs the reader (presentFor; events leave them out).
+ */
+export async function presentMessage(record: MessageRecord, now = new Date()): Promise<Message> {
+  const { reactions: _counts, ...message } = record;
   const content = message.content;
   if (!content || content.type === 'text') return { ...message, content };
   const { url, expiresAt } = await signedUrl(content.key, now);
@@ -58,6 +63,15 @@ export async function presentMessage(message: MessageRecord, now = new Date()): 
     ...message,
     content: { ...shown, [content.type]: media, url, urlExpiresAt: expiresAt } as Message['content'],
   };
+}
+
+/** Messages as the caller sees them: presented, with their reactions (domain/reactions.ts). */
+async function presentFor(callerId: string, conversationId: string, records: readonly MessageRecord[]) {
+  const [items, reactions] = await Promise.all([
+    Promise.all(records.map((record) => presentMessage(record))),
+    reactionsShown(callerId, conversationId, records),
+  ]);
+  return items.map((item, index) => ({ ...item, reactions: reactions[index] ?? [] }));
 }
 
 export function previewOf(message: MessageRecord): MessagePreview {
@@ -101,10 +115,11 @@ async function storeMessage(
   const result = await store.sendMessage(message, thread);
   if (result.outcome === 'not-member') return undefined;
   if (result.outcome === 'parent-gone') throw parentDeleted();
+  // A new message has no reactions; a retry answers with the message as it was sent.
   if (result.outcome === 'duplicate')
-    return { message: await presentMessage(result.original), created: false };
+    return { message: { ...(await presentMessage(result.original)), reactions: [] }, created: false };
   metrics.count('MessagesSent', { type: message.content?.type });
-  return { message: await presentMessage(message), created: true };
+  return { message: { ...(await presentMessage(message)), reactions: [] }, created: true };
 }
 
 export async function send(
@@ -223,7 +238,7 @@ export async function history(
   // A page cut short by replies it skipped goes on after the last message it looked at.
   const lastId = page.lastId ?? page.messages.at(-1)?.id;
   return {
-    items: await Promise.all(page.messages.map((message) => presentMessage(message))),
+    items: await presentFor(callerId, conversationId, page.messages),
     nextCursor: page.hasMore && lastId && !query.after ? messageCursor.encode(conversationId, lastId) : null,
   };
 }
@@ -256,7 +271,7 @@ export async function replies(
   }
   const last = page.replies.at(-1);
   return {
-    items: await Promise.all(page.replies.map((message) => presentMessage(message))),
+    items: await presentFor(callerId, conversationId, page.replies),
     nextCursor: page.hasMore && last ? repliesCursor.encode(conversationId, rootId, last.id) : null,
   };
 }
@@ -290,7 +305,10 @@ export async function edit(
   const outcome = await store.editMessageText(message, text, editedAt);
   if (outcome === 'conflict')
     throw new ConflictError('The message was deleted, or you left the conversation, meanwhile.');
-  return presentMessage({ ...message, content: { type: 'text', text }, editedAt });
+  const [edited] = await presentFor(callerId, conversationId, [
+    { ...message, content: { type: 'text', text }, editedAt },
+  ]);
+  return edited as Message;
 }
 
 /** Leaves a tombstone. The sender may delete; so may a group's owners and admins. Deleting twice is fine. */
@@ -341,8 +359,11 @@ export async function markRead(
   }
 }
 
-/** Older clients know text content as `{type: "string"}`; they get it back the way they send it. */
-export function asLegacyMessage(message: Message): Message {
+/**
+ * Older clients know text content as `{type: "string"}`; they get it back the way they send it, in the shape
+ * they know (reactions are for the current API).
+ */
+export function asLegacyMessage({ reactions: _reactions, ...message }: Message): Message {
   return message.content?.type === 'text'
     ? { ...message, content: { type: 'string', text: message.content.text } }
     : message;

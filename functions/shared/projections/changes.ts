@@ -12,7 +12,8 @@ import {
 } from '../data/conversations-store';
 import { conversationIdFromPk, MEMBER_PREFIX, MESSAGE_PREFIX } from '../data/keys';
 import { type MessageRecord, toMessage } from '../data/messages-store';
-import { readImage as image } from '../data/stream-image';
+import type { ReactionStamp } from '../data/reactions-store';
+import { type Item, readImage as image } from '../data/stream-image';
 
 export type Change =
   | { kind: 'message.created'; message: MessageRecord }
@@ -23,7 +24,17 @@ export type Change =
   | { kind: 'member.left'; member: MemberRecord }
   | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord }
   | { kind: 'member.read'; member: MemberRecord; previous: MemberRecord | undefined }
-  | { kind: 'conversation.renamed'; conversation: ConversationRecord };
+  | { kind: 'conversation.renamed'; conversation: ConversationRecord }
+  | { kind: 'reaction.added' | 'reaction.removed'; reaction: ReactionChange };
+
+/** A reaction added or removed, with the emoji's count after it (0 when it was the last). */
+export interface ReactionChange {
+  messageId: string;
+  userId: string;
+  emoji: string;
+  count: number;
+  at: string;
+}
 
 export type MembershipChange = Extract<Change, { member: MemberRecord }>;
 
@@ -59,7 +70,29 @@ function messageChange(record: DynamoDBRecord): Change | undefined {
   // A reply counted on its thread's root (the send transaction's ADD): members see the new count and time.
   if (next.replyCount !== previous?.replyCount && !next.deletedAt)
     return { kind: 'message.updated', message };
-  return undefined;
+  return reactionChange(next, previous);
+}
+
+/**
+ * A reaction writes its count and a stamp of what it did (`lastReaction`, data/reactions-store.ts) on the
+ * message: a new stamp is the change. Edits and deletions keep the stamp they find, so they are never taken
+ * for one; a deleted message takes no reactions.
+ */
+function reactionChange(next: Item, previous: Item | undefined): Change | undefined {
+  const stamp = next.lastReaction as ReactionStamp | undefined;
+  const before = previous?.lastReaction as ReactionStamp | undefined;
+  if (!stamp || stamp.id === before?.id || next.deletedAt) return undefined;
+  const counts = (next.reactions ?? {}) as Record<string, number>;
+  return {
+    kind: stamp.added ? 'reaction.added' : 'reaction.removed',
+    reaction: {
+      messageId: String(next.id),
+      userId: stamp.userId,
+      emoji: stamp.emoji,
+      count: counts[stamp.emoji] ?? 0,
+      at: stamp.at,
+    },
+  };
 }
 
 function memberChange(record: DynamoDBRecord): Change | undefined {

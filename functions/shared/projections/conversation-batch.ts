@@ -56,6 +56,9 @@ function timeOf(change: Change): string | null {
       return change.member.joinedAt;
     case 'member.read':
       return change.member.lastReadAt;
+    case 'reaction.added':
+    case 'reaction.removed':
+      return change.reaction.at;
     default:
       return null;
   }
@@ -208,6 +211,9 @@ export async function planConversation(
         members.set(change.member.userId, change.member);
         break;
       case 'conversation.renamed':
+      case 'reaction.added':
+      case 'reaction.removed':
+        // Events only: a reaction moves no inbox and changes no preview.
         break;
     }
   }

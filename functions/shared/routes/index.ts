@@ -38,6 +38,7 @@ import {
   markRead,
   sendMessage,
 } from './messages';
+import { addReaction, listReactions, removeReaction } from './reactions';
 import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
@@ -46,6 +47,7 @@ export * from './accounts';
 export * from './conversations';
 export * from './media';
 export * from './messages';
+export * from './reactions';
 export * from './sync';
 export * from './system';
 export * from './users';
@@ -81,6 +83,9 @@ export const routes: readonly RouteDefinition[] = [
   markRead,
   legacySendMessage,
   legacyListMessages,
+  addReaction,
+  removeReaction,
+  listReactions,
   createMedia,
   getMedia,
   sync,

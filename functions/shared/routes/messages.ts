@@ -74,7 +74,8 @@ export const editMessage = /* @__PURE__ */ defineRoute({
   response: { status: 200, schema: messageSchema, description: 'The edited message' },
   errors: [403, 404, 409, 413, 415],
   access: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    // Query: the caller's own reactions on the edited message (its `reactions` show `me`).
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
     cdnSigningKey: true,
   },
 });

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { FORBIDDEN_IN_TEXT, idSchema, integerParameter, safeIntegerSchema, timestampSchema } from './common';
 import { defineSchema } from './define';
 import { jsonObject, strictObject, variant } from './json-objects';
+import { reactionSummarySchema } from './reactions';
 
 export const MAX_TEXT_LENGTH = 5000;
 
@@ -238,6 +239,14 @@ export const messageSchema = /* @__PURE__ */ defineSchema(() =>
       ),
       lastReplyAt: v.optional(
         v.pipe(timestampSchema, v.description('A thread root: when its latest reply was sent')),
+      ),
+      reactions: v.optional(
+        v.pipe(
+          v.array(reactionSummarySchema),
+          v.description(
+            'Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes',
+          ),
+        ),
       ),
     }),
     v.metadata({ id: 'Message' }),

@@ -159,7 +159,8 @@ async function retriedReply(
   if (!clientMessageId || !(error instanceof ConflictError || error instanceof ValidationError)) throw error;
   const original = await store.getByClientMessageId(conversationId, callerId, clientMessageId);
   if (!original) throw error;
-  return { message: await presentMessage(original), created: false };
+  // As any retry: the message as it was sent (storeMessage).
+  return { message: { ...(await presentMessage(original)), reactions: [] }, created: false };
 }
 
 const PARENT = 'parentMessageId';

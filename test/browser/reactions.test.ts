@@ -1,9 +1,13 @@
-/** Reactions in the web app: chips under a message, click to add or take back one's own, live on both sides. */
+/**
+ * Reactions in the web app: chips under a message, click to add or take back one's own, live on both sides.
+ * And thread replies (which the app does not show yet) stay out of the timeline when they arrive live.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   expectAccessible,
   messageWithText,
+  PASSWORD,
   type Person,
   send,
   signUp,
@@ -61,5 +65,32 @@ describe('reactions in the web app', () => {
     await eventually(() => chip(bob, 'React to this', '🎉').count()).toBe(0);
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
+  });
+
+  it('keeps a thread reply that arrives live out of the timeline, as the history it loads leaves replies out', async () => {
+    const login = await fetch(`${web.api.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: bobName, password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const conversationId = new URL(alice.page.url()).pathname.split('/')[2];
+    const sendAsBob = async (body: object) =>
+      fetch(`${web.api.url}/conversations/${conversationId}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const root = (await (await sendAsBob({ content: { type: 'text', text: 'Start a thread' } })).json()) as {
+      id: string;
+    };
+    await messageWithText(alice.page, 'Start a thread').waitFor();
+
+    await sendAsBob({ content: { type: 'text', text: 'A reply in the thread' }, parentMessageId: root.id });
+    await sendAsBob({ content: { type: 'text', text: 'Back in the timeline' } });
+
+    await messageWithText(alice.page, 'Back in the timeline').waitFor();
+    expect(await messageWithText(alice.page, 'A reply in the thread').count()).toBe(0);
+    expect(alice.errors).toEqual([]);
   });
 });

@@ -268,7 +268,8 @@ export function applyConversationEvent(event: RealtimeEvent) {
     case 'message.deleted': {
       const { message } = event;
       batch(() => {
-        mergeMessages(state, [message]);
+        // Thread replies stay out of the timeline, as in the history it loads (no includeReplies).
+        if (!message.parentMessageId) mergeMessages(state, [message]);
         if (event.type === 'message.created') {
           // Sending moves the sender's own marker (the server sends no separate read event for it).
           updateMarker(state, message.senderId, message.id, message.createdAt);

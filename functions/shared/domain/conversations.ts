@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { config } from '../config';
-import { ConversationChange, LAST_CHANGE, MemberChange } from '../data/changes';
+import { ConversationChange, changedAt, LAST_CHANGE, MemberChange } from '../data/changes';
 import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
@@ -232,13 +232,14 @@ export async function rename(callerId: string, conversationId: string, name: str
       Update: {
         TableName: tableName,
         Key: conversationKey(conversationId),
-        UpdateExpression: `SET #name = :name, #change = :renamed${stampClause().set}`,
+        UpdateExpression: `SET #name = :name, #change = :renamed${stampClause().set}${changedAt().set}`,
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#name': 'name', '#change': LAST_CHANGE },
         ExpressionAttributeValues: {
           ':name': name,
           ':renamed': ConversationChange.renamed,
           ...stampClause().values,
+          ...changedAt().values,
         },
       },
     },
@@ -364,13 +365,14 @@ export async function removeMember(callerId: string, conversationId: string, tar
             Update: {
               TableName: tableName,
               Key: memberKey(conversationId, successor.userId),
-              UpdateExpression: `SET #role = :owner, #change = :role${stampClause().set}`,
+              UpdateExpression: `SET #role = :owner, #change = :role${stampClause().set}${changedAt().set}`,
               ConditionExpression: 'attribute_exists(PK)',
               ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
               ExpressionAttributeValues: {
                 ':owner': 'owner',
                 ':role': MemberChange.role,
                 ...stampClause().values,
+                ...changedAt().values,
               },
             },
           },
@@ -400,7 +402,7 @@ export async function changeRole(
       Update: {
         TableName: tableName,
         Key: memberKey(conversationId, targetId),
-        UpdateExpression: `SET #role = :role, #change = :changed${stampClause().set}`,
+        UpdateExpression: `SET #role = :role, #change = :changed${stampClause().set}${changedAt().set}`,
         // The target's role as read: the rules above were decided on it (an owner's never matches).
         ConditionExpression: 'attribute_exists(PK) AND #role = :current',
         ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
@@ -409,6 +411,7 @@ export async function changeRole(
           ':current': target.role,
           ':changed': MemberChange.role,
           ...stampClause().values,
+          ...changedAt().values,
         },
       },
     },

@@ -22,9 +22,10 @@ export type Change =
   | { kind: 'member.joined'; member: MemberRecord }
   /** Left or removed: the membership as it was. */
   | { kind: 'member.left'; member: MemberRecord }
-  | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord }
+  /** `at`: when the role changed (the writer's `changedAt`; absent on items written before it was stamped). */
+  | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord; at?: string }
   | { kind: 'member.read'; member: MemberRecord; previous: MemberRecord | undefined }
-  | { kind: 'conversation.renamed'; conversation: ConversationRecord }
+  | { kind: 'conversation.renamed'; conversation: ConversationRecord; at?: string }
   | { kind: 'reaction.added' | 'reaction.removed'; reaction: ReactionChange };
 
 /** A reaction added or removed, with the emoji's count after it (0 when it was the last). */
@@ -105,7 +106,7 @@ function memberChange(record: DynamoDBRecord): Change | undefined {
   if (record.eventName === 'INSERT') return { kind: 'member.joined', member };
   const change = next[LAST_CHANGE];
   if (change === MemberChange.role && previous && previous.role !== next.role) {
-    return { kind: 'member.role', member, previous: toMember(previous) };
+    return { kind: 'member.role', member, previous: toMember(previous), ...changedAtOf(next) };
   }
   if (
     change === MemberChange.read &&
@@ -120,8 +121,11 @@ function memberChange(record: DynamoDBRecord): Change | undefined {
 function conversationChange(record: DynamoDBRecord): Change | undefined {
   const next = image(record.dynamodb?.NewImage);
   if (record.eventName !== 'MODIFY' || next?.[LAST_CHANGE] !== ConversationChange.renamed) return undefined;
-  return { kind: 'conversation.renamed', conversation: toConversation(next) };
+  return { kind: 'conversation.renamed', conversation: toConversation(next), ...changedAtOf(next) };
 }
+
+const changedAtOf = (item: Item): { at?: string } =>
+  typeof item.changedAt === 'string' ? { at: item.changedAt } : {};
 
 /** The change a conversation's record means, if any. */
 export function changeOf(record: DynamoDBRecord): Change | undefined {

@@ -12,6 +12,7 @@ import { login, logout, refreshToken, signUp } from './accounts';
 import {
   addMembers,
   changeMemberRole,
+  consentToRejoin,
   createConversation,
   getConversation,
   listConversations,
@@ -57,6 +58,7 @@ export const routes: readonly RouteDefinition[] = [
   addMembers,
   removeMember,
   changeMemberRole,
+  consentToRejoin,
   sendMessage,
   listMessages,
   editMessage,

@@ -8,6 +8,7 @@ import type { components, paths } from './generated/openapi';
 import type { components as realtimeComponents } from './generated/realtime';
 
 export type { paths } from './generated/openapi';
+export { retryAfterSeconds } from './retry-after';
 /** Every named schema of the API: `Schemas['Message']`, `Schemas['ConversationSummary']`, … */
 export type Schemas = components['schemas'];
 /** RFC 9457 problem details: the body of every error the API answers. */
@@ -72,19 +73,6 @@ export function toProblem(error: unknown, response?: Response): Problem {
       ? `${message ?? 'The request failed'} (HTTP ${status}).`
       : 'The server could not be reached. Check your connection.',
   };
-}
-
-/**
- * How long a refused call (429, or 503) asks the client to wait, in whole seconds, from its `Retry-After`
- * (seconds or an HTTP date); undefined when there is none. Browsers read it only when CORS exposes it (the
- * API does).
- */
-export function retryAfterSeconds(response?: Response, now = Date.now()): number | undefined {
-  const value = response?.headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** The WebSocket subprotocols that carry an access token, so it never appears in a URL or a proxy log. */

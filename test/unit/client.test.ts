@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { retryAfterSeconds } from '../../client';
+import { retryAfterSeconds } from '../../client/retry-after';
 import { clientSources } from '../../scripts/client-sources';
 
 describe('the generated API client (client/generated/)', () => {

@@ -7,7 +7,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // The JSON report feeds the one-line summary .ci/run prints; the default reporter is for people.
     reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
+    // PASSWORD_HASH_LOG_N: scrypt at N = 2^12 keeps sign-ups and logins fast in tests; production is 2^17
+    // (test/unit/config.test.ts and passwords.test.ts check the default, test/infra that no stack sets it).
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', PASSWORD_HASH_LOG_N: '12' },
     testTimeout: 20_000,
     hookTimeout: 60_000,
     projects: [

@@ -106,6 +106,22 @@ async function main() {
           () => undefined,
         ),
     ],
+    [
+      'POST /token/refresh',
+      async () => {
+        const pair = await call('login', {
+          routeKey: 'POST /login',
+          body: { username: users[3]?.username, password: 'bench password' },
+        });
+        return measure(() =>
+          call('refresh-token', {
+            routeKey: 'POST /token/refresh',
+            body: { refreshToken: pair.refreshToken },
+          }),
+        );
+      },
+    ],
+    ['GET /sessions', () => call('list-sessions', { routeKey: 'GET /sessions', headers: auth(alice.token) })],
     ['GET /users/me', () => call('get-me', { routeKey: 'GET /users/me', headers: auth(alice.token) })],
     [
       'POST …/messages (text)',

@@ -254,7 +254,11 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       streamArn: Table.LatestStreamArn,
       handler: streamHandler,
       accept: (record) =>
-        matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S, record.dynamodb?.OldImage),
+        matchesStreamFilter(
+          record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S,
+          record.dynamodb?.OldImage,
+          record.eventName,
+        ),
       onError: (error) => console.error('[streams] delivery failed', error),
       deadLetters,
     });

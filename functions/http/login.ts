@@ -1,9 +1,17 @@
+import { decoyPasswordHash, scryptParams } from '../shared/auth/passwords';
+import { config } from '../shared/config';
 import { withLoginAttempt } from '../shared/domain/login-attempts';
 import { login } from '../shared/domain/sessions';
 import { httpHandler } from '../shared/http/handler';
 import { login as route } from '../shared/routes/accounts';
 
-export const handler = httpHandler(route, async ({ body, limits }) => ({
-  body: await withLoginAttempt(limits, body.username, () => login(body.username, body.password)),
-  headers: { 'cache-control': 'no-store' },
+// The decoy hash for unknown usernames, made at cold start (init), so no request pays for it and the first
+// unknown-user login is not slower than a wrong password. Here, not in a shared module: only login needs it.
+const decoyHash = await decoyPasswordHash(scryptParams(config.passwordHashLogN));
+
+export const handler = httpHandler(route, async ({ body, event, limits }) => ({
+  // The attempt is reserved (failed-login limits) before the password is checked, and given back on success.
+  body: await withLoginAttempt(limits, body.username, () =>
+    login(body.username, body.password, { decoyHash, userAgent: event.headers['user-agent'] }),
+  ),
 }));

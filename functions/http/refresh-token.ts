@@ -4,5 +4,4 @@ import { refreshToken as route } from '../shared/routes/accounts';
 
 export const handler = httpHandler(route, async ({ body }) => ({
   body: await refresh(body.refreshToken),
-  headers: { 'cache-control': 'no-store' },
 }));

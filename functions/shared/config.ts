@@ -54,7 +54,15 @@ export type Config = {
   /** Undefined except for the functions that issue tokens (login, refresh): only they may read it. */
   tokenSigningKey: SecretSource | undefined;
   accessTokenTtlSeconds: number;
+  /** A refresh token's lifetime, which is also a session's idle lifetime (each refresh starts it again). */
   refreshTokenTtlSeconds: number;
+  /** A session's absolute lifetime: no refresh extends a session past it. */
+  sessionMaxAgeSeconds: number;
+  /**
+   * log2 of scrypt's cost N for new password hashes. Production is 17 (OWASP's minimum); the test suite sets
+   * PASSWORD_HASH_LOG_N lower to stay fast. The stack never sets it (test/infra checks).
+   */
+  passwordHashLogN: number;
   maxGroupMembers: number;
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
@@ -93,6 +101,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const signingKeyFile = read.text('TOKEN_SIGNING_KEY_FILE');
   const accessTokenTtlSeconds = read.positiveInt('ACCESS_TOKEN_TTL_SECONDS', 900);
   const refreshTokenTtlSeconds = read.positiveInt('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600);
+  const sessionMaxAgeSeconds = read.positiveInt('SESSION_MAX_AGE_SECONDS', 90 * 24 * 3600);
+  const passwordHashLogN = read.positiveInt('PASSWORD_HASH_LOG_N', 17, 20);
   const maxGroupMembers = read.positiveInt('MAX_GROUP_MEMBERS', 256, 10_000);
   /**
    * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
@@ -132,6 +142,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     tokenSigningKey: secret(signingKeySecret, signingKeyFile),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
+    sessionMaxAgeSeconds,
+    passwordHashLogN,
     maxGroupMembers,
     websocketCallbackUrl,
     media: bucket ? { bucket, region: bucketRegion, s3Endpoint, uploadUrlTtlSeconds } : undefined,

@@ -33,7 +33,8 @@ export const connect = defineWebSocketRoute({
   summary: 'Authenticates the access token (?token= or the bearer subprotocol) and registers the connection',
   returnsResponse: false,
   // The two items of a connection are written in one transaction (which needs PutItem on both).
-  access: { table: ['dynamodb:PutItem'], verifiesTokens: true, manageConnections: false },
+  // GetItem: the token's session must still exist.
+  access: { table: ['dynamodb:PutItem', 'dynamodb:GetItem'], verifiesTokens: true, manageConnections: false },
 });
 
 export const disconnect = defineWebSocketRoute({

@@ -10,11 +10,16 @@ export const STREAM_SORT_KEY_PREFIXES = ['MSG#', 'MEMBER#'] as const;
 /** Profiles whose old image had a picture: a replaced or removed picture's file is deleted. */
 export const PICTURE_CHANGES = { sortKey: 'PROFILE', oldImageAttribute: 'avatarKey' } as const;
 
+/** Sessions removed (ended by the user, by reuse detection, or expired by TTL): their WebSockets close. */
+export const SESSION_ENDS = { sortKeyPrefix: 'SESSION#', eventName: 'REMOVE' } as const;
+
 export function matchesStreamFilter(
   sortKey: string | undefined,
   oldImage?: Record<string, unknown>,
+  eventName?: string,
 ): boolean {
   if (sortKey === undefined) return false;
+  if (sortKey.startsWith(SESSION_ENDS.sortKeyPrefix)) return eventName === SESSION_ENDS.eventName;
   if (sortKey === PICTURE_CHANGES.sortKey) {
     const attribute = oldImage?.[PICTURE_CHANGES.oldImageAttribute] as { S?: unknown } | undefined;
     return typeof attribute?.S === 'string';

@@ -15,12 +15,26 @@ import { powertoolsSink } from '../shared/metrics/powertools';
 import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
 import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
-import { PICTURE_CHANGES } from './stream-filter';
+import { managementApiSender } from '../shared/realtime/connection-sender';
+import { closeConnectionsOf } from '../shared/realtime/session-connections';
+import { PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
+
+/** A session item was removed: close its WebSockets (their access tokens would otherwise work until expiry). */
+async function onSessionRemoved(keys: Record<string, unknown> | undefined): Promise<void> {
+  const userId = String(keys?.PK ?? '').slice('USER#'.length);
+  const sessionId = String(keys?.SK ?? '').slice(SESSION_ENDS.sortKeyPrefix.length);
+  const closer = managementApiSender();
+  if (!userId || !sessionId || !closer) return;
+  await closeConnectionsOf(userId, { sessionId }, closer);
+}
 
 async function project(record: DynamoDBRecord): Promise<void> {
   const newImage = image(record.dynamodb?.NewImage);
   const oldImage = image(record.dynamodb?.OldImage);
   const sortKey = (newImage?.SK ?? oldImage?.SK) as string | undefined;
+  if (record.eventName === SESSION_ENDS.eventName && sortKey?.startsWith(SESSION_ENDS.sortKeyPrefix)) {
+    return onSessionRemoved(image(record.dynamodb?.Keys));
+  }
   if (sortKey === PICTURE_CHANGES.sortKey) return onProfileChanged(oldImage, newImage);
   if (!newImage || !sortKey?.startsWith(MESSAGE_PREFIX)) return;
   // Multi-region: the fan-out and previews run once, in the region the message was written in.

@@ -1,4 +1,6 @@
-import { verifyAccessToken } from '../shared/auth/access-tokens';
+import { readAccessToken } from '../shared/auth/access-tokens';
+import { sessionExists } from '../shared/data/sessions-store';
+import { UnauthorizedError } from '../shared/errors';
 import { openConnection } from '../shared/realtime/connections';
 import { wsHandler } from '../shared/ws/handler';
 import { handshakeOf } from '../shared/ws/handshake';
@@ -7,12 +9,19 @@ import { connect as route } from '../shared/ws-routes';
 // A 401 (UnauthorizedError) from here makes API Gateway refuse the handshake: no connection ever exists.
 export const handler = wsHandler(route, async (event) => {
   const { token, subprotocol } = handshakeOf(event.headers, event.queryStringParameters);
-  const userId = await verifyAccessToken(token);
+  const { sub: userId, sid } = readAccessToken(token);
   event.userId = userId;
+  // One read per connect: an access token of an ended session cannot open sockets (HTTP calls still work
+  // with it until it expires, docs/architecture.md "Security"). Tokens from before sessions have no sid.
+  const sessionId = typeof sid === 'string' ? sid : undefined;
+  if (sessionId && !(await sessionExists(userId, sessionId))) {
+    throw new UnauthorizedError('The session of this access token has ended. Log in again.');
+  }
   await openConnection(
     event.requestContext.connectionId,
     userId,
     new Date(event.requestContext.requestTimeEpoch),
+    sessionId,
   );
   return { statusCode: 200, ...(subprotocol ? { headers: { 'Sec-WebSocket-Protocol': subprotocol } } : {}) };
 });

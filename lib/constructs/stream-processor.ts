@@ -8,14 +8,22 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableStreamDelivery } from '../../functions/shared/async-delivery';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
-import { PICTURE_CHANGES, STREAM_SORT_KEY_PREFIXES } from '../../functions/streams/stream-filter';
+import {
+  PICTURE_CHANGES,
+  SESSION_ENDS,
+  STREAM_SORT_KEY_PREFIXES,
+} from '../../functions/streams/stream-filter';
 import { ChatFunction } from './chat-function';
 
 export interface StreamProcessorProps {
   table: dynamodb.ITableV2;
   environment?: Record<string, string>;
   /** Real-time delivery: the WebSocket API whose connections the function posts to. */
-  webSocket?: { callbackUrl: string; grantPostToConnections(role: iam.IRole): void };
+  webSocket?: {
+    callbackUrl: string;
+    grantPostToConnections(role: iam.IRole): void;
+    grantCloseConnections(role: iam.IRole): void;
+  };
   /** Where batches that still fail after their retries are described (shard and sequence range). */
   deadLetterQueue: sqs.IQueue;
   /**
@@ -58,6 +66,8 @@ export class StreamProcessor extends Construct {
         new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [table.tableArn] }),
       );
       props.webSocket.grantPostToConnections(role);
+      // A removed session item (ended, or expired by TTL): its WebSockets are closed.
+      props.webSocket.grantCloseConnections(role);
     }
     if (!table.tableStreamArn) throw new Error('The table must have a stream');
     role.addToPolicy(
@@ -86,6 +96,15 @@ export class StreamProcessor extends Construct {
               [tableDefinition.sortKey]: {
                 S: STREAM_SORT_KEY_PREFIXES.flatMap((prefix) => lambda.FilterRule.beginsWith(prefix)),
               },
+            },
+          },
+        }),
+        // Sessions removed (ended, or expired): their WebSockets are closed.
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual(SESSION_ENDS.eventName),
+          dynamodb: {
+            Keys: {
+              [tableDefinition.sortKey]: { S: lambda.FilterRule.beginsWith(SESSION_ENDS.sortKeyPrefix) },
             },
           },
         }),

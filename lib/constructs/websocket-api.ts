@@ -133,6 +133,23 @@ export class ChatWebSocketApi extends Construct {
   }
 
   /**
+   * `execute-api:ManageConnections` for DELETE of this stage's connections: closing the WebSockets of a session
+   * that ended (the table-stream function, on a session item's removal).
+   */
+  grantCloseConnections(role: iam.IRole): void {
+    const deleteArn = this.postToConnectionsArn.replace('/POST/@connections/', '/DELETE/@connections/');
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [deleteArn] }),
+    );
+    const apiLogicalId = Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${this.stage.stageName}/DELETE/@connections/*]`,
+      reason:
+        'Connection ids are assigned by API Gateway at connect time; the grant is limited to DELETE (closing a connection) on this API stage.',
+    });
+  }
+
+  /**
    * WebSocket stages log through the account-wide API Gateway CloudWatch role (HTTP APIs do not need it). It is
    * the standard managed-policy role, kept on stack deletion so other APIs in the account keep logging.
    */

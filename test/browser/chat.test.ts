@@ -217,7 +217,7 @@ describe('chatting in the web app', () => {
   it('keeps the person signed in across a reload, and logs them out', async () => {
     await alice.page.reload();
     await alice.page.getByRole('heading', { name: 'Chats' }).waitFor();
-    await alice.page.getByRole('button', { name: 'Log out' }).click();
+    await alice.page.getByRole('button', { name: 'Log out', exact: true }).click();
     await alice.page.getByRole('heading', { name: 'Log in' }).waitFor();
     await alice.page.reload();
     await alice.page.getByRole('heading', { name: 'Log in' }).waitFor();

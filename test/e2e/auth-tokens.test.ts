@@ -139,7 +139,7 @@ describe('refresh tokens', () => {
     expect(second.body.refreshToken).not.toBe(first.body.refreshToken);
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token succeed', async () => {
+  it('lets exactly one of two concurrent refreshes with the same token succeed, and then ends the session', async () => {
     const user = await signUpAndLogin(api);
 
     const responses = await Promise.all([
@@ -150,20 +150,26 @@ describe('refresh tokens', () => {
     expect(responses.map((response) => response.status).sort()).toEqual([200, 401]);
     const loser = responses.find((response) => response.status === 401);
     if (loser) expectUnauthorized(loser);
+    // The loser presented a token already rotated: the server cannot tell a race from a replay, so the
+    // session ends (reuse detection), and the winner's new token stops working too.
     const winner = responses.find((response) => response.status === 200);
     const next = await api.request('POST', '/token/refresh', {
       body: { refreshToken: winner?.body.refreshToken },
     });
-    expect(next.status).toBe(200);
+    expectUnauthorized(next);
   });
 
   it.each([
     ['a random string', () => 'garbage'],
-    ['an empty secret', () => '01ARZ3NDEKTSV4RRFFQ69G5FAV.'],
-    ['too many parts', () => 'a.b.c'],
+    ['an empty secret', () => '01ARZ3NDEKTSV4RRFFQ69G5FAV.01ARZ3NDEKTSV4RRFFQ69G5FAW.'],
+    ['too many parts', () => 'a.b.c.d'],
+    [
+      'a token of the format before sessions',
+      () => `01ARZ3NDEKTSV4RRFFQ69G5FAV.${randomBytes(32).toString('base64url')}`,
+    ],
     [
       'a well-formed token that was never issued',
-      () => `01ARZ3NDEKTSV4RRFFQ69G5FAV.${randomBytes(32).toString('base64url')}`,
+      () => `01ARZ3NDEKTSV4RRFFQ69G5FAV.01ARZ3NDEKTSV4RRFFQ69G5FAW.${randomBytes(32).toString('base64url')}`,
     ],
   ])('rejects %s as a refresh token with 401', async (_name, makeToken) => {
     const response = await api.request('POST', '/token/refresh', { body: { refreshToken: makeToken() } });
@@ -174,13 +180,17 @@ describe('refresh tokens', () => {
   it("rejects a user's refresh token presented with another user's id", async () => {
     const victim = await signUpAndLogin(api);
     const attacker = await signUpAndLogin(api);
-    const secret = victim.refreshToken.split('.')[1];
+    const [, sessionId, secret] = victim.refreshToken.split('.');
 
     const response = await api.request('POST', '/token/refresh', {
-      body: { refreshToken: `${attacker.id}.${secret}` },
+      body: { refreshToken: `${attacker.id}.${sessionId}.${secret}` },
     });
 
     expectUnauthorized(response);
+    const victimRefresh = await api.request('POST', '/token/refresh', {
+      body: { refreshToken: victim.refreshToken },
+    });
+    expect(victimRefresh.status).toBe(200);
   });
 });
 
@@ -234,7 +244,7 @@ describe('access tokens', () => {
     key = (await serverKeySet()).current;
   });
 
-  it('are ES256 JWTs naming their key, with subject, issuer, audience, issue and expiry times', async () => {
+  it('are ES256 JWTs naming their key, with subject, session, issuer, audience, issue and expiry times', async () => {
     const header = decodeProtectedHeader(user.token);
     const jwks = await api.request('GET', '/.well-known/jwks.json');
 
@@ -247,6 +257,7 @@ describe('access tokens', () => {
     expect(header).toEqual({ alg: 'ES256', typ: 'JWT', kid: key.kid });
     expect(payload).toEqual({
       sub: user.id,
+      sid: expect.stringMatching(/^[0-9A-Z]{26}$/),
       iss: ISSUER,
       aud: AUDIENCE,
       iat: expect.any(Number),

@@ -125,7 +125,7 @@ describe('wrongly shaped message bodies', () => {
     ['content null', { content: null }, 'content'],
     ['content.text as a number', { content: { type: 'text', text: 5 } }, 'content.text'],
     ['content.text missing', { content: { type: 'text' } }, 'content.text'],
-    ['an unknown content type', { content: { type: 'audio', text: 'hi' } }, 'content.type'],
+    ['an unknown content type', { content: { type: 'sticker', text: 'hi' } }, 'content.type'],
     ['content without a type', { content: { text: 'hi' } }, 'content.type'],
     ['an unknown field in content', { content: { type: 'text', text: 'hi', bold: true } }, 'content.bold'],
     ['an unknown top-level field', { content: { type: 'text', text: 'hi' }, priority: 'high' }, 'priority'],

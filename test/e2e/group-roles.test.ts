@@ -320,6 +320,35 @@ describe('removing members', () => {
     });
   });
 
+  it('answers 403 when an admin demotes another admin, so the admin cannot then be removed by one', async () => {
+    const [owner, admin, otherAdmin] = await users(3);
+    const id = await createGroup(owner, [admin, otherAdmin]);
+    await setRole(owner, id, admin.id, 'admin');
+    await setRole(owner, id, otherAdmin.id, 'admin');
+
+    const demotes = await setRole(admin, id, otherAdmin.id, 'member');
+    const removes = await removeMember(admin, id, otherAdmin.id);
+
+    expectProblem(demotes, 403);
+    expectProblem(removes, 403);
+    expect(await roles(owner, id)).toEqual({
+      [owner.id]: 'owner',
+      [admin.id]: 'admin',
+      [otherAdmin.id]: 'admin',
+    });
+  });
+
+  it("lets the owner change an admin's role", async () => {
+    const [owner, admin] = await users(2);
+    const id = await createGroup(owner, [admin]);
+    await setRole(owner, id, admin.id, 'admin');
+
+    const response = await setRole(owner, id, admin.id, 'member');
+
+    expect(response.status).toBe(200);
+    expect(await roles(owner, id)).toEqual({ [owner.id]: 'owner', [admin.id]: 'member' });
+  });
+
   it('lets the owner remove an admin', async () => {
     const [owner, admin] = await users(2);
     const id = await createGroup(owner, [admin]);

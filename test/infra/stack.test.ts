@@ -250,6 +250,24 @@ describe('IAM: least privilege per function', () => {
     }
   });
 
+  it('hashes passwords at the production scrypt cost: no function is given PASSWORD_HASH_LOG_N, and the hashing routes have 1024 MB', () => {
+    const ours = Object.values(resources).filter(
+      (resource) =>
+        resource.Type === 'AWS::Lambda::Function' &&
+        resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'chat-api',
+    );
+    for (const fn of ours) expect(fn.Properties.Environment.Variables.PASSWORD_HASH_LOG_N).toBeUndefined();
+    // scrypt at N = 2^17, r = 8 needs 128 MB per hash, in the function's memory beside the runtime.
+    for (const name of ['sign-up', 'login', 'change-password']) {
+      const route = routes.find((candidate) => candidate.name === name);
+      const [[, fn] = []] = resourcesOf(
+        'AWS::Lambda::Function',
+        `Http${functionIdFor(route as never)}Function`,
+      );
+      expect(fn?.Properties.MemorySize, name).toBeGreaterThanOrEqual(1024);
+    }
+  });
+
   it('never gives our functions an AWS managed policy (each role has its own inline policy)', () => {
     const ourRoles = Object.values(resources)
       // Ours are the house ChatFunction (it sets POWERTOOLS_SERVICE_NAME); CDK's own deploy-time helpers are not.
@@ -274,6 +292,12 @@ describe('the stream processor', () => {
           {
             Pattern: JSON.stringify({
               dynamodb: { Keys: { SK: { S: STREAM_SORT_KEY_PREFIXES.map((prefix) => ({ prefix })) } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['REMOVE'],
+              dynamodb: { Keys: { SK: { S: [{ prefix: 'SESSION#' }] } } },
             }),
           },
           {

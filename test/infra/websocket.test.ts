@@ -61,7 +61,7 @@ const actionsOf = (statement: Statement) =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
 /** The one ARN ManageConnections may be granted on: POST to this API's stage's connections. */
-const postToConnections = (stage = 'v1') => ({
+const postToConnections = (stage = 'v1', method = 'POST') => ({
   'Fn::Join': [
     '',
     [
@@ -73,7 +73,7 @@ const postToConnections = (stage = 'v1') => ({
       { Ref: 'AWS::AccountId' },
       ':',
       { Ref: apiId },
-      `/${stage}/POST/@connections/*`,
+      `/${stage}/${method}/@connections/*`,
     ],
   ],
 });
@@ -187,7 +187,7 @@ describe('IAM: least privilege per WebSocket function', () => {
     }
   });
 
-  it('lets the table-stream function post to the same connections, and nothing else of the API', () => {
+  it('lets the table-stream function post to and close the same connections, and nothing else of the API', () => {
     const [[, fn] = []] = Object.entries(resources).filter(
       ([id, resource]) =>
         resource.Type === 'AWS::Lambda::Function' && id.startsWith('StreamsTableStreamFunction'),
@@ -199,6 +199,11 @@ describe('IAM: least privilege per WebSocket function', () => {
 
     expect(manage).toEqual([
       { Action: 'execute-api:ManageConnections', Effect: 'Allow', Resource: postToConnections() },
+      {
+        Action: 'execute-api:ManageConnections',
+        Effect: 'Allow',
+        Resource: postToConnections('v1', 'DELETE'),
+      },
     ]);
     expect(fn?.Properties.Environment.Variables.WEBSOCKET_CALLBACK_URL).toEqual({
       'Fn::Join': [

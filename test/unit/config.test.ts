@@ -58,6 +58,19 @@ describe('readConfig', () => {
     });
   });
 
+  it('defaults to 90-day sessions and scrypt at N = 2^17 when nothing overrides them', () => {
+    const config = readConfig({ TABLE_NAME: 'chat' });
+
+    expect(config.sessionMaxAgeSeconds).toBe(90 * 24 * 3600);
+    expect(config.passwordHashLogN).toBe(17);
+  });
+
+  it('refuses a scrypt cost above 2^20, which no Lambda could afford per login', () => {
+    expect(() => readConfig({ TABLE_NAME: 'chat', PASSWORD_HASH_LOG_N: '21' })).toThrow(
+      /PASSWORD_HASH_LOG_N/,
+    );
+  });
+
   it('leaves the token keys undefined when neither keys nor a key set are configured', () => {
     const config = readConfig({ TABLE_NAME: 'chat' });
 

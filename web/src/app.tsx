@@ -11,6 +11,7 @@ import { InboxPanel } from './components/inbox';
 import type { MessageView } from './components/messages';
 import { NewChatForm, NewGroupForm } from './components/new-conversation';
 import { ProfileScreen } from './components/profile';
+import { SessionsPanel } from './components/sessions';
 import { Placeholder, Shell } from './components/shell';
 import {
   addMembers,
@@ -41,6 +42,7 @@ import { connectionStatus, sendTyping, stopTyping } from './stores/realtime';
 import { failure, type Result } from './stores/result';
 import { navigate, paths, type Route, route } from './stores/router';
 import { logIn, logOut, me, sessionStatus, signUp, updateProfile } from './stores/session';
+import { changePassword, endSession, loadSessions, logOutEverywhere, sessions } from './stores/sessions';
 import { dismissUpload, sendAttachment, uploadMedia, uploads } from './stores/uploads';
 import { nameOf, profiles } from './stores/users';
 
@@ -275,7 +277,15 @@ function Main({ current }: { current: Route }) {
             if (!uploaded.ok) return uploaded;
             return ok(await updateProfile({ avatarMediaId: uploaded.value }));
           }}
-        />
+        >
+          <SessionsPanel
+            sessions={sessions.value}
+            onLoad={async () => ok(await loadSessions())}
+            onEnd={async (id) => ok(await endSession(id))}
+            onEndAll={async () => ok(await logOutEverywhere())}
+            onChangePassword={async (current, next) => ok(await changePassword(current, next))}
+          />
+        </ProfileScreen>
       ) : null;
     default:
       return <Placeholder text="Choose a conversation, or start a new one." />;

@@ -14,11 +14,18 @@ export const CONNECTION_TTL_SECONDS = 3 * 3600;
 
 const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
-export async function saveConnection(connectionId: string, userId: string, connectedAt: Date): Promise<void> {
+/** `sessionId`: the session of the access token it connected with (its `sid`), so ending it closes this. */
+export async function saveConnection(
+  connectionId: string,
+  userId: string,
+  connectedAt: Date,
+  sessionId?: string,
+): Promise<void> {
   const expiresAt = epochSeconds(connectedAt) + CONNECTION_TTL_SECONDS;
   const attributes = {
     connectionId,
     userId,
+    ...(sessionId ? { sessionId } : {}),
     connectedAt: connectedAt.toISOString(),
     expiresAt,
     // The region whose WebSocket API holds it: only that region's stream consumer posts to it.
@@ -83,6 +90,37 @@ export async function listConnectionIds(userId: string, now = new Date()): Promi
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return ids;
+}
+
+/** A user's live connections held by this region's WebSocket API, with the session each belongs to. */
+export async function listConnections(
+  userId: string,
+  now = new Date(),
+): Promise<{ connectionId: string; sessionId: string | undefined }[]> {
+  const connections: { connectionId: string; sessionId: string | undefined }[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': connectionKey(userId, '').PK, ':prefix': CONNECTION_PREFIX },
+        ProjectionExpression: 'connectionId, sessionId, expiresAt, #region',
+        ExpressionAttributeNames: { '#region': 'region' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if ((item.expiresAt as number) > epochSeconds(now) && connectedHere(item)) {
+        connections.push({
+          connectionId: item.connectionId as string,
+          sessionId: item.sessionId as string | undefined,
+        });
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return connections;
 }
 
 /** Forgets a connection of a known user (both items; deleting what is gone already is fine). */

@@ -15,8 +15,19 @@ export const usernameKey = (username: string) => ({
   SK: 'USERNAME',
 });
 
-/** A refresh token, keyed by the SHA-256 of the token so the table never holds a usable token. */
+/**
+ * A refresh token, keyed by the SHA-256 of the token so the table never holds a usable token. It names its
+ * session; once rotated it stays (marked `rotatedAt`) until it would have expired, so presenting it again is
+ * recognised as reuse.
+ */
 export const refreshTokenKey = (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' });
+
+/** A session (one login), in its user's partition: one Query lists a user's sessions. */
+export const sessionKey = (userId: string, sessionId: string) => ({
+  PK: `USER#${userId}`,
+  SK: `SESSION#${sessionId}`,
+});
+export const SESSION_PREFIX = 'SESSION#';
 
 /** A conversation's own state: type, name, member count, last message preview. */
 export const conversationKey = (conversationId: string) => ({ PK: `CONV#${conversationId}`, SK: 'META' });

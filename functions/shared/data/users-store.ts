@@ -1,6 +1,6 @@
-/** Data access for users, username claims and refresh tokens. Knows DynamoDB; knows nothing of HTTP. */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../errors';
+/** Data access for users and username claims (with the password hash). Knows DynamoDB; knows nothing of HTTP. */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../errors';
 import {
   cancellationCodes,
   dynamo,
@@ -11,14 +11,14 @@ import {
 } from './client';
 
 /**
- * Username claims and refresh tokens are decided in the home region (docs/global.md, "Pinned to the home
+ * Username claims (and refresh tokens, sessions-store.ts) are decided in the home region (docs/global.md, "Pinned to the home
  * region"): a claim must be unique and a refresh token single-use, which replicas that accept concurrent
  * writes (last writer wins) cannot guarantee. With one region this is the usual client.
  */
 const inHomeRegion = (input: Parameters<typeof transactWrite>[0]) =>
   transactWrite(input, undefined, homeDynamo);
 
-import { refreshTokenKey, userKey, usernameKey } from './keys';
+import { userKey, usernameKey } from './keys';
 
 export interface UserRecord {
   id: string;
@@ -151,69 +151,29 @@ export async function updateUser(
   }
 }
 
-export interface RefreshTokenRecord {
-  tokenHash: string;
-  userId: string;
-  createdAt: string;
-  /** Epoch seconds; also the TTL attribute. */
-  expiresAt: number;
-}
-
-const refreshTokenItem = (record: RefreshTokenRecord) => ({
-  ...refreshTokenKey(record.tokenHash),
-  type: 'RefreshToken',
-  userId: record.userId,
-  createdAt: record.createdAt,
-  expiresAt: record.expiresAt,
-});
-
-export async function putRefreshToken(record: RefreshTokenRecord): Promise<void> {
-  await homeDynamo.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: refreshTokenItem(record),
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
-}
-
 /**
- * Consumes `oldHash` and stores `next` atomically. The delete is conditional on the old token existing, being
- * the same user's and not expired, so two concurrent refreshes with one token cannot both succeed.
+ * Replaces the password hash on the username claim, only if it is still `oldHash` (so a concurrent change is
+ * not overwritten) and still the user's. False when either no longer holds.
  */
-export async function rotateRefreshToken(
+export async function replacePasswordHash(
+  username: string,
+  userId: string,
   oldHash: string,
-  next: RefreshTokenRecord,
-  nowEpoch: number,
-): Promise<void> {
+  newHash: string,
+): Promise<boolean> {
   try {
-    await inHomeRegion({
-      TransactItems: [
-        {
-          Delete: {
-            TableName: tableName,
-            Key: refreshTokenKey(oldHash),
-            ConditionExpression: 'attribute_exists(PK) AND userId = :userId AND expiresAt > :now',
-            ExpressionAttributeValues: { ':userId': next.userId, ':now': nowEpoch },
-          },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            Item: refreshTokenItem(next),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-      ],
-    });
+    await homeDynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: usernameKey(username),
+        UpdateExpression: 'SET passwordHash = :new',
+        ConditionExpression: 'userId = :userId AND passwordHash = :old',
+        ExpressionAttributeValues: { ':new': newHash, ':old': oldHash, ':userId': userId },
+      }),
+    );
+    return true;
   } catch (error) {
-    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
-      throw new UnauthorizedError('The refresh token is not valid.');
-    }
+    if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
-}
-
-export async function deleteRefreshToken(tokenHash: string): Promise<void> {
-  await homeDynamo.send(new DeleteCommand({ TableName: tableName, Key: refreshTokenKey(tokenHash) }));
 }

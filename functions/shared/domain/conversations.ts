@@ -400,6 +400,9 @@ export async function changeRole(
   if (!target) throw new NotFoundError(`User "${targetId}" is not a member of this conversation.`);
   if (target.role === 'owner')
     throw new ForbiddenError("An owner's role cannot be changed; owners hand over by leaving.");
+  // Otherwise an admin could demote another admin and then remove them, which admins may not do.
+  if (target.role === 'admin' && me.role !== 'owner')
+    throw new ForbiddenError("Only an owner can change an admin's role.");
   try {
     await store.runTransaction([
       {
@@ -407,12 +410,13 @@ export async function changeRole(
           TableName: tableName,
           Key: memberKey(conversationId, targetId),
           UpdateExpression: 'SET #role = :role',
-          ConditionExpression: 'attribute_exists(PK) AND #role <> :owner',
+          // The target's role as read: the rules above were decided on it.
+          ConditionExpression: 'attribute_exists(PK) AND #role = :current',
           ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':role': role, ':owner': 'owner' },
+          ExpressionAttributeValues: { ':role': role, ':current': target.role },
         },
       },
-      store.memberCondition(conversationId, callerId, MODERATORS),
+      store.memberCondition(conversationId, callerId, target.role === 'admin' ? ['owner'] : MODERATORS),
     ]);
   } catch (error) {
     if ((error as Error).name === 'TransactionCanceledException') {

@@ -6,6 +6,9 @@ import { ValidationError } from '../errors';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const isUlid = (value: string) => ULID.test(value);
+/** Inbox positions as the index holds them: `ACT#<ULID>`, and a group's ULID or a direct chat's `dm_` id. */
+const ACTIVITY_KEY = /^ACT#[0-9A-HJKMNP-TV-Z]{26}$/;
+const CONVERSATION_ID = /^(?:[0-9A-HJKMNP-TV-Z]{26}|dm_[\w-]{32})$/;
 
 function encode(payload: Record<string, string>): string {
   return Buffer.from(JSON.stringify({ v: 1, ...payload })).toString('base64url');
@@ -56,8 +59,8 @@ export const inboxCursor = {
       value.u !== userId ||
       typeof value.a !== 'string' ||
       typeof value.c !== 'string' ||
-      value.a.length > 64 ||
-      value.c.length > 100
+      !ACTIVITY_KEY.test(value.a) ||
+      !CONVERSATION_ID.test(value.c)
     ) {
       throw invalidCursor();
     }

@@ -1,6 +1,7 @@
 /** Accounts and profiles: plain functions over the users store. */
 
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, scryptParams } from '../auth/passwords';
+import { config } from '../config';
 import type { UserRecord } from '../data/users-store';
 import * as store from '../data/users-store';
 import { NotFoundError } from '../errors';
@@ -30,7 +31,7 @@ export async function signUp(request: SignUpRequest, now = new Date()): Promise<
     updatedAt: timestamp,
     avatarKey: null,
   };
-  await store.createUser(user, await hashPassword(request.password));
+  await store.createUser(user, await hashPassword(request.password, scryptParams(config.passwordHashLogN)));
   return presentUser(user);
 }
 

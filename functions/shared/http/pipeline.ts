@@ -8,7 +8,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type GenericSchema, type InferInput, type InferOutput, parse } from 'valibot';
-import { tokenFromAuthorizationHeader, verifyAccessToken } from '../auth/access-tokens';
+import { readAccessToken, tokenFromAuthorizationHeader } from '../auth/access-tokens';
 import type { LimitSubjects, RequestLimits } from '../limits/fields';
 import { injectLambdaContext, logger } from '../logger';
 import type { RouteDefinition } from '../route-definition';
@@ -25,6 +25,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   params: Parsed<RequestParts<R>['params']>;
   /** The verified caller: present exactly when the route requires a user. */
   callerId: R['auth'] extends 'user' ? string : undefined;
+  /** The session the caller's access token belongs to (its `sid`); undefined for tokens issued without one. */
+  sessionId: string | undefined;
   /** The route's limits: the pipeline has counted the `pipeline` ones; `domain` ones are taken here. */
   limits: RequestLimits;
   event: APIGatewayProxyEventV2;
@@ -44,7 +46,7 @@ export interface HttpReply<R extends RouteDefinition> {
 }
 
 type Result = APIGatewayProxyStructuredResultV2 & { statusCode: number };
-type AuthenticatedEvent = APIGatewayProxyEventV2 & { callerId?: string };
+type AuthenticatedEvent = APIGatewayProxyEventV2 & { callerId?: string; sessionId?: string };
 
 /** One JSON log line per request: who, what, outcome, how long. Never bodies, headers or tokens. */
 const requestLog = (): MiddlewareObj<AuthenticatedEvent, Result> => {
@@ -74,6 +76,25 @@ const problemResponses = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
   },
 });
 
+/**
+ * Every API answer, errors included: not stored by browsers or shared caches (they hold private data and
+ * tokens), and never content-sniffed. A route that is public and cacheable (the JWKS) sets its own
+ * Cache-Control, which wins.
+ */
+const securityHeaders = (): MiddlewareObj<AuthenticatedEvent, Result> => {
+  // Header names are lower case throughout (handlers, problem responses), so a spread overrides by name.
+  const add = ({ response }: { response: Result | null | undefined }) => {
+    if (response && typeof response === 'object') {
+      response.headers = {
+        'cache-control': 'no-store',
+        ...response.headers,
+        'x-content-type-options': 'nosniff',
+      };
+    }
+  };
+  return { after: add, onError: add };
+};
+
 /** For routes without limits: nothing to count, and asking for a limit is a bug. */
 const NO_LIMITS: RequestLimits = {
   takePipelineLimits: async () => undefined,
@@ -90,7 +111,10 @@ export type LimitsFor = (route: RouteDefinition, subjects: LimitSubjects) => Req
 const authenticate = (): MiddlewareObj<AuthenticatedEvent, Result> => ({
   before: async (request) => {
     const token = tokenFromAuthorizationHeader(request.event.headers?.authorization);
-    request.event.callerId = await verifyAccessToken(token);
+    const claims = readAccessToken(token);
+    request.event.callerId = claims.sub;
+    // Our own signed claim: a string when present.
+    request.event.sessionId = claims.sid as string | undefined;
   },
 });
 
@@ -126,6 +150,7 @@ export function plainHttpHandler<const R extends RouteDefinition>(
       query: parts.query ? validate(parts.query, event.queryStringParameters ?? {}, 'query') : undefined,
       params: parts.params ? validate(parts.params, event.pathParameters ?? {}, 'path') : undefined,
       callerId: event.callerId,
+      sessionId: event.sessionId,
       limits,
       event,
     } as HttpRequest<R>;
@@ -154,6 +179,8 @@ export function plainHttpHandler<const R extends RouteDefinition>(
   const handler = middy<AuthenticatedEvent, Result, Error, Context>()
     .use(injectLambdaContext())
     .use(requestLog())
+    // Before problemResponses in this list, so it runs after it and sees the problem response.
+    .use(securityHeaders())
     .use(problemResponses());
   if (route.auth === 'user') handler.use(authenticate());
   return handler.handler(limited);

@@ -18,6 +18,7 @@ export type MetricUnit = 'Count' | 'Milliseconds';
 export const metricUnits = {
   MessagesSent: 'Count',
   LoginsFailed: 'Count',
+  RefreshTokensReused: 'Count',
   CallsRefusedByLimits: 'Count',
   DeliveriesAttempted: 'Count',
   DeliveriesGone: 'Count',
@@ -44,6 +45,10 @@ export const metricDetails: Record<MetricName, MetricDetails> = {
     splitBy: 'type',
   },
   LoginsFailed: { description: 'Logins refused for a wrong username or password' },
+  RefreshTokensReused: {
+    description:
+      'Rotated refresh tokens presented again: each ended its session (a stolen or replayed token)',
+  },
   CallsRefusedByLimits: {
     description: 'Calls refused by a rate or size limit (429), split by route',
     splitBy: 'route',

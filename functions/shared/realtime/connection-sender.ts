@@ -4,6 +4,7 @@
  */
 import {
   ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from '../config';
@@ -20,7 +21,12 @@ const isGone = (error: unknown) =>
   (error.name === 'GoneException' ||
     (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410);
 
-export class ManagementApiSender implements ConnectionSender {
+/** Closes connections (API Gateway's DeleteConnection); one already gone is closed too. */
+export interface ConnectionCloser {
+  close(connectionId: string): Promise<void>;
+}
+
+export class ManagementApiSender implements ConnectionSender, ConnectionCloser {
   private readonly client: ApiGatewayManagementApiClient;
   private readonly encoder = new TextEncoder();
 
@@ -41,15 +47,23 @@ export class ManagementApiSender implements ConnectionSender {
       throw error;
     }
   }
+
+  async close(connectionId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    } catch (error) {
+      if (!isGone(error)) throw error;
+    }
+  }
 }
 
-let shared: ConnectionSender | undefined;
+let shared: ManagementApiSender | undefined;
 
 /**
  * The sender for this function's WebSocket API, or undefined when the function was given none
  * (WEBSOCKET_CALLBACK_URL unset: a function that posts to no connection).
  */
-export function managementApiSender(): ConnectionSender | undefined {
+export function managementApiSender(): (ConnectionSender & ConnectionCloser) | undefined {
   if (!config.websocketCallbackUrl) return undefined;
   shared ??= new ManagementApiSender(config.websocketCallbackUrl);
   return shared;

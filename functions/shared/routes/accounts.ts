@@ -1,9 +1,12 @@
-/** Accounts: sign-up, login, token refresh and logout. */
+/** Accounts: sign-up, login, token refresh, logout, sessions and the password. */
 import { defineRoute } from '../route-definition';
 import {
+  changePasswordRequestSchema,
   loginRequestSchema,
   loginResponseSchema,
   refreshTokenRequestSchema,
+  sessionIdParamsSchema,
+  sessionListSchema,
   tokenPairSchema,
 } from '../schemas/auth';
 import { ownProfileSchema, signUpRequestSchema } from '../schemas/users';
@@ -39,13 +42,15 @@ export const login = /* @__PURE__ */ defineRoute({
     description: 'An access token, a refresh token and the user',
   },
   errors: [401],
-  access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], tokenKeys: 'sign' },
+  // PutItem: the session and its first refresh token; UpdateItem: upgrading an old password hash.
+  access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], tokenKeys: 'sign' },
   // Each attempt is reserved before the password check and given back when it succeeds (domain/login-attempts.ts).
   limits: [
     { name: 'failed-logins', key: 'account', limit: 5, windowSeconds: 900, countedBy: 'domain' },
     { name: 'failed-logins-by-ip', key: 'ip', limit: 50, windowSeconds: 900, countedBy: 'domain' },
   ],
   gatewayThrottle: { rateLimit: 20, burstLimit: 50 },
+  // scrypt at N = 2^17, r = 8 takes 128 MB per hash; 1024 MB also buys the CPU that makes it ~0.3 s.
   memoryMb: 1024,
 });
 
@@ -54,12 +59,17 @@ export const refreshToken = /* @__PURE__ */ defineRoute({
   method: 'POST',
   path: '/token/refresh',
   auth: 'public',
-  summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
+  summary:
+    'Exchange a refresh token for a new token pair (the old refresh token stops working; presenting it again ends its session)',
   tag: 'Accounts',
   request: { body: refreshTokenRequestSchema },
   response: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
   errors: [401],
-  access: { table: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], tokenKeys: 'sign' },
+  // UpdateItem/PutItem: the rotation; DeleteItem: ending a session on reuse; GetItem: reading why a rotation failed.
+  access: {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    tokenKeys: 'sign',
+  },
 });
 
 export const logout = /* @__PURE__ */ defineRoute({
@@ -67,10 +77,65 @@ export const logout = /* @__PURE__ */ defineRoute({
   method: 'POST',
   path: '/logout',
   auth: 'public',
-  summary: 'Revoke a refresh token',
+  summary: "End a refresh token's session",
   tag: 'Accounts',
   request: { body: refreshTokenRequestSchema },
-  response: { status: 204, description: 'The refresh token no longer works (also when it never did)' },
+  response: {
+    status: 204,
+    description: "The token's session has ended (also when the token never worked)",
+  },
   errors: [413, 415],
   access: { table: ['dynamodb:DeleteItem'] },
+});
+
+export const logoutAll = /* @__PURE__ */ defineRoute({
+  name: 'logout-all',
+  method: 'POST',
+  path: '/logout/all',
+  auth: 'user',
+  summary: "End all of the caller's sessions, this one included",
+  tag: 'Accounts',
+  response: { status: 204, description: 'Every session has ended' },
+  access: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
+});
+
+export const listSessions = /* @__PURE__ */ defineRoute({
+  name: 'list-sessions',
+  method: 'GET',
+  path: '/sessions',
+  auth: 'user',
+  summary: "The caller's live sessions",
+  tag: 'Accounts',
+  response: { status: 200, schema: sessionListSchema, description: 'The sessions, newest first' },
+  access: { table: ['dynamodb:Query'] },
+});
+
+export const endSession = /* @__PURE__ */ defineRoute({
+  name: 'end-session',
+  method: 'DELETE',
+  path: '/sessions/{id}',
+  auth: 'user',
+  summary: 'End one of your sessions',
+  tag: 'Accounts',
+  request: { params: sessionIdParamsSchema },
+  response: { status: 204, description: 'The session has ended; its refresh token no longer works' },
+  errors: [404],
+  access: { table: ['dynamodb:DeleteItem'] },
+});
+
+export const changePassword = /* @__PURE__ */ defineRoute({
+  name: 'change-password',
+  method: 'POST',
+  path: '/users/me/password',
+  auth: 'user',
+  summary: 'Change your password; every other session ends',
+  tag: 'Accounts',
+  request: { body: changePasswordRequestSchema },
+  response: { status: 204, description: 'The password has changed and only this session remains' },
+  errors: [403, 404, 409, 413, 415],
+  access: {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+  },
+  // Two scrypt hashes (verify the current password, hash the new one) at 128 MB each.
+  memoryMb: 1024,
 });

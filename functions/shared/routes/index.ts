@@ -8,7 +8,16 @@
  * test (test/infra/bundle-budgets.test.ts) checks each route's bundle against its budget.
  */
 import type { RouteDefinition } from '../route-definition';
-import { login, logout, refreshToken, signUp } from './accounts';
+import {
+  changePassword,
+  endSession,
+  listSessions,
+  login,
+  logout,
+  logoutAll,
+  refreshToken,
+  signUp,
+} from './accounts';
 import {
   addMembers,
   changeMemberRole,
@@ -47,6 +56,10 @@ export const routes: readonly RouteDefinition[] = [
   login,
   refreshToken,
   logout,
+  logoutAll,
+  listSessions,
+  endSession,
+  changePassword,
   getMe,
   updateMe,
   getUser,

@@ -1,19 +1,44 @@
 import * as v from 'valibot';
 import { defineSchema } from './define';
 
-/** C0 control characters other than tab and newline, and DEL: never valid in names or message text. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-export const FORBIDDEN_CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+/**
+ * What message text may not contain: C0 controls other than tab and newline, DEL and the C1 controls; bidi
+ * embeddings and overrides (U+202A-202E), which reorder what a reader sees ("Trojan Source"); and lone
+ * surrogates (a high one not followed by a low one, or a low one not preceded by a high one). Spelled without
+ * the `u` flag and `\p{…}`, which esbuild turns into a `new RegExp` call that bundles could not drop.
+ */
+export const FORBIDDEN_IN_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** A single-line human-readable text: trimmed, no control characters at all. */
+/**
+ * What a name may not contain: any control character, bidi embeddings, overrides and isolates (U+2066-2069),
+ * and zero-width characters (U+200B-200D, U+2060, U+FEFF), with which two names look the same.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const FORBIDDEN_IN_NAMES = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200B-\u200D\u2060\uFEFF]/;
+
+/** False for a string with a lone surrogate (half a UTF-16 pair): not text, and not valid UTF-8 when stored. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isWellFormed = (text: string) => !LONE_SURROGATE.test(text);
+
+/**
+ * A single-line human-readable text (names, locations): NFC-normalised (so one name has one spelling), trimmed,
+ * and refused with a lone surrogate, a control character, a bidi control or a zero-width character.
+ */
 export const singleLineText = (maxLength: number) =>
   v.pipe(
     v.string(),
+    v.check(isWellFormed, 'must not contain lone surrogates'),
+    // Before trimming, which would silently drop a leading byte order mark or trailing newline.
+    v.check(
+      (value) => !FORBIDDEN_IN_NAMES.test(value),
+      'must not contain control characters, bidi controls or zero-width characters',
+    ),
+    v.transform((value) => value.normalize('NFC')),
     v.trim(),
     v.minLength(1, 'must not be blank'),
     v.maxLength(maxLength, `must be at most ${maxLength} characters`),
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    v.check((value) => !/[\u0000-\u001F\u007F]/.test(value), 'must not contain control characters'),
   );
 
 export const idSchema = /* @__PURE__ */ defineSchema(() =>

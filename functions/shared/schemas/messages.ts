@@ -1,11 +1,5 @@
 import * as v from 'valibot';
-import {
-  FORBIDDEN_CONTROL_CHARACTERS,
-  idSchema,
-  integerParameter,
-  safeIntegerSchema,
-  timestampSchema,
-} from './common';
+import { FORBIDDEN_IN_TEXT, idSchema, integerParameter, safeIntegerSchema, timestampSchema } from './common';
 import { defineSchema } from './define';
 import { jsonObject, strictObject, variant } from './json-objects';
 
@@ -16,14 +10,52 @@ export const messageTextSchema = /* @__PURE__ */ defineSchema(() =>
     v.string(),
     v.check((text) => text.trim().length > 0, 'must not be blank'),
     v.check((text) => [...text].length <= MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+    // Isolates (U+2066-2069) and zero-width joiners stay: right-to-left text and emoji sequences need them.
     v.check(
-      (text) => !FORBIDDEN_CONTROL_CHARACTERS.test(text),
-      'must not contain control characters other than newline and tab',
+      (text) => !FORBIDDEN_IN_TEXT.test(text),
+      'must not contain lone surrogates, bidi overrides or controls but newline and tab',
     ),
   ),
 );
 
 export const MAX_METADATA_BYTES = 2048;
+export const MAX_METADATA_DEPTH = 3;
+export const MAX_METADATA_STRING = 500;
+
+/**
+ * The first rule a metadata value breaks, if any: nesting (objects and arrays) at most 3 deep counting the
+ * metadata object itself, non-empty keys, strings of at most 500 characters without lone surrogates, and
+ * numbers DynamoDB could store (0, or magnitude from 1e-130 to below 1e126; a parsed JSON number has at most
+ * 17 significant digits, within DynamoDB's 38), and at most 2 KB of JSON in all. It stops at the first container past the depth limit, so
+ * metadata nested 10,000 deep costs no more than metadata nested 4 deep.
+ */
+export function metadataProblem(value: unknown, depth = 1): string | undefined {
+  if (typeof value === 'string') {
+    if (value.length > MAX_METADATA_STRING)
+      return `strings must be at most ${MAX_METADATA_STRING} characters`;
+    return FORBIDDEN_IN_TEXT.test(value) ? 'strings must be valid text' : undefined;
+  }
+  if (typeof value === 'number') {
+    const size = Math.abs(value);
+    return size === 0 || (size >= 1e-130 && size < 1e126)
+      ? undefined
+      : 'numbers must be 0 or 1e-130 to 1e126';
+  }
+  // null and booleans; JSON has nothing else that is not an object or array.
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_METADATA_DEPTH) return `must be nested at most ${MAX_METADATA_DEPTH} deep`;
+  // Object keys, or an array's indexes (never empty).
+  for (const key in value) {
+    const problem = key === '' ? 'keys must not be empty' : metadataProblem((value as never)[key], depth + 1);
+    if (problem) return problem;
+  }
+  // The size last, once the value is known to be shallow: serialising one nested 10,000 deep would overflow.
+  if (depth === 1 && Buffer.byteLength(JSON.stringify(value)) > MAX_METADATA_BYTES) {
+    return `must be at most ${MAX_METADATA_BYTES} bytes of JSON`;
+  }
+  return undefined;
+}
+
 /** A voice note's length is at most a day; its waveform at most 100 samples of 0-255. */
 export const MAX_AUDIO_DURATION_MS = 86_400_000;
 export const MAX_WAVEFORM_SAMPLES = 100;
@@ -34,10 +66,10 @@ export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
   const metadata = v.pipe(
     jsonObject(),
     v.check(
-      (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_METADATA_BYTES,
-      `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
+      (value) => metadataProblem(value) === undefined,
+      (issue) => metadataProblem(issue.input) ?? '',
     ),
-    v.description('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB'),
+    v.description('Free-form JSON for clients (duration, dimensions, caption), at most 2 KB (see docs)'),
   );
   const video = strictObject({
     type: v.literal('video'),

@@ -1,4 +1,5 @@
 /** The person's own profile: display name, location, and a picture with a preview before it is uploaded. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type ActionResult, Avatar, ErrorText, useAction } from './common';
 
@@ -9,6 +10,7 @@ export function ProfileScreen({
   avatarUrl,
   onSave,
   onUploadAvatar,
+  children,
 }: {
   username: string;
   displayName: string;
@@ -16,6 +18,8 @@ export function ProfileScreen({
   avatarUrl: string | null;
   onSave: (fields: { displayName: string; location: string | null }) => Promise<ActionResult>;
   onUploadAvatar: (file: File, onProgress: (fraction: number) => void) => Promise<ActionResult>;
+  /** More panels below the profile's own (the sessions). */
+  children?: ComponentChildren;
 }) {
   const [name, setName] = useState(displayName);
   const [place, setPlace] = useState(location ?? '');
@@ -97,6 +101,7 @@ export function ProfileScreen({
           Upload picture
         </button>
       </form>
+      {children}
     </section>
   );
 }

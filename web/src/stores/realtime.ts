@@ -5,7 +5,7 @@
  */
 import { signal } from '@preact/signals';
 import { type ClientAction, type RealtimeEvent, realtimeProtocols } from '../../../client';
-import { freshAccessToken } from './session';
+import { distrustAccessToken, freshAccessToken } from './session';
 
 export type ConnectionStatus = 'offline' | 'connecting' | 'online';
 export const connectionStatus = signal<ConnectionStatus>('offline');
@@ -50,7 +50,9 @@ async function connect() {
   }
   const current = new WebSocket(options.url, realtimeProtocols(token));
   socket = current;
+  let opened = false;
   current.onopen = () => {
+    opened = true;
     attempts = 0;
     connectionStatus.value = 'online';
     clearInterval(pingTimer);
@@ -70,6 +72,8 @@ async function connect() {
   current.onclose = () => {
     if (socket !== current) return;
     socket = undefined;
+    // Refused at the handshake: perhaps the session ended. The next attempt refreshes first and finds out.
+    if (!opened) distrustAccessToken();
     clearInterval(pingTimer);
     clearTimeout(pongTimer);
     connectionStatus.value = 'offline';

@@ -71,7 +71,8 @@ function scheduleRefresh(delay: number) {
   refreshTimer = setTimeout(() => void refreshTokens(), delay);
 }
 
-function forget() {
+/** Forgets both tokens and signs out here (the session has ended on the server, or is about to). */
+export function forget() {
   clearTimeout(refreshTimer);
   accessToken = undefined;
   accessTokenExpiresAt = 0;
@@ -102,6 +103,15 @@ export function refreshTokens(): Promise<boolean> {
     refreshing = undefined;
   });
   return refreshing;
+}
+
+/**
+ * Makes the next freshAccessToken() refresh first: after a refused WebSocket handshake, whose status a browser
+ * does not reveal. If the session has ended (on another device, or by reuse detection), that refresh is
+ * refused and the app signs out cleanly instead of retrying the socket with a token of an ended session.
+ */
+export function distrustAccessToken() {
+  accessTokenExpiresAt = 0;
 }
 
 /**

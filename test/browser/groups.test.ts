@@ -85,9 +85,12 @@ describe('a group of three', () => {
     await alice.page.getByLabel('Role of Bob').selectOption('admin');
     await bob.page.reload();
     await openSettings(bob);
-    await eventually(() => bob.page.getByRole('listitem').filter({ hasText: 'Alice' }).innerText()).toContain(
-      'owner',
-    );
+    await eventually(() =>
+      bob.page
+        .getByRole('listitem')
+        .filter({ hasText: `@${names.alice}` })
+        .innerText(),
+    ).toContain('owner');
     // An admin manages members: Bob sees the controls for Carol.
     await bob.page.getByRole('button', { name: 'Remove Carol' }).waitFor();
   });

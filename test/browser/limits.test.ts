@@ -17,7 +17,7 @@ import {
 } from '../support/web-app';
 
 const WINDOW = 6;
-const web = useWebApp({ env: { RATE_LIMIT_SEND_MESSAGE: `2/${WINDOW}` } });
+const web = useWebApp({ env: { RATE_LIMITS: 'on', RATE_LIMIT_SEND_MESSAGE: `2/${WINDOW}` } });
 const names = { alice: uniqueName('alice'), bob: uniqueName('bob'), carol: uniqueName('carol') };
 let alice: Person;
 let bob: Person;

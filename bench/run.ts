@@ -260,8 +260,54 @@ async function main() {
   const { marshall } = await import('@aws-sdk/util-dynamodb');
   console.log('\n## Stream consumer cost per message (off the request path)\n');
   console.log('| group size | requests | WCU | RCU |\n|---:|---:|---:|---:|');
-  for (const size of [2, 10]) {
-    const conversationId = size === 2 ? direct.id : group.id;
+  // Groups of 4 and 256: members are profiles written straight to the table (signing 256 users up through
+  // the API would only measure scrypt).
+  const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { tableName } = await import('../functions/shared/data/client');
+  const extraMembers: string[] = [];
+  for (let i = 0; i < 255; i++) {
+    const id = `01BENCHMEMBER${String(i).padStart(13, '0')}`;
+    extraMembers.push(id);
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          PK: `USER#${id}`,
+          SK: 'PROFILE',
+          id,
+          username: `bench_m${i}`,
+          displayName: `m${i}`,
+          createdAt: new Date().toISOString(),
+        },
+      }),
+    );
+  }
+  const bigGroup = async (members: string[]) =>
+    (
+      await call('create-conversation', {
+        routeKey: 'POST /conversations',
+        headers: auth(alice.token),
+        body: { type: 'group', name: `bench ${members.length + 1}`, memberIds: members.slice(0, 98) },
+      })
+    ).id as string;
+  const groupOf4 = await bigGroup(extraMembers.slice(0, 3));
+  const groupOf256 = await bigGroup(extraMembers.slice(0, 98));
+  for (let i = 98; i < extraMembers.length; i += 98) {
+    await call('add-members', {
+      routeKey: 'POST /conversations/{id}/members',
+      headers: auth(alice.token),
+      pathParameters: { id: groupOf256 },
+      body: { userIds: extraMembers.slice(i, i + 98) },
+    });
+  }
+  await api.drainStreams();
+  const sizes: [number, string][] = [
+    [2, direct.id],
+    [4, groupOf4],
+    [10, group.id],
+    [256, groupOf256],
+  ];
+  for (const [size, conversationId] of sizes) {
     const message = {
       PK: `CONV#${conversationId}`,
       SK: 'MSG#01ZZZZZZZZZZZZZZZZZZZZZZZZ',
@@ -286,6 +332,49 @@ async function main() {
       }),
     );
     console.log(`| ${size} | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`);
+  }
+
+  // Catching up: 500 events over 20 conversations, then GET /sync from the cursor the user had.
+  const others = users.slice(2, 4).map((user) => user.id);
+  const catchUpGroups: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    catchUpGroups.push(
+      (
+        await call('create-conversation', {
+          routeKey: 'POST /conversations',
+          headers: auth(alice.token),
+          body: { type: 'group', name: `catch-up ${i}`, memberIds: [bob.id, ...others] },
+        })
+      ).id,
+    );
+  }
+  await api.drainStreams();
+  const start = await call('sync', { routeKey: 'GET /sync', headers: auth(bob.token) });
+  for (let i = 0; i < 500; i++) {
+    await call('send-message', {
+      routeKey: 'POST /conversations/{id}/messages',
+      headers: auth(alice.token),
+      pathParameters: { id: catchUpGroups[i % 20] as string },
+      body: { content: { type: 'text', text: `while away ${i}` } },
+    });
+  }
+  await api.drainStreams();
+  console.log('\n## Catching up: 500 events over 20 conversations, GET /sync?limit=500\n');
+  console.log('| call | events | requests | round trips | RCU |\n|---:|---:|---:|---:|---:|');
+  let since: string = start.nextCursor;
+  for (let callNumber = 1; callNumber <= 10; callNumber++) {
+    const { result: page, cost } = await measure(() =>
+      call('sync', {
+        routeKey: 'GET /sync',
+        headers: auth(bob.token),
+        queryStringParameters: { since, limit: '500' },
+      }),
+    );
+    console.log(
+      `| ${callNumber} | ${page.events.length} | ${cost.requests} | ${cost.roundTrips} | ${fmt(cost.readUnits)} |`,
+    );
+    since = page.nextCursor;
+    if (!page.hasMore) break;
   }
 
   // 4. Real-time delivery latency over real sockets.

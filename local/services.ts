@@ -58,8 +58,16 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-/** `dataDir` undefined keeps everything in memory (tests); otherwise the database lives there across runs. */
-export async function startDynamoDbLocal(dataDir?: string): Promise<DynamoDbLocal> {
+/**
+ * `dataDir` undefined keeps everything in memory (tests); otherwise the database lives there across runs.
+ * `detached` starts the JVM in a process group of its own, so that Ctrl-C in a terminal (a SIGINT to the
+ * whole foreground group) does not stop it before `stop()` does, after the WebSocket connections have closed
+ * and their $disconnect handlers have written to it.
+ */
+export async function startDynamoDbLocal(
+  dataDir?: string,
+  options: { detached?: boolean } = {},
+): Promise<DynamoDbLocal> {
   assertJavaAvailable();
   const pidFile = dataDir ? join(dataDir, 'dynamodb-local.pid') : undefined;
   if (dataDir && pidFile) {
@@ -72,6 +80,7 @@ export async function startDynamoDbLocal(dataDir?: string): Promise<DynamoDbLoca
     sharedDb: true,
     path: dataDir ?? null,
     stdio: 'pipe',
+    detached: options.detached ?? false,
   });
   let output = '';
   child.stdout?.on('data', (chunk) => {

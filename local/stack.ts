@@ -16,7 +16,6 @@ import {
   publicJwks,
   type TokenKeySet,
 } from '../functions/shared/auth/token-keys';
-import { tableDefinition } from '../functions/shared/data/table-definition';
 import { QUARANTINE_PREFIX } from '../functions/shared/media/object-keys';
 import type { RouteDefinition } from '../functions/shared/route-definition';
 import type { WebSocketRouteDefinition } from '../functions/shared/ws-routes';
@@ -253,16 +252,22 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       region: LOCAL_AWS_ENVIRONMENT.AWS_REGION,
       streamArn: Table.LatestStreamArn,
       handler: streamHandler,
-      accept: (record) =>
-        matchesStreamFilter(
-          record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S,
-          record.dynamodb?.OldImage,
-          record.eventName,
-        ),
+      accept: matchesStreamFilter,
       onError: (error) => console.error('[streams] delivery failed', error),
       deadLetters,
     });
     stoppers.push(() => poller.stop());
+    // Lambda reads the stream on its own; here the poller is told of every write the functions make, so that
+    // it reads the change at once instead of polling DynamoDB Local many times a second (local/stream-poller.ts).
+    const { dynamo: functionsClient } = await import('../functions/shared/data/client');
+    functionsClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (!/^(Get|BatchGet|Query|Scan)/.test(context.commandName ?? '')) poller.nudge();
+        return result;
+      },
+      { step: 'initialize', name: 'localStreamNudge' },
+    );
 
     const { webSocketRoutes } = await import('../functions/shared/ws-routes');
     const { config } = await import('../functions/shared/config');
@@ -365,7 +370,7 @@ export async function startLocalStack(options: {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   const [dynamo, tokenKeys] = await Promise.all([
-    startDynamoDbLocal(join(dataDir, 'dynamodb')),
+    startDynamoDbLocal(join(dataDir, 'dynamodb'), { detached: true }),
     ensureTokenKeys(dataDir, options.tokenKeyGeneration),
     // Built while the JVM starts: a fresh clone's first `npm start` builds once, later starts skip it.
     ensureWebBuild(options.log),

@@ -1,10 +1,12 @@
 /**
- * The local stand-in for a Lambda event source mapping on the table's stream: polls DynamoDB Local's stream,
- * hands each shard's records to the handler in order, in batches, with the stack's settings
- * (functions/shared/async-delivery.ts): retries from the first failed record when the handler reports
- * partial batch failures, splits a batch in two when the handler fails as a whole, gives up after the retry
- * limit or the maximum record age, and then writes the records to the dead-letter store as Lambda writes to
- * the dead-letter queue.
+ * The local stand-in for a Lambda event source mapping on the table's stream: polls DynamoDB Local's stream and
+ * hands the records to the handler with the stack's settings (functions/shared/async-delivery.ts), as Lambda
+ * does: each shard is polled on its own, and its records are spread over `parallelizationFactor` lanes by
+ * partition key (one conversation's records stay in order in one lane; lanes run side by side, and polling
+ * goes on while they run). Per lane it retries from the first failed record when the handler reports partial
+ * batch failures, splits a batch in two when the handler fails as a whole, gives up after the retry limit or
+ * the maximum record age, and then writes the records to the dead-letter store as Lambda writes to the
+ * dead-letter queue.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -18,11 +20,24 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { tableStreamDelivery } from '../functions/shared/async-delivery';
 import { type DeadLetterStore, functionError, LOCAL_FUNCTION_ARNS } from './dead-letters';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
-const POLL_INTERVAL_MS = 50;
+/**
+ * The pause after a poll that found nothing (a poll that found records is followed at once by the next).
+ * `nudge()` ends it early: the local stack nudges after every write to the table, so a change is read as soon
+ * as it is made without polling DynamoDB Local a hundred times a second.
+ */
+const IDLE_POLL_MS = 50;
+/** How often new shards are looked for. */
+const SHARD_REFRESH_MS = 1000;
+/** Records waiting in lanes beyond which polling pauses (as Lambda does not read far ahead of its batches). */
+const MAX_QUEUED_RECORDS = 5000;
 
 export interface DeliverySettings {
+  batchSize: number;
+  parallelizationFactor: number;
   retryAttempts: number;
   bisectBatchOnFunctionError: boolean;
   maxRecordAgeSeconds: number;
@@ -56,6 +71,8 @@ export function toLambdaRecord(record: _Record, streamArn: string, region: strin
 
 export interface StreamPoller {
   stop(): Promise<void>;
+  /** Something was written: poll now rather than at the next interval. */
+  nudge(): void;
   /** Resolves once every record written so far has been handed to the handler (for tests and benchmarks). */
   drain(): Promise<void>;
 }
@@ -73,6 +90,8 @@ export function startStreamPoller(options: {
   delivery?: Partial<DeliverySettings>;
 }): StreamPoller {
   const settings: DeliverySettings = {
+    batchSize: tableStreamDelivery.batchSize,
+    parallelizationFactor: tableStreamDelivery.parallelizationFactor,
     retryAttempts: tableStreamDelivery.retryAttempts,
     bisectBatchOnFunctionError: tableStreamDelivery.bisectBatchOnFunctionError,
     maxRecordAgeSeconds: tableStreamDelivery.maxRecordAgeSeconds,
@@ -84,11 +103,32 @@ export function startStreamPoller(options: {
     region: options.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const iterators = new Map<string, string | undefined>();
-  const finished = new Set<string>();
+  const known = new Set<string>();
+  const shardLoops = new Set<Promise<void>>();
   let running = true;
   let firstDescribe = true;
-  let idleRounds = 0;
+  /** Polls in a row (across shards) that found nothing, with every lane idle: how drain() knows it is done. */
+  let quietPolls = 0;
+  let queued = 0;
+  let busyLanes = 0;
+  /** Wakes the shard loops sleeping after an empty poll. */
+  let wake: (() => void)[] = [];
+  let nudged = false;
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      if (nudged) {
+        nudged = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, IDLE_POLL_MS);
+      function done() {
+        clearTimeout(timer);
+        wake = wake.filter((waiter) => waiter !== done);
+        resolve();
+      }
+      wake.push(done);
+    });
 
   async function refreshShards() {
     const { StreamDescription } = await client.send(
@@ -96,9 +136,11 @@ export function startStreamPoller(options: {
     );
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId;
-      if (!shardId || iterators.has(shardId) || finished.has(shardId)) continue;
+      if (!shardId || known.has(shardId)) continue;
+      known.add(shardId);
       // Shards that existed before we started hold history we must not replay; new shards are read whole.
       const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+      if (firstDescribe && !open) continue;
       const { ShardIterator } = await client.send(
         new GetShardIteratorCommand({
           StreamArn: options.streamArn,
@@ -106,8 +148,11 @@ export function startStreamPoller(options: {
           ShardIteratorType: firstDescribe ? 'LATEST' : 'TRIM_HORIZON',
         }),
       );
-      if (firstDescribe && !open) finished.add(shardId);
-      else iterators.set(shardId, ShardIterator);
+      if (ShardIterator) {
+        const loop = pollShard(shardId, ShardIterator);
+        shardLoops.add(loop);
+        void loop.finally(() => shardLoops.delete(loop));
+      }
     }
     firstDescribe = false;
   }
@@ -199,49 +244,94 @@ export function startStreamPoller(options: {
     await deliver(shardId, remaining, retriesUsed + 1);
   }
 
-  async function pollShard(shardId: string, iterator: string) {
-    const { Records, NextShardIterator } = await client.send(
-      new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }),
-    );
-    if (Records?.length) {
-      idleRounds = 0;
-      const records = Records.map((record) => toLambdaRecord(record, options.streamArn, options.region));
-      const accepted = options.accept ? records.filter(options.accept) : records;
-      if (accepted.length > 0) await deliver(shardId, accepted);
-    }
-    if (NextShardIterator) iterators.set(shardId, NextShardIterator);
-    else {
-      iterators.delete(shardId);
-      finished.add(shardId);
-    }
+  /** One lane per partition-key hash: batches of a lane run one after another, lanes side by side. */
+  function lanesFor(shardId: string) {
+    const lanes = Array.from({ length: settings.parallelizationFactor }, () => ({
+      queue: [] as DynamoDBRecord[],
+      running: false,
+    }));
+    const run = async (lane: (typeof lanes)[number]) => {
+      if (lane.running) return;
+      lane.running = true;
+      busyLanes += 1;
+      try {
+        while (lane.queue.length > 0) {
+          const batch = lane.queue.splice(0, settings.batchSize);
+          queued -= batch.length;
+          await deliver(shardId, batch).catch((error: unknown) => options.onError?.(error));
+        }
+      } finally {
+        lane.running = false;
+        busyLanes -= 1;
+      }
+    };
+    return (records: DynamoDBRecord[]) => {
+      for (const record of records) {
+        const key = JSON.stringify(record.dynamodb?.Keys?.PK ?? record.eventID);
+        let hash = 0;
+        for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
+        lanes[hash % lanes.length]?.queue.push(record);
+      }
+      queued += records.length;
+      for (const lane of lanes) if (lane.queue.length > 0) void run(lane);
+    };
   }
 
-  const loop = (async () => {
-    let round = 0;
-    while (running) {
+  async function pollShard(shardId: string, firstIterator: string) {
+    const dispatch = lanesFor(shardId);
+    let iterator: string | undefined = firstIterator;
+    while (running && iterator) {
       try {
-        if (round % 20 === 0) await refreshShards();
-        round += 1;
-        idleRounds += 1;
-        for (const [shardId, iterator] of iterators) {
-          if (iterator && running) await pollShard(shardId, iterator);
+        while (running && queued > MAX_QUEUED_RECORDS) await sleep(IDLE_POLL_MS);
+        const page: { Records?: _Record[]; NextShardIterator?: string } = await client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+        );
+        iterator = page.NextShardIterator;
+        const records = (page.Records ?? []).map((record) =>
+          toLambdaRecord(record, options.streamArn, options.region),
+        );
+        const accepted = options.accept ? records.filter(options.accept) : records;
+        if (accepted.length > 0) dispatch(accepted);
+        if (records.length > 0) quietPolls = 0;
+        else {
+          if (busyLanes === 0 && queued === 0) quietPolls += 1;
+          await idle();
         }
       } catch (error) {
         if (running) options.onError?.(error);
+        await sleep(IDLE_POLL_MS * 10);
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+  }
+
+  const refresher = (async () => {
+    while (running) {
+      try {
+        await refreshShards();
+      } catch (error) {
+        if (running) options.onError?.(error);
+      }
+      await sleep(SHARD_REFRESH_MS);
     }
   })();
 
   return {
+    nudge() {
+      const waiting = wake;
+      wake = [];
+      if (waiting.length === 0) nudged = true;
+      for (const done of waiting) done();
+    },
     async stop() {
       running = false;
-      await loop;
+      await refresher;
+      await Promise.all([...shardLoops]);
+      while (busyLanes > 0) await sleep(IDLE_POLL_MS);
       client.destroy();
     },
     async drain() {
-      idleRounds = 0;
-      while (idleRounds < 3) await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      quietPolls = 0;
+      while (quietPolls < 3 || busyLanes > 0 || queued > 0) await sleep(IDLE_POLL_MS);
     },
   };
 }

@@ -14,7 +14,6 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { tableDefinition } from '../functions/shared/data/table-definition';
 import { matchesStreamFilter } from '../functions/streams/stream-filter';
 import {
   type DeadLetter,
@@ -98,9 +97,7 @@ async function recordsOf(letter: StreamBatchDeadLetter, replayer: Replayer): Pro
   const info = letter.DDBStreamBatchInfo;
   try {
     const records = await readStreamRange(replayer.streams(info.streamArn), info);
-    return records.filter((record) =>
-      matchesStreamFilter(record.dynamodb?.Keys?.[tableDefinition.sortKey]?.S),
-    );
+    return records.filter((record) => matchesStreamFilter(record));
   } catch (error) {
     if (error instanceof Error && error.name === 'TrimmedDataAccessException') {
       throw new Error(

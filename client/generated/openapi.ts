@@ -453,6 +453,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything that changed for you since a cursor, across all your conversations, in order (410: resync) */
+        get: operations["sync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -920,6 +937,116 @@ export interface components {
             password: string;
             displayName?: string;
             location?: string;
+        };
+        /** @description A page of your stream of changes (see docs/realtime.md, "Catching up"); without `since`, also `inbox`: the first page of your inbox, as GET /conversations shows it */
+        SyncPage: {
+            /** @description What changed for you since the cursor, in the order it happened */
+            events: ({
+                /** @enum {string} */
+                type: "message.created" | "message.updated" | "message.deleted";
+                conversationId: string;
+                message: components["schemas"]["Message"];
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "conversation.read";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                lastReadMessageId: string;
+                lastReadAt: string | null;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "member.added";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                role: components["schemas"]["MemberRole"];
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 timestamp in UTC
+                 */
+                joinedAt: string;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "member.updated";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                role: components["schemas"]["MemberRole"];
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "member.removed";
+                conversationId: string;
+                /** @description An opaque identifier (a ULID for users) */
+                userId: string;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "conversation.joined";
+                conversationId: string;
+                conversation: {
+                    id: string;
+                    /** @enum {string} */
+                    type: "direct" | "group";
+                    name: string | null;
+                    /** @description An opaque identifier (a ULID for users) */
+                    createdBy: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp in UTC
+                     */
+                    createdAt: string;
+                    memberCount: number;
+                    lastMessage: components["schemas"]["MessagePreview"] | null;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 timestamp in UTC
+                     */
+                    lastActivityAt: string;
+                    myRole: components["schemas"]["MemberRole"];
+                    /** @description Members with roles and read markers, for conversations of up to 32 members */
+                    members?: components["schemas"]["Member"][];
+                };
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "conversation.updated";
+                conversationId: string;
+                name: string | null;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            })[];
+            /** @description Pass as `since` to continue after the last event */
+            nextCursor: string;
+            /** @description More events follow: call again with nextCursor */
+            hasMore: boolean;
+            /** @description Events are still being written: call again after this many milliseconds (hasMore is true) */
+            retryAfterMs?: number;
+            inbox?: components["schemas"]["ConversationList"];
         };
         TokenPair: {
             /** @description Access token (JWT), sent as `Authorization: Bearer <token>` */
@@ -3852,6 +3979,94 @@ export interface operations {
             };
             /** @description Not found (or not visible to the caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sync: {
+        parameters: {
+            query?: {
+                since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of your stream of changes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPage"];
+                };
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone: the cursor is older than the retention window, or unknown; resync fully (docs/realtime.md) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

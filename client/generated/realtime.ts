@@ -110,11 +110,43 @@ export interface components {
         };
         /** @enum {string} */
         MemberRole: "owner" | "admin" | "member";
+        MessagePreview: {
+            id: string;
+            /** @description An opaque identifier (a ULID for users) */
+            senderId: string;
+            type: string;
+            /** @description The first 100 characters of text, or "[image]", "[video]", "[file]", "[audio]" */
+            preview: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            createdAt: string;
+        };
+        Member: {
+            /** @description An opaque identifier (a ULID for users) */
+            userId: string;
+            role: components["schemas"]["MemberRole"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            joinedAt: string;
+            /** @description The member's read marker (read receipts) */
+            lastReadMessageId: string | null;
+            lastReadAt: string | null;
+            username?: string;
+            displayName?: string;
+        };
         RealtimeEvent: {
             /** @enum {string} */
             type: "message.created" | "message.updated" | "message.deleted";
             conversationId: string;
             message: components["schemas"]["Message"];
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
         } | {
             /** @constant */
             type: "conversation.read";
@@ -123,6 +155,10 @@ export interface components {
             userId: string;
             lastReadMessageId: string;
             lastReadAt: string | null;
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
         } | {
             /** @constant */
             type: "member.added";
@@ -135,12 +171,71 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             joinedAt: string;
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
+        } | {
+            /** @constant */
+            type: "member.updated";
+            conversationId: string;
+            /** @description An opaque identifier (a ULID for users) */
+            userId: string;
+            role: components["schemas"]["MemberRole"];
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
         } | {
             /** @constant */
             type: "member.removed";
             conversationId: string;
             /** @description An opaque identifier (a ULID for users) */
             userId: string;
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
+        } | {
+            /** @constant */
+            type: "conversation.joined";
+            conversationId: string;
+            conversation: {
+                id: string;
+                /** @enum {string} */
+                type: "direct" | "group";
+                name: string | null;
+                /** @description An opaque identifier (a ULID for users) */
+                createdBy: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 timestamp in UTC
+                 */
+                createdAt: string;
+                memberCount: number;
+                lastMessage: components["schemas"]["MessagePreview"] | null;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 timestamp in UTC
+                 */
+                lastActivityAt: string;
+                myRole: components["schemas"]["MemberRole"];
+                /** @description Members with roles and read markers, for conversations of up to 32 members */
+                members?: components["schemas"]["Member"][];
+            };
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
+        } | {
+            /** @constant */
+            type: "conversation.updated";
+            conversationId: string;
+            name: string | null;
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
         } | {
             /** @constant */
             type: "typing";
@@ -154,6 +249,11 @@ export interface components {
             /** @constant */
             type: "error";
             message: string;
+        } | {
+            /** @constant */
+            type: "connection.closing";
+            /** @enum {string} */
+            reason: "token-expired" | "connection-limit" | "session-ended";
         };
         ClientAction: {
             /** @constant */

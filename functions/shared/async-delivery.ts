@@ -5,11 +5,20 @@
  * write to the local dead-letter store instead of the SQS dead-letter queue. See docs/operations.md.
  */
 
-/** The table stream's event source mapping. */
+/**
+ * The table stream's event source mapping. Up to 100 records a batch, handed over as soon as they are there
+ * (no batching window: real-time delivery would wait for it); under load batches fill up, and the consumer's
+ * work per record shrinks (one feed update per recipient and batch, one inbox update per member and
+ * conversation and batch). Ten batches of a shard run at once: records of different conversations go to
+ * different invocations, one conversation's records stay in order in one, so a 256-member group's fan-out
+ * holds up nobody else's.
+ */
 export const tableStreamDelivery = {
   batchSize: 100,
-  /** Records for different conversations go to parallel invocations; one conversation stays in order. */
-  parallelizationFactor: 4,
+  /** No batching window: a record is handed over as soon as it is read. */
+  maxBatchingWindowMs: 0,
+  /** Concurrent batches per shard (1-10); per partition key (a conversation) the order is kept. */
+  parallelizationFactor: 10,
   /** Partial batch responses: Lambda retries from the earliest failed record, not the whole batch. */
   reportBatchItemFailures: true,
   /**

@@ -64,6 +64,12 @@ export type Config = {
    */
   passwordHashLogN: number;
   maxGroupMembers: number;
+  /** Real-time events (docs/realtime.md): how long a user's stream of changes is kept for GET /sync. */
+  syncRetentionSeconds: number;
+  /** Open WebSocket connections per user; the oldest is closed when one more connects. */
+  maxConnectionsPerUser: number;
+  /** Up to this many members, a read marker moving is an event for every member; above it, for its owner only. */
+  readReceiptsUpToMembers: number;
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
   /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
@@ -104,6 +110,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const sessionMaxAgeSeconds = read.positiveInt('SESSION_MAX_AGE_SECONDS', 90 * 24 * 3600);
   const passwordHashLogN = read.positiveInt('PASSWORD_HASH_LOG_N', 17, 20);
   const maxGroupMembers = read.positiveInt('MAX_GROUP_MEMBERS', 256, 10_000);
+  const syncRetentionSeconds = read.positiveInt('SYNC_RETENTION_SECONDS', 7 * 24 * 3600, 365 * 24 * 3600);
+  const maxConnectionsPerUser = read.positiveInt('MAX_CONNECTIONS_PER_USER', 10, 1000);
+  const readReceiptsUpToMembers = read.positiveInt('READ_RECEIPTS_UP_TO_MEMBERS', 32, 10_000);
   /**
    * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
    * locally the local gateway). Set for the functions that post to connections, and only for them.
@@ -145,6 +154,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     sessionMaxAgeSeconds,
     passwordHashLogN,
     maxGroupMembers,
+    syncRetentionSeconds,
+    maxConnectionsPerUser,
+    readReceiptsUpToMembers,
     websocketCallbackUrl,
     media: bucket ? { bucket, region: bucketRegion, s3Endpoint, uploadUrlTtlSeconds } : undefined,
     cdn: cdnBaseUrl

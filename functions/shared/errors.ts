@@ -61,6 +61,13 @@ export class ConflictError extends AppError {
   readonly title = 'The request conflicts with the current state';
 }
 
+/** A sync cursor older than the retention window, or unknown: the client starts again from a full load. */
+export class ResyncRequiredError extends AppError {
+  readonly status = 410;
+  readonly type = 'resync-required';
+  readonly title = 'Resync required: the cursor is too old or unknown';
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly status = 413;
   readonly type = 'payload-too-large';

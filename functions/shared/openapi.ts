@@ -16,6 +16,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'The caller may not do this',
   404: 'Not found (or not visible to the caller)',
   409: 'Conflicts with the current state',
+  410: 'Gone: the cursor is older than the retention window, or unknown; resync fully (docs/realtime.md)',
   413: 'The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`)',
   415: 'The request body is not application/json',
   429: "Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit",

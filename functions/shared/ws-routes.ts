@@ -20,7 +20,10 @@ export interface WebSocketRouteDefinition {
     table: readonly TableAction[];
     /** Verifies access tokens: gets the public keys (TOKEN_JWKS). No WebSocket function signs tokens. */
     verifiesTokens: boolean;
-    /** Posts to connections through the management API (`execute-api:ManageConnections`, POST only). */
+    /**
+     * Posts to and closes connections through the management API (`execute-api:ManageConnections` on POST and
+     * DELETE of this stage's connections).
+     */
     manageConnections: boolean;
   };
 }
@@ -30,11 +33,16 @@ export const defineWebSocketRoute = <const R extends WebSocketRouteDefinition>(r
 export const connect = defineWebSocketRoute({
   routeKey: '$connect',
   name: 'connect',
-  summary: 'Authenticates the access token (?token= or the bearer subprotocol) and registers the connection',
+  summary:
+    "Authenticates the access token (?token= or the bearer subprotocol), registers the connection and closes the user's oldest beyond the limit",
   returnsResponse: false,
-  // The two items of a connection are written in one transaction (which needs PutItem on both).
+  // The owner item (PutItem) and the entry on the user's feed head (UpdateItem); closing the oldest connection.
   // GetItem: the token's session must still exist.
-  access: { table: ['dynamodb:PutItem', 'dynamodb:GetItem'], verifiesTokens: true, manageConnections: false },
+  access: {
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    verifiesTokens: true,
+    manageConnections: true,
+  },
 });
 
 export const disconnect = defineWebSocketRoute({
@@ -42,7 +50,12 @@ export const disconnect = defineWebSocketRoute({
   name: 'disconnect',
   summary: 'Forgets the connection',
   returnsResponse: false,
-  access: { table: ['dynamodb:DeleteItem'], verifiesTokens: false, manageConnections: false },
+  // The owner item (DeleteItem, which says whose it was), then the entry on the user's feed head (UpdateItem).
+  access: {
+    table: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+    verifiesTokens: false,
+    manageConnections: false,
+  },
 });
 
 export const typing = defineWebSocketRoute({
@@ -51,7 +64,9 @@ export const typing = defineWebSocketRoute({
   summary: "Relays a typing indicator to the conversation's other members (members only, rate-limited)",
   returnsResponse: false,
   access: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    // Owner and membership (GetItem), the rate limit and forgetting gone connections (UpdateItem), the members
+    // (Query) and where they are connected (BatchGetItem of their feed heads).
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     verifiesTokens: false,
     manageConnections: true,
   },

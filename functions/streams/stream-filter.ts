@@ -1,11 +1,30 @@
 /**
- * Which stream records the table-stream function receives: the sort-key prefixes it acts on, and profiles
- * that had a picture. The stack turns this into Lambda event filtering (records it would ignore are never
- * paid for) and the local poller applies the same filter.
+ * Which stream records the table-stream function receives. One list of Lambda event-filter patterns: the
+ * stack turns each into a filter of the event source mapping (records no pattern matches are never paid
+ * for), and the local poller applies the same patterns with `matchesStreamFilter`.
+ *
+ * A record passes when it means something: a message created, edited or deleted; a membership ended; a
+ * membership, read marker, role or group name changed (the writer stamps `lastChange`, see
+ * data/changes.ts); a profile whose old image had a picture. What is dropped: inbox entries (their own items,
+ * never matched), the read marker a send moves, previews and member counts, typing slots, feed items.
+ * A session item removed closes that session's WebSockets. Lambda allows five patterns per event source mapping
+ * (ten on request); this list uses five.
  */
-// MSG#: messages (inbox fan-out, previews, real-time delivery). MEMBER#: members added, removed, read markers
-// (real-time delivery; the inbox moves of member items come back here too and are ignored).
-export const STREAM_SORT_KEY_PREFIXES = ['MSG#', 'MEMBER#'] as const;
+import { EVENT_CHANGES, LAST_CHANGE } from '../shared/data/changes';
+import { MEMBER_PREFIX, MESSAGE_PREFIX } from '../shared/data/keys';
+import { tableDefinition } from '../shared/data/table-definition';
+
+const SK = tableDefinition.sortKey;
+
+/** One rule of Lambda's filter grammar, the subset we use. */
+export type FilterRule =
+  | string
+  | { prefix: string }
+  | { exists: boolean }
+  | { 'anything-but': readonly string[] };
+export interface FilterPattern {
+  [field: string]: FilterPattern | readonly FilterRule[];
+}
 
 /** Profiles whose old image had a picture: a replaced or removed picture's file is deleted. */
 export const PICTURE_CHANGES = { sortKey: 'PROFILE', oldImageAttribute: 'avatarKey' } as const;
@@ -13,16 +32,47 @@ export const PICTURE_CHANGES = { sortKey: 'PROFILE', oldImageAttribute: 'avatarK
 /** Sessions removed (ended by the user, by reuse detection, or expired by TTL): their WebSockets close. */
 export const SESSION_ENDS = { sortKeyPrefix: 'SESSION#', eventName: 'REMOVE' } as const;
 
-export function matchesStreamFilter(
-  sortKey: string | undefined,
-  oldImage?: Record<string, unknown>,
-  eventName?: string,
-): boolean {
-  if (sortKey === undefined) return false;
-  if (sortKey.startsWith(SESSION_ENDS.sortKeyPrefix)) return eventName === SESSION_ENDS.eventName;
-  if (sortKey === PICTURE_CHANGES.sortKey) {
-    const attribute = oldImage?.[PICTURE_CHANGES.oldImageAttribute] as { S?: unknown } | undefined;
-    return typeof attribute?.S === 'string';
-  }
-  return STREAM_SORT_KEY_PREFIXES.some((prefix) => sortKey.startsWith(prefix));
+/** The pattern of those profiles (left out where another region deletes the files). */
+export const PICTURE_CHANGES_PATTERN: FilterPattern = {
+  dynamodb: {
+    Keys: { [SK]: { S: [PICTURE_CHANGES.sortKey] } },
+    OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: [{ exists: true }] } },
+  },
+};
+
+export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
+  // Messages: created, edited, deleted.
+  { dynamodb: { Keys: { [SK]: { S: [{ prefix: MESSAGE_PREFIX }] } } } },
+  // A member left or was removed: the old image says who.
+  { eventName: ['REMOVE'], dynamodb: { Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }] } } } },
+  // Joins, read markers, roles (memberships) and renames (the conversation): the writer says what changed.
+  {
+    dynamodb: {
+      Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }, 'META'] } },
+      NewImage: { [LAST_CHANGE]: { S: EVENT_CHANGES } },
+    },
+  },
+  PICTURE_CHANGES_PATTERN,
+  {
+    eventName: [SESSION_ENDS.eventName],
+    dynamodb: { Keys: { [SK]: { S: [{ prefix: SESSION_ENDS.sortKeyPrefix }] } } },
+  },
+];
+
+function matchesRule(value: unknown, rule: FilterRule): boolean {
+  if (typeof rule === 'string') return value === rule;
+  if ('prefix' in rule) return typeof value === 'string' && value.startsWith(rule.prefix);
+  if ('exists' in rule) return (value !== undefined) === rule.exists;
+  return value !== undefined && typeof value !== 'object' && !rule['anything-but'].includes(String(value));
+}
+
+function matches(value: unknown, pattern: FilterPattern | readonly FilterRule[]): boolean {
+  if (Array.isArray(pattern)) return pattern.some((rule) => matchesRule(value, rule));
+  const object = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  return Object.entries(pattern as FilterPattern).every(([field, inner]) => matches(object[field], inner));
+}
+
+/** Whether Lambda would hand this stream record (as Lambda shapes it) to the function. */
+export function matchesStreamFilter(record: { eventName?: string; dynamodb?: unknown }): boolean {
+  return STREAM_FILTER_PATTERNS.some((pattern) => matches(record, pattern));
 }

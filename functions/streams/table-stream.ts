@@ -1,59 +1,44 @@
 /**
- * Reads the table's stream and updates what follows from each change (see projections/), reporting partial
- * batch failures (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch.
- * How failures are retried and dead-lettered: shared/async-delivery.ts and docs/operations.md.
+ * Reads the table's stream and carries out what each change means: users' change feeds and their sockets
+ * (events), inbox entries and previews, deleted profile pictures. Reports partial batch failures
+ * (ReportBatchItemFailures) so Lambda retries from the failed record, not the whole batch. How failures are
+ * retried and dead-lettered: shared/async-delivery.ts and docs/operations.md.
+ *
+ * A batch is handled as a whole, so that its cost grows with the users and conversations it touches rather
+ * than with its records (under load batches grow, and the work per record shrinks):
+ *  1. per conversation (in parallel; its records in commit order): one read of its members, then the plan of
+ *     who is told what, what inboxes apply and what the preview shows (projections/conversation-batch.ts);
+ *  2. per recipient, one update takes positions for their events and says where they are connected
+ *     (events/publisher.ts); the events are posted to the sockets at once, while
+ *  3. the inbox entries (one update per member and conversation) and previews are brought up to date, and only
+ *     then the events' entries are written to the feeds.
+ * Entries after inboxes: GET /sync starts a client at the highest position below which every entry is
+ * written, then reads the inbox; whatever that position covers already shows in the inbox.
  */
-
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { MESSAGE_PREFIX } from '../shared/data/keys';
-import { toMessage } from '../shared/data/messages-store';
 import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
+import { byRecipientSlices, postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
 import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';
 import { powertoolsSink } from '../shared/metrics/powertools';
-import { onMessageChanged, onMessageCreated } from '../shared/projections/inbox';
-import { createRealtimeProjector, type RealtimeProjector } from '../shared/projections/realtime';
+import { changeOf, conversationOf, type RecordedChange, streamPosition } from '../shared/projections/changes';
+import { type ConversationPlan, planConversation } from '../shared/projections/conversation-batch';
+import { applyInboxOps } from '../shared/projections/inbox';
+import { applyPreviewChanges } from '../shared/projections/previews';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
-import { managementApiSender } from '../shared/realtime/connection-sender';
-import { closeConnectionsOf } from '../shared/realtime/session-connections';
+import { type ConnectionSender, managementApiSender } from '../shared/realtime/connection-sender';
+import { closeConnectionsOf } from '../shared/realtime/connections';
+import {
+  addReports,
+  type DeliveryReport,
+  emptyReport,
+  forEachConcurrently,
+} from '../shared/realtime/delivery';
 import { PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
 
-/** A session item was removed: close its WebSockets (their access tokens would otherwise work until expiry). */
-async function onSessionRemoved(keys: Record<string, unknown> | undefined): Promise<void> {
-  const userId = String(keys?.PK ?? '').slice('USER#'.length);
-  const sessionId = String(keys?.SK ?? '').slice(SESSION_ENDS.sortKeyPrefix.length);
-  const closer = managementApiSender();
-  if (!userId || !sessionId || !closer) return;
-  await closeConnectionsOf(userId, { sessionId }, closer);
-}
-
-async function project(record: DynamoDBRecord): Promise<void> {
-  const newImage = image(record.dynamodb?.NewImage);
-  const oldImage = image(record.dynamodb?.OldImage);
-  const sortKey = (newImage?.SK ?? oldImage?.SK) as string | undefined;
-  if (record.eventName === SESSION_ENDS.eventName && sortKey?.startsWith(SESSION_ENDS.sortKeyPrefix)) {
-    return onSessionRemoved(image(record.dynamodb?.Keys));
-  }
-  if (sortKey === PICTURE_CHANGES.sortKey) return onProfileChanged(oldImage, newImage);
-  if (!newImage || !sortKey?.startsWith(MESSAGE_PREFIX)) return;
-  // Multi-region: the fan-out and previews run once, in the region the message was written in.
-  if (!writtenHere(newImage)) return;
-  const message = toMessage(newImage);
-  if (record.eventName === 'INSERT') await onMessageCreated(message);
-  else if (record.eventName === 'MODIFY') await onMessageChanged(message);
-}
-
-/**
- * The inbox and real-time projections of a record run side by side (delivery does not wait for a large
- * group's inbox fan-out); the record fails if either does, once both have finished. A retried record may
- * deliver its event again: clients tell repeats by the message id.
- */
-async function projectBoth(record: DynamoDBRecord, realtime: RealtimeProjector): Promise<void> {
-  const results = await Promise.allSettled([project(record), realtime.project(record)]);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
-}
+/** Inbox entries updated at once (each one small UpdateItem). */
+const INBOX_CONCURRENCY = 32;
 
 /** Thrown when the batch's first record fails: Lambda then splits the batch (see the handler). */
 export class FirstRecordFailed extends Error {
@@ -64,6 +49,153 @@ export class FirstRecordFailed extends Error {
     super(`The first record of the batch (${eventId}) failed; split the batch to isolate it`, options);
     this.name = 'FirstRecordFailed';
   }
+}
+
+interface Group {
+  conversationId: string | undefined;
+  records: { record: DynamoDBRecord; index: number }[];
+}
+
+/** A conversation's plan carried out up to the events: its inbox entries and its preview. */
+async function applyProjections(plan: ConversationPlan): Promise<void> {
+  await Promise.all([
+    forEachConcurrently([...plan.inbox.entries()], INBOX_CONCURRENCY, ([userId, ops]) =>
+      applyInboxOps({ conversationId: plan.conversationId, userId }, ops),
+    ),
+    applyPreviewChanges(plan.preview),
+  ]);
+}
+
+/**
+ * A user's records (not a conversation's): a session item removed (ended by the user, by refresh-token reuse
+ * detection, or expired by TTL) closes that session's WebSockets, whose access tokens would otherwise keep
+ * them open until they expire; a replaced picture's file is deleted.
+ */
+async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender | undefined): Promise<void> {
+  const keys = image(record.dynamodb?.Keys);
+  const sortKey = String(keys?.SK ?? '');
+  if (record.eventName === SESSION_ENDS.eventName && sortKey.startsWith(SESSION_ENDS.sortKeyPrefix)) {
+    const userId = String(keys?.PK ?? '').slice('USER#'.length);
+    const sessionId = sortKey.slice(SESSION_ENDS.sortKeyPrefix.length);
+    if (sender && userId && sessionId) await closeConnectionsOf(userId, { sessionId }, { sender });
+    return;
+  }
+  const next = image(record.dynamodb?.NewImage);
+  const previous = image(record.dynamodb?.OldImage);
+  if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) await onProfileChanged(previous, next);
+}
+
+/**
+ * The batch, as Lambda hands it over. Records of one partition (a conversation) keep their order; different
+ * conversations are independent, so one failing does not hold up the others. On a failure, the earliest failed
+ * record and everything after it are reported; Lambda retries from there. Every step is idempotent or
+ * harmless to repeat (inboxes remember what they applied; a repeated event is a duplicate clients ignore).
+ *
+ * When the earliest failure is the batch's first record, reporting it would retry the same batch and make no
+ * progress; the handler throws instead, so Lambda (bisectBatchOnFunctionError) splits the batch in two until
+ * the failing record is alone: only it exhausts its retries and goes to the dead-letter queue.
+ */
+export async function handleBatch(
+  event: DynamoDBStreamEvent,
+  deps: { sender?: ConnectionSender } = {},
+): Promise<DynamoDBBatchResponse> {
+  const sender = 'sender' in deps ? deps.sender : managementApiSender();
+  const groups = new Map<string, Group>();
+  for (const [index, record] of event.Records.entries()) {
+    const conversationId = conversationOf(record);
+    const partition = conversationId ?? JSON.stringify(record.dynamodb?.Keys?.PK ?? index);
+    const group = groups.get(partition) ?? { conversationId, records: [] };
+    group.records.push({ record, index });
+    groups.set(partition, group);
+  }
+  const failures = new Map<number, unknown>();
+  const fail = (index: number, error: unknown) => {
+    if (!failures.has(index)) failures.set(index, error);
+  };
+
+  const plans: { plan: ConversationPlan; first: number }[] = [];
+  await Promise.all(
+    [...groups.values()].map(async ({ conversationId, records }) => {
+      const first = records[0]?.index ?? 0;
+      if (!conversationId) {
+        for (const { record, index } of records) {
+          try {
+            await handleUserRecord(record, sender);
+          } catch (error) {
+            fail(index, error);
+            return;
+          }
+        }
+        return;
+      }
+      try {
+        const changes: RecordedChange[] = records.flatMap(({ record, index }) => {
+          // Multi-region: what a write means runs once, in the region it was written in (data/origin.ts).
+          if (!writtenHere(image(record.dynamodb?.NewImage ?? record.dynamodb?.OldImage))) return [];
+          const change = changeOf(record);
+          return change ? [{ index, position: streamPosition(record), change }] : [];
+        });
+        if (changes.length > 0) plans.push({ plan: await planConversation(conversationId, changes), first });
+      } catch (error) {
+        logger.error('stream records failed', { conversationId, error: error as Error });
+        fail(first, error);
+      }
+    }),
+  );
+
+  // A failure of a conversation's events fails its records from its first.
+  const failPlansOf = (indexes: Iterable<number>, error: unknown) => {
+    for (const index of indexes) {
+      const owner = plans.find(({ plan }) => plan.deliveries.some((delivery) => delivery.index === index));
+      fail(owner?.first ?? index, error);
+    }
+  };
+  let projections: Promise<void> | undefined;
+  const applyAll = () =>
+    (projections ??= Promise.all(
+      plans.map(async ({ plan, first }) => {
+        try {
+          await applyProjections(plan);
+        } catch (error) {
+          logger.error('stream records failed', {
+            conversationId: plan.conversationId,
+            error: error as Error,
+          });
+          fail(first, error);
+        }
+      }),
+    ).then(() => undefined));
+  const report = emptyReport();
+  // Slices of recipients, each taken, posted and written before the next: a writer must write what it took
+  // within WRITE_DEADLINE_MS (events/publisher.ts), however large the batch (a group of 256 adding 98 members
+  // is 25,000 entries).
+  for (const slice of byRecipientSlices(plans.flatMap(({ plan }) => plan.deliveries))) {
+    const positions = await takePositionsFor(slice);
+    failPlansOf(positions.failed, new Error('feed positions could not be taken'));
+    const posting: Promise<DeliveryReport> = sender
+      ? postEvents(positions.taken, sender)
+      : Promise.resolve(emptyReport());
+    await applyAll();
+    const [posted, unwritten] = await Promise.all([posting, writeEvents(positions.taken)]);
+    addReports(report, posted);
+    failPlansOf(unwritten, new Error('events could not be appended to a feed'));
+  }
+  await applyAll();
+  logger.debug('stream batch', { records: event.Records.length, ...report });
+
+  const failedAt = Math.min(...failures.keys());
+  if (!Number.isFinite(failedAt)) return { batchItemFailures: [] };
+  for (const [index, error] of failures) {
+    logger.error('stream record failed', { eventId: event.Records[index]?.eventID, error: error as Error });
+  }
+  if (failedAt === 0 && event.Records.length > 1) {
+    throw new FirstRecordFailed(event.Records[0]?.eventID, { cause: failures.get(0) });
+  }
+  return {
+    batchItemFailures: event.Records.slice(failedAt).map((failed) => ({
+      itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
+    })),
+  };
 }
 
 useMetricsSink(powertoolsSink());
@@ -77,61 +209,12 @@ function recordBatchAge(event: DynamoDBStreamEvent, now = Date.now()) {
     recordMilliseconds('StreamBatchAge', Math.max(0, now - Math.min(...created) * 1000));
 }
 
-type BatchHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
-
 /** Records the batch's age, and publishes the invocation's metrics however the batch ends. */
-const withMetrics =
-  (handle: BatchHandler): BatchHandler =>
-  async (event) => {
-    recordBatchAge(event);
-    try {
-      return await handle(event);
-    } finally {
-      metrics.flush();
-    }
-  };
-
-/**
- * Records of one conversation (one partition key) are handled in order; different conversations in parallel,
- * so a failing record or a large group's fan-out does not hold up delivery in other conversations. On a
- * failure, the earliest failed record and everything after it are reported; Lambda retries from there
- * (projections are idempotent, and clients tell repeated events by their ids).
- *
- * When the earliest failure is the batch's first record, reporting it would retry the same batch and make no
- * progress; the handler throws instead, so Lambda (bisectBatchOnFunctionError) splits the batch in two until
- * the failing record is alone: only it exhausts its retries and goes to the dead-letter queue.
- */
-export const handler = withMetrics(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  // One per batch: it remembers members and connections for the length of the batch.
-  const realtime = createRealtimeProjector();
-  const byConversation = new Map<string, { record: DynamoDBRecord; index: number }[]>();
-  for (const [index, record] of event.Records.entries()) {
-    const partition = JSON.stringify(record.dynamodb?.Keys?.PK ?? index);
-    byConversation.set(partition, [...(byConversation.get(partition) ?? []), { record, index }]);
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  recordBatchAge(event);
+  try {
+    return await handleBatch(event);
+  } finally {
+    metrics.flush();
   }
-  const failures = new Map<number, unknown>();
-  const firstFailures = await Promise.all(
-    [...byConversation.values()].map(async (records) => {
-      for (const { record, index } of records) {
-        try {
-          await projectBoth(record, realtime);
-        } catch (error) {
-          logger.error('stream record failed', { eventId: record.eventID, error: error as Error });
-          failures.set(index, error);
-          return index;
-        }
-      }
-      return undefined;
-    }),
-  );
-  const failedAt = Math.min(...firstFailures.filter((index): index is number => index !== undefined));
-  if (!Number.isFinite(failedAt)) return { batchItemFailures: [] };
-  if (failedAt === 0 && event.Records.length > 1) {
-    throw new FirstRecordFailed(event.Records[0]?.eventID, { cause: failures.get(0) });
-  }
-  return {
-    batchItemFailures: event.Records.slice(failedAt).map((failed) => ({
-      itemIdentifier: failed.dynamodb?.SequenceNumber ?? '',
-    })),
-  };
-});
+};

@@ -1,6 +1,7 @@
 import { readAccessToken } from '../shared/auth/access-tokens';
 import { sessionExists } from '../shared/data/sessions-store';
 import { UnauthorizedError } from '../shared/errors';
+import { managementApiSender } from '../shared/realtime/connection-sender';
 import { openConnection } from '../shared/realtime/connections';
 import { wsHandler } from '../shared/ws/handler';
 import { handshakeOf } from '../shared/ws/handshake';
@@ -8,20 +9,26 @@ import { connect as route } from '../shared/ws-routes';
 
 // A 401 (UnauthorizedError) from here makes API Gateway refuse the handshake: no connection ever exists.
 export const handler = wsHandler(route, async (event) => {
+  const sender = managementApiSender();
+  if (!sender) throw new Error('Invalid configuration: WEBSOCKET_CALLBACK_URL must be set');
   const { token, subprotocol } = handshakeOf(event.headers, event.queryStringParameters);
-  const { sub: userId, sid } = readAccessToken(token);
-  event.userId = userId;
+  const claims = readAccessToken(token);
+  event.userId = claims.sub;
   // One read per connect: an access token of an ended session cannot open sockets (HTTP calls still work
   // with it until it expires, docs/architecture.md "Security"). Tokens from before sessions have no sid.
-  const sessionId = typeof sid === 'string' ? sid : undefined;
-  if (sessionId && !(await sessionExists(userId, sessionId))) {
+  const sessionId = typeof claims.sid === 'string' ? claims.sid : undefined;
+  if (sessionId && !(await sessionExists(claims.sub, sessionId))) {
     throw new UnauthorizedError('The session of this access token has ended. Log in again.');
   }
   await openConnection(
     event.requestContext.connectionId,
-    userId,
+    {
+      userId: claims.sub,
+      tokenExpiresAt: claims.exp * 1000,
+      ...(sessionId ? { sessionId } : {}),
+    },
+    { sender },
     new Date(event.requestContext.requestTimeEpoch),
-    sessionId,
   );
   return { statusCode: 200, ...(subprotocol ? { headers: { 'Sec-WebSocket-Protocol': subprotocol } } : {}) };
 });

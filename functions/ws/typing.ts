@@ -12,6 +12,7 @@ const STATUS: Record<TypingOutcome, number> = {
   'rate-limited': 429,
   'not-member': 404,
   'unknown-connection': 410,
+  'token-expired': 401,
 };
 
 export const handler = wsHandler(route, async (event) => {
@@ -22,9 +23,7 @@ export const handler = wsHandler(route, async (event) => {
   const { outcome, userId } = await relayTyping(
     event.requestContext.connectionId,
     action.output.conversationId,
-    {
-      sender,
-    },
+    { sender },
   );
   event.userId = userId;
   return { statusCode: STATUS[outcome] };

@@ -1,4 +1,4 @@
-/** The function that reads the table's stream (inbox fan-out, previews, real-time delivery). */
+/** The function that reads the table's stream (inboxes, previews, users' change feeds and their sockets). */
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,23 +7,14 @@ import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableStreamDelivery } from '../../functions/shared/async-delivery';
-import { tableDefinition } from '../../functions/shared/data/table-definition';
-import {
-  PICTURE_CHANGES,
-  SESSION_ENDS,
-  STREAM_SORT_KEY_PREFIXES,
-} from '../../functions/streams/stream-filter';
+import { PICTURE_CHANGES_PATTERN, STREAM_FILTER_PATTERNS } from '../../functions/streams/stream-filter';
 import { ChatFunction } from './chat-function';
 
 export interface StreamProcessorProps {
   table: dynamodb.ITableV2;
   environment?: Record<string, string>;
   /** Real-time delivery: the WebSocket API whose connections the function posts to. */
-  webSocket?: {
-    callbackUrl: string;
-    grantPostToConnections(role: iam.IRole): void;
-    grantCloseConnections(role: iam.IRole): void;
-  };
+  webSocket?: { callbackUrl: string; grantManageConnections(role: iam.IRole): void };
   /** Where batches that still fail after their retries are described (shard and sequence range). */
   deadLetterQueue: sqs.IQueue;
   /**
@@ -44,7 +35,7 @@ export class StreamProcessor extends Construct {
     const { table } = props;
     this.handler = new ChatFunction(this, 'TableStream', {
       entry: 'functions/streams/table-stream.ts',
-      description: 'Table stream: inbox fan-out, previews and real-time delivery',
+      description: 'Table stream: inboxes, previews, change feeds and real-time delivery',
       timeout: Duration.seconds(60),
       reservedConcurrency: props.reservedConcurrency,
       environment: {
@@ -54,21 +45,23 @@ export class StreamProcessor extends Construct {
       },
     });
     const role = this.handler.role;
+    // Query: a conversation with its members, unread counts. UpdateItem: inbox entries, previews, feed heads
+    // (positions, gone connections). GetItem: an inbox entry to recompute. DeleteItem: a former member's
+    // inbox entry, a replaced picture's media item. BatchWriteItem: feed entries.
     role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: [
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
         resources: [table.tableArn],
       }),
     );
-    if (props.webSocket) {
-      // Query: members and their connections; DeleteItem: connections API Gateway reports gone (410).
-      role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [table.tableArn] }),
-      );
-      props.webSocket.grantPostToConnections(role);
-      // A removed session item (ended, or expired by TTL): its WebSockets are closed.
-      props.webSocket.grantCloseConnections(role);
-    }
+    // Posts events and closes connections whose access token has expired.
+    if (props.webSocket) props.webSocket.grantManageConnections(role);
     if (!table.tableStreamArn) throw new Error('The table must have a stream');
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -82,44 +75,18 @@ export class StreamProcessor extends Construct {
       startingPosition: lambda.StartingPosition.LATEST,
       // Retries, splitting, record age and parallelism: the same settings the local poller applies.
       batchSize: tableStreamDelivery.batchSize,
-      maxBatchingWindow: Duration.millis(0),
+      maxBatchingWindow: Duration.millis(tableStreamDelivery.maxBatchingWindowMs),
       reportBatchItemFailures: tableStreamDelivery.reportBatchItemFailures,
       bisectBatchOnError: tableStreamDelivery.bisectBatchOnFunctionError,
       retryAttempts: tableStreamDelivery.retryAttempts,
       maxRecordAge: Duration.seconds(tableStreamDelivery.maxRecordAgeSeconds),
       parallelizationFactor: tableStreamDelivery.parallelizationFactor,
       onFailure: new SqsDlq(props.deadLetterQueue),
-      filters: [
-        lambda.FilterCriteria.filter({
-          dynamodb: {
-            Keys: {
-              [tableDefinition.sortKey]: {
-                S: STREAM_SORT_KEY_PREFIXES.flatMap((prefix) => lambda.FilterRule.beginsWith(prefix)),
-              },
-            },
-          },
-        }),
-        // Sessions removed (ended, or expired): their WebSockets are closed.
-        lambda.FilterCriteria.filter({
-          eventName: lambda.FilterRule.isEqual(SESSION_ENDS.eventName),
-          dynamodb: {
-            Keys: {
-              [tableDefinition.sortKey]: { S: lambda.FilterRule.beginsWith(SESSION_ENDS.sortKeyPrefix) },
-            },
-          },
-        }),
-        // Profiles that had a picture: a replaced or removed picture's file is deleted.
-        ...(props.deletesReplacedPictures === false
-          ? []
-          : [
-              lambda.FilterCriteria.filter({
-                dynamodb: {
-                  Keys: { [tableDefinition.sortKey]: { S: [PICTURE_CHANGES.sortKey] } },
-                  OldImage: { [PICTURE_CHANGES.oldImageAttribute]: { S: lambda.FilterRule.exists() } },
-                },
-              }),
-            ]),
-      ],
+      // Records no pattern matches are dropped by Lambda and never paid for (functions/streams/stream-filter.ts).
+      // Outside a multi-region stage's home region, replaced profile pictures are left to the home region.
+      filters: STREAM_FILTER_PATTERNS.filter(
+        (pattern) => props.deletesReplacedPictures !== false || pattern !== PICTURE_CHANGES_PATTERN,
+      ).map((pattern) => lambda.FilterCriteria.filter({ ...pattern })),
     });
   }
 }

@@ -42,8 +42,8 @@ export class ChatWebSocketApi extends Construct {
   readonly functions = new Map<string, ChatFunction>();
   /** `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`: where functions post to connections. */
   readonly callbackUrl: string;
-  /** What `execute-api:ManageConnections` is granted on: POST to this stage's connections, nothing else. */
-  readonly postToConnectionsArn: string;
+  /** What `execute-api:ManageConnections` is granted on: POST and DELETE of this stage's connections. */
+  readonly manageConnectionsArns: string[];
 
   constructor(scope: Construct, id: string, props: WebSocketApiProps) {
     super(scope, id);
@@ -81,7 +81,10 @@ export class ChatWebSocketApi extends Construct {
     this.callbackUrl = this.stage.callbackUrl;
     // Pseudo parameters, not the stack's env: the ARN (and the cdk-nag finding acknowledged for it) reads
     // the same whether or not the stack is synthesized for a concrete account and region.
-    this.postToConnectionsArn = `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.api.apiId}/${stageName}/POST/@connections/*`;
+    this.manageConnectionsArns = ['POST', 'DELETE'].map(
+      (method) =>
+        `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.api.apiId}/${stageName}/${method}/@connections/*`,
+    );
 
     for (const route of props.routes) {
       const functionId = webSocketFunctionIdFor(route);
@@ -99,7 +102,7 @@ export class ChatWebSocketApi extends Construct {
           new iam.PolicyStatement({ actions: [...route.access.table], resources: [props.table.tableArn] }),
         );
       }
-      if (route.access.manageConnections) this.grantPostToConnections(fn.role);
+      if (route.access.manageConnections) this.grantManageConnections(fn.role);
       this.functions.set(route.name, fn);
 
       this.api.addRoute(route.routeKey, {
@@ -115,38 +118,26 @@ export class ChatWebSocketApi extends Construct {
     });
   }
 
-  /** `execute-api:ManageConnections` for POST to this stage's connections (connection ids are not known ahead). */
-  grantPostToConnections(role: iam.IRole): void {
+  /**
+   * `execute-api:ManageConnections` to post to and close this stage's connections (connection ids are not known
+   * ahead); nothing else (no GET of connection details).
+   */
+  grantManageConnections(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['execute-api:ManageConnections'],
-        resources: [this.postToConnectionsArn],
+        resources: this.manageConnectionsArns,
       }),
     );
     const apiLogicalId = Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnElement);
     const stageName = this.stage.stageName;
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${stageName}/POST/@connections/*]`,
-      reason:
-        'Connection ids are assigned by API Gateway at connect time; the grant is limited to POST (posting to a connection) on this API stage.',
-    });
-  }
-
-  /**
-   * `execute-api:ManageConnections` for DELETE of this stage's connections: closing the WebSockets of a session
-   * that ended (the table-stream function, on a session item's removal).
-   */
-  grantCloseConnections(role: iam.IRole): void {
-    const deleteArn = this.postToConnectionsArn.replace('/POST/@connections/', '/DELETE/@connections/');
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [deleteArn] }),
-    );
-    const apiLogicalId = Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnElement);
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${this.stage.stageName}/DELETE/@connections/*]`,
-      reason:
-        'Connection ids are assigned by API Gateway at connect time; the grant is limited to DELETE (closing a connection) on this API stage.',
-    });
+    for (const method of ['POST', 'DELETE']) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${stageName}/${method}/@connections/*]`,
+        reason:
+          'Connection ids are assigned by API Gateway at connect time; the grant is limited to posting to and closing connections of this API stage.',
+      });
+    }
   }
 
   /**

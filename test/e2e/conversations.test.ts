@@ -291,6 +291,8 @@ describe('conversation details', () => {
       token: carol.token,
       body: { messageId: message.id },
     });
+    // The preview (lastMessage) is written by the stream consumer.
+    await api.drainStreams();
 
     const response = await api.request('GET', `/conversations/${id}`, { token: carol.token });
 

@@ -417,11 +417,14 @@ describe('read markers and unread counts', () => {
       token: bob.token,
       body: { messageId: second.id },
     });
+    // Unread counts are counters the stream consumer keeps: settled once the stream is.
+    await api.drainStreams();
     const unreadAfterSecond = (await inboxEntry(bob, conversationId)).unreadCount;
     const readThird = await api.request('POST', `/conversations/${conversationId}/read`, {
       token: bob.token,
       body: { messageId: third.id },
     });
+    await api.drainStreams();
     const unreadAfterThird = (await inboxEntry(bob, conversationId)).unreadCount;
 
     expect([unreadBefore, unreadAfterSecond, unreadAfterThird]).toEqual([3, 1, 0]);

@@ -3,9 +3,9 @@
  * points are captured in-process (the sink each function writes to is replaced), then their EMF format is
  * checked on its own in test/unit/metrics.test.ts.
  */
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectionKey } from '../../functions/shared/data/keys';
+import { feedHeadKey } from '../../functions/shared/data/keys';
 import { useMetricsSink } from '../../functions/shared/metrics';
 import type { MetricPoint } from '../../functions/shared/metrics/emf';
 import { localDynamoClient } from '../../local/stack';
@@ -97,14 +97,14 @@ describe('metrics', () => {
     // A connection whose $disconnect never arrived: the first event for bob finds it gone (410).
     const staleId = 'Z29uZSBjb25uZWN0aW9u';
     await db.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: {
-          ...connectionKey(bob.id, staleId),
-          connectionId: staleId,
-          userId: bob.id,
-          connectedAt: new Date().toISOString(),
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        Key: feedHeadKey(bob.id),
+        UpdateExpression: 'SET #connection = :info',
+        ExpressionAttributeNames: { '#connection': `C#${staleId}` },
+        // Older than the handshake grace, so a 410 means gone (realtime/delivery.ts).
+        ExpressionAttributeValues: {
+          ':info': { connectedAt: Date.now() - 60_000, tokenExpiresAt: Date.now() + 3600_000 },
         },
       }),
     );

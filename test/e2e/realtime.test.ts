@@ -2,10 +2,10 @@
  * Real-time delivery end to end, over real sockets: the local WebSocket gateway runs the same handlers as
  * API Gateway would, fed by DynamoDB Local's stream through the same table-stream function.
  */
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { newSigningKey } from '../../functions/shared/auth/token-keys';
-import { connectionKey, connectionOwnerKey } from '../../functions/shared/data/keys';
+import { connectionOwnerKey, feedHeadKey } from '../../functions/shared/data/keys';
 import type { MessageEvent, RealtimeEvent } from '../../functions/shared/schemas/realtime';
 import { localDynamoClient } from '../../local/stack';
 import { makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
@@ -84,16 +84,14 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 2500) {
   }
 }
 
-const connectionItems = async (userId: string) =>
-  (
-    await db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :conn)',
-        ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':conn': 'CONN#' },
-      }),
-    )
-  ).Items ?? [];
+/** The user's feed head, where their open connections are registered (one `C#<id>` attribute each). */
+const feedHead = async (userId: string) =>
+  (await db.send(new GetCommand({ TableName: tableName, Key: feedHeadKey(userId), ConsistentRead: true })))
+    .Item ?? {};
+const connectionsOf = async (userId: string) =>
+  Object.keys(await feedHead(userId))
+    .filter((name) => name.startsWith('C#'))
+    .map((name) => name.slice(2));
 
 describe('connecting', () => {
   it('refuses a handshake without a token with 401, so no connection ever exists', async () => {
@@ -130,23 +128,30 @@ describe('connecting', () => {
     expect(socket.protocol).toBe('bearer');
   });
 
-  it('stores the connection under its user with a TTL, and forgets it on disconnect', async () => {
+  it("registers the connection on its user's feed head with its token's expiry, and forgets it on disconnect", async () => {
     const [alice] = await users(1);
     const socket = await online(alice);
 
-    const [item] = await connectionItems(alice.id);
-    const nowSeconds = Date.now() / 1000;
-    expect(item).toMatchObject({ userId: alice.id, type: 'Connection' });
-    expect(item?.expiresAt).toBeGreaterThan(nowSeconds + 2 * 3600);
-    expect(item?.expiresAt).toBeLessThanOrEqual(nowSeconds + 3 * 3600 + 5);
+    const [connectionId] = await connectionsOf(alice.id);
+    const head = await feedHead(alice.id);
+    const registered = head[`C#${connectionId}`] as { connectedAt: number; tokenExpiresAt: number };
+    const tokenExpiry = JSON.parse(Buffer.from(alice.token.split('.')[1] ?? '', 'base64url').toString()).exp;
+    expect(registered.tokenExpiresAt).toBe(tokenExpiry * 1000);
+    expect(Math.abs(registered.connectedAt - Date.now())).toBeLessThan(60_000);
     const owner = await db.send(
-      new GetCommand({ TableName: tableName, Key: connectionOwnerKey(item?.connectionId as string) }),
+      new GetCommand({ TableName: tableName, Key: connectionOwnerKey(connectionId as string) }),
     );
-    expect(owner.Item?.userId).toBe(alice.id);
+    expect(owner.Item).toMatchObject({ userId: alice.id, tokenExpiresAt: tokenExpiry * 1000 });
+    expect(owner.Item?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 2 * 3600);
 
     await socket.close();
 
-    await eventually(async () => (await connectionItems(alice.id)).length === 0);
+    await eventually(async () => (await connectionsOf(alice.id)).length === 0);
+    expect((await feedHead(alice.id)).lastActiveAt).toEqual(expect.any(String));
+    const ownerAfter = await db.send(
+      new GetCommand({ TableName: tableName, Key: connectionOwnerKey(connectionId as string) }),
+    );
+    expect(ownerAfter.Item).toBeUndefined();
   });
 });
 
@@ -170,6 +175,8 @@ describe('delivery of messages', () => {
         senderId: alice.id,
         content: { type: 'text', text: 'hello in real time' },
       }),
+      seq: expect.any(Number),
+      cursor: expect.any(String),
     });
   });
 
@@ -282,6 +289,8 @@ describe('delivery of messages', () => {
       userId: bob.id,
       lastReadMessageId: message.id,
       lastReadAt: expect.any(String),
+      seq: expect.any(Number),
+      cursor: expect.any(String),
     });
     await expectQuiet(
       [aliceSocket],
@@ -297,9 +306,11 @@ describe('delivery of messages', () => {
 
     await call(alice, 'POST', `/conversations/${conversationId}/members`, { userIds: [carol.id] });
     const added = (event: RealtimeEvent) => event.type === 'member.added' && event.userId === carol.id;
-    const [bobSawAdded, carolSawAdded] = await Promise.all([
+    const joined = (event: RealtimeEvent) =>
+      event.type === 'conversation.joined' && event.conversationId === conversationId;
+    const [bobSawAdded, carolJoined] = await Promise.all([
       bobSocket.waitFor(added),
-      carolSocket.waitFor(added),
+      carolSocket.waitFor(joined),
     ]);
     await call(alice, 'DELETE', `/conversations/${conversationId}/members/${carol.id}`);
     const removed = (event: RealtimeEvent) => event.type === 'member.removed' && event.userId === carol.id;
@@ -307,14 +318,31 @@ describe('delivery of messages', () => {
     await send(alice, conversationId, 'after Carol left');
     await bobSocket.waitFor(created('after Carol left'));
 
-    expect(bobSawAdded).toEqual(carolSawAdded);
-    expect(carolSawAdded).toEqual({
+    expect(bobSawAdded).toEqual({
       type: 'member.added',
       conversationId,
       userId: carol.id,
       role: 'member',
       joinedAt: expect.any(String),
+      seq: expect.any(Number),
+      cursor: expect.any(String),
     });
+    expect(carolJoined).toMatchObject({
+      type: 'conversation.joined',
+      conversationId,
+      conversation: {
+        id: conversationId,
+        type: 'group',
+        name: 'Realtime group',
+        myRole: 'member',
+        members: expect.arrayContaining([
+          expect.objectContaining({ userId: alice.id, role: 'owner' }),
+          expect.objectContaining({ userId: bob.id, role: 'member' }),
+          expect.objectContaining({ userId: carol.id, role: 'member' }),
+        ]),
+      },
+    });
+    expect(carolSocket.events.filter(added)).toEqual([]);
     await expectQuiet([carolSocket], created('after Carol left'));
   });
 
@@ -322,31 +350,59 @@ describe('delivery of messages', () => {
     const [alice, bob] = await users(2);
     const conversationId = await direct(alice, bob);
     const bobSocket = await online(bob);
-    // A connection whose $disconnect never arrived: its items are there, its socket is not.
+    // A connection whose $disconnect never arrived: registered on the head, its socket long gone.
     const staleId = 'c3RhbGUgY29ubmVjdGlvbg==';
-    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
-    const attributes = {
-      connectionId: staleId,
-      userId: bob.id,
-      connectedAt: new Date().toISOString(),
-      expiresAt,
-    };
     await db.send(
-      new PutCommand({ TableName: tableName, Item: { ...connectionKey(bob.id, staleId), ...attributes } }),
-    );
-    await db.send(
-      new PutCommand({ TableName: tableName, Item: { ...connectionOwnerKey(staleId), ...attributes } }),
+      new UpdateCommand({
+        TableName: tableName,
+        Key: feedHeadKey(bob.id),
+        UpdateExpression: 'SET #stale = :info',
+        ExpressionAttributeNames: { '#stale': `C#${staleId}` },
+        ExpressionAttributeValues: {
+          ':info': { connectedAt: Date.now() - 60_000, tokenExpiresAt: Date.now() + 600_000 },
+        },
+      }),
     );
 
     await send(alice, conversationId, 'despite a stale connection');
 
     await bobSocket.waitFor(created('despite a stale connection'));
-    await eventually(async () =>
-      (await connectionItems(bob.id)).every((item) => item.connectionId !== staleId),
-    );
-    const owner = await db.send(new GetCommand({ TableName: tableName, Key: connectionOwnerKey(staleId) }));
-    expect(owner.Item).toBeUndefined();
-    expect(await connectionItems(bob.id)).toHaveLength(1);
+    await eventually(async () => !(await connectionsOf(bob.id)).includes(staleId));
+    expect(await connectionsOf(bob.id)).toHaveLength(1);
+  });
+
+  it('closes a connection whose access token has expired at its next event, saying why, and delivers to the others', async () => {
+    const [alice, bob] = await users(2);
+    const conversationId = await direct(alice, bob);
+    const { current } = await serverKeySet();
+    const shortLived = await signEs256(current, { sub: bob.id, expiresIn: 2 });
+    const expiring = await online({ ...bob, token: shortLived });
+    const fresh = await online(bob);
+    const closed = new Promise<number>((resolve) => expiring.socket.once('close', (code) => resolve(code)));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+
+    await send(alice, conversationId, 'after the token expired');
+
+    await fresh.waitFor(created('after the token expired'));
+    expect(await closed).toBe(1000);
+    expect(expiring.events).toContainEqual({ type: 'connection.closing', reason: 'token-expired' });
+    expect(expiring.events.filter(created('after the token expired'))).toEqual([]);
+    await eventually(async () => (await connectionsOf(bob.id)).length === 1);
+  });
+
+  it('keeps at most 10 connections per user: the 11th closes the oldest, saying why', async () => {
+    const [alice] = await users(1);
+    const sockets: TestSocket[] = [];
+    for (let i = 0; i < 10; i++) sockets.push(await online(alice));
+    const oldest = sockets[0] as TestSocket;
+    const closed = new Promise<number>((resolve) => oldest.socket.once('close', (code) => resolve(code)));
+
+    await online(alice);
+
+    expect(await closed).toBe(1000);
+    expect(oldest.events).toContainEqual({ type: 'connection.closing', reason: 'connection-limit' });
+    await eventually(async () => (await connectionsOf(alice.id)).length === 10);
+    for (const socket of sockets.slice(1)) expect(socket.socket.readyState).toBe(socket.socket.OPEN);
   });
 });
 
@@ -411,7 +467,7 @@ describe('client actions', () => {
 });
 
 describe('catching up after a reconnect', () => {
-  it('gets what it missed from GET /conversations/{id}/messages?after=<last seen id>, oldest first', async () => {
+  it('gets what it missed from GET /sync since the cursor of the last event it saw, in order', async () => {
     const [alice, bob] = await users(2);
     const conversationId = await direct(alice, bob);
     const first = await online(bob);
@@ -424,16 +480,16 @@ describe('catching up after a reconnect', () => {
     ];
 
     const again = await online(bob);
-    const page = await call(
-      bob,
-      'GET',
-      `/conversations/${conversationId}/messages?after=${lastSeen.message.id}`,
-    );
+    await api.drainStreams();
+    const page = await call(bob, 'GET', `/sync?since=${encodeURIComponent(lastSeen.cursor)}`);
     await send(alice, conversationId, 'live again');
 
-    expect(page.items.map((message: { id: string }) => message.id)).toEqual(
+    expect(page.events.map((event: MessageEvent) => event.message.id)).toEqual(
       missed.map((message) => message.id),
     );
-    await again.waitFor(created('live again'));
+    expect(page.events.map((event: MessageEvent) => event.seq)).toEqual([lastSeen.seq + 1, lastSeen.seq + 2]);
+    expect(page.hasMore).toBe(false);
+    const live = await again.waitFor<MessageEvent>(created('live again'));
+    expect(live.seq).toBe(lastSeen.seq + 3);
   });
 });

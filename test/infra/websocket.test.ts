@@ -60,8 +60,8 @@ function statementsOfRole(roleId: string): Statement[] {
 const actionsOf = (statement: Statement) =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
-/** The one ARN ManageConnections may be granted on: POST to this API's stage's connections. */
-const postToConnections = (stage = 'v1', method = 'POST') => ({
+/** An ARN ManageConnections may be granted on: POST (post) or DELETE (close) of this API's stage's connections. */
+const connectionsArn = (method: 'POST' | 'DELETE', stage = 'v1') => ({
   'Fn::Join': [
     '',
     [
@@ -77,6 +77,9 @@ const postToConnections = (stage = 'v1', method = 'POST') => ({
     ],
   ],
 });
+
+/** Posting events and closing connections (token expired, connection limit, session ended), nothing else. */
+const postToConnections = () => [connectionsArn('POST'), connectionsArn('DELETE')];
 
 describe('WebSocket API routes', () => {
   it('routes by the action field', () => {
@@ -199,11 +202,6 @@ describe('IAM: least privilege per WebSocket function', () => {
 
     expect(manage).toEqual([
       { Action: 'execute-api:ManageConnections', Effect: 'Allow', Resource: postToConnections() },
-      {
-        Action: 'execute-api:ManageConnections',
-        Effect: 'Allow',
-        Resource: postToConnections('v1', 'DELETE'),
-      },
     ]);
     expect(fn?.Properties.Environment.Variables.WEBSOCKET_CALLBACK_URL).toEqual({
       'Fn::Join': [

@@ -10,7 +10,7 @@ import { config, readConfig } from '../../functions/shared/config';
 import { dynamo, tableName } from '../../functions/shared/data/client';
 import { getConversation, queryMembers } from '../../functions/shared/data/conversations-store';
 import { userKey } from '../../functions/shared/data/keys';
-import { countUnread, moveReadMarker } from '../../functions/shared/data/messages-store';
+import { countUnreadBetween, moveReadMarker } from '../../functions/shared/data/messages-store';
 import {
   addMembers,
   createDirect,
@@ -189,19 +189,25 @@ describe('read markers', () => {
     expect(outsider).toBe('not-member');
   });
 
-  it('caps the unread count at 100', async () => {
+  it('counts unread messages from one page of at most 100 messages, however many follow the marker', async () => {
     const [alice, bob] = (await createUsers(2)) as [string, string];
     const conversationId = (await createDirect(alice, bob)).details.id;
+    const sent: string[] = [];
     for (const batch of chunks(
       Array.from({ length: 105 }, (_, i) => i),
       15,
     )) {
-      await Promise.all(batch.map((i) => send(alice, conversationId, text(`message ${i}`))));
+      sent.push(
+        ...(await Promise.all(batch.map((i) => send(alice, conversationId, text(`message ${i}`))))).map(
+          (result) => result.message.id,
+        ),
+      );
     }
+    const ids = sent.sort();
+    const newest = ids.at(-1) as string;
 
-    const unread = await countUnread(conversationId, bob, null);
-
-    expect(unread).toBe(100);
-    expect(await countUnread(conversationId, alice, null)).toBe(0);
+    expect(await countUnreadBetween(conversationId, bob, null, newest)).toBe(100);
+    expect(await countUnreadBetween(conversationId, bob, ids[99] as string, newest)).toBe(5);
+    expect(await countUnreadBetween(conversationId, alice, null, newest)).toBe(0);
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableStreamDelivery } from '../../functions/shared/async-delivery';
-import { mediaKey, memberKey } from '../../functions/shared/data/keys';
+import { inboxKey, mediaKey } from '../../functions/shared/data/keys';
 import type { MessageEvent } from '../../functions/shared/schemas/realtime';
 import {
   type AsyncInvocationDeadLetter,
@@ -76,7 +76,7 @@ async function sendText(user: SignedInUser, conversationId: string, text: string
 }
 
 const inboxPosition = async (conversationId: string, userId: string) =>
-  (await dynamo.send(new GetCommand({ TableName: tableName, Key: memberKey(conversationId, userId) }))).Item
+  (await dynamo.send(new GetCommand({ TableName: tableName, Key: inboxKey(conversationId, userId) }))).Item
     ?.GSI1SK;
 
 // Generous: on a busy machine DynamoDB Local's stream can lag by seconds.

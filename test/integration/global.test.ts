@@ -11,11 +11,14 @@ import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../functions/shared/config';
 import { dynamo, homeDynamo, tableName } from '../../functions/shared/data/client';
-import { listConnectionIds, saveConnection } from '../../functions/shared/data/connections-store';
-import { connectionKey, memberKey, messageKey, userKey } from '../../functions/shared/data/keys';
+import { getHead } from '../../functions/shared/data/feed-store';
+import { feedHeadKey, inboxKey, messageKey, userKey } from '../../functions/shared/data/keys';
 import { connectedHere, writtenHere } from '../../functions/shared/data/origin';
 import { createDirect } from '../../functions/shared/domain/conversations';
 import { edit, send } from '../../functions/shared/domain/messages';
+import type { ConnectionSender } from '../../functions/shared/realtime/connection-sender';
+import { openConnection } from '../../functions/shared/realtime/connections';
+import { postToConnections } from '../../functions/shared/realtime/delivery';
 import { handler } from '../../functions/streams/table-stream';
 
 const here = process.env.AWS_REGION ?? '';
@@ -62,8 +65,17 @@ function messageRecord(conversationId: string, senderId: string, writtenIn: stri
   };
 }
 
+const recorder: ConnectionSender & { posts: string[] } = {
+  posts: [],
+  async post(connectionId) {
+    this.posts.push(connectionId);
+    return 'sent';
+  },
+  async close() {},
+};
+
 const inboxPosition = async (conversationId: string, userId: string) =>
-  (await dynamo.send(new GetCommand({ TableName: tableName, Key: memberKey(conversationId, userId) }))).Item
+  (await dynamo.send(new GetCommand({ TableName: tableName, Key: inboxKey(conversationId, userId) }))).Item
     ?.GSI1SK;
 
 describe('a global table replica', () => {
@@ -71,7 +83,12 @@ describe('a global table replica', () => {
     const [sender, reader] = [await createUser(), await createUser()];
     const { details } = await createDirect(sender, reader);
     const connectionId = `${ulid()}=`;
-    await saveConnection(connectionId, reader, new Date());
+    await openConnection(
+      connectionId,
+      { userId: reader, tokenExpiresAt: Date.now() + 3600_000 },
+      { sender: recorder },
+      new Date(),
+    );
 
     const { message } = await send(sender, details.id, { content: { type: 'text', text: 'stamped' } });
     const stored = async () =>
@@ -88,10 +105,9 @@ describe('a global table replica', () => {
     );
     await edit(sender, details.id, message.id, 'edited here');
     expect((await stored())?.writtenIn).toBe(here);
-    const connection = await dynamo.send(
-      new GetCommand({ TableName: tableName, Key: connectionKey(reader, connectionId) }),
-    );
-    expect(connection.Item?.region).toBe(here);
+    expect((await getHead(reader)).connections).toEqual([
+      expect.objectContaining({ connectionId, region: here }),
+    ]);
   });
 
   it('runs once-per-write work only for writes of this region, and for items without a stamp', () => {
@@ -116,25 +132,32 @@ describe('a global table replica', () => {
     expect(await inboxPosition(details.id, reader)).toBe(`ACT#${local.dynamodb?.Keys?.SK?.S?.slice(4)}`);
   });
 
-  it("lists only the connections this region's WebSocket API holds", async () => {
+  it("posts only to the connections this region's WebSocket API holds", async () => {
     const user = await createUser();
     const ours = `${ulid()}=`;
     const theirs = `${ulid()}=`;
-    await saveConnection(ours, user, new Date());
+    await openConnection(
+      ours,
+      { userId: user, tokenExpiresAt: Date.now() + 3600_000 },
+      { sender: recorder },
+      new Date(),
+    );
     await dynamo.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: {
-          ...connectionKey(user, theirs),
-          connectionId: theirs,
-          userId: user,
-          region: elsewhere,
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        Key: feedHeadKey(user),
+        UpdateExpression: 'SET #connection = :info',
+        ExpressionAttributeNames: { '#connection': `C#${theirs}` },
+        ExpressionAttributeValues: {
+          ':info': { connectedAt: Date.now(), tokenExpiresAt: Date.now() + 3600_000, region: elsewhere },
         },
       }),
     );
+    recorder.posts.length = 0;
 
-    expect(await listConnectionIds(user)).toEqual([ours]);
+    await postToConnections(await getHead(user), ['{"type":"x"}'], recorder);
+
+    expect(recorder.posts).toEqual([ours]);
   });
 
   it('pins username claims and refresh tokens to the home region only where there is another one', () => {

@@ -1,37 +1,55 @@
 /**
- * Connections and typing relays against DynamoDB Local: the two items of a connection, their lifetime, and
- * the typing rate limit (with an injected clock instead of waiting).
+ * Connections and typing relays against DynamoDB Local: a connection on its user's feed head and under its own
+ * id, the per-user connection limit (oldest closed), tokens that expire, closing a user's or a session's
+ * connections, and the typing rate limit (with an injected clock instead of waiting).
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { dynamo, tableName } from '../../functions/shared/data/client';
+import { config } from '../../functions/shared/config';
 import {
   CONNECTION_TTL_SECONDS,
   claimTypingSlot,
-  deleteConnectionById,
   getConnectionOwner,
-  listConnectionIds,
-  saveConnection,
 } from '../../functions/shared/data/connections-store';
 import { createConversation, type MemberRecord } from '../../functions/shared/data/conversations-store';
-import { connectionKey } from '../../functions/shared/data/keys';
+import { getHead } from '../../functions/shared/data/feed-store';
 import type { ConnectionSender } from '../../functions/shared/realtime/connection-sender';
+import {
+  closeConnection,
+  closeConnectionsOf,
+  openConnection,
+} from '../../functions/shared/realtime/connections';
+import { postToConnections } from '../../functions/shared/realtime/delivery';
 import { relayTyping, TYPING_INTERVAL_MS } from '../../functions/shared/realtime/typing';
 
 const connectionId = () => `${ulid()}=`;
+const HOUR = 3600_000;
 
 function recordingSender() {
   const posts: { connectionId: string; data: string }[] = [];
-  const sender: ConnectionSender & { posts: typeof posts } = {
+  const closed: string[] = [];
+  const sender: ConnectionSender & { posts: typeof posts; closed: string[] } = {
     posts,
+    closed,
     async post(id, data) {
       posts.push({ connectionId: id, data });
       return 'sent';
     },
+    async close(id) {
+      closed.push(id);
+    },
   };
   return sender;
 }
+
+async function open(userId: string, at: Date, sender: ConnectionSender, extra: { sessionId?: string } = {}) {
+  const id = connectionId();
+  await openConnection(id, { userId, tokenExpiresAt: at.getTime() + HOUR, ...extra }, { sender }, at);
+  return id;
+}
+
+const connectionIds = async (userId: string) =>
+  (await getHead(userId)).connections.map((connection) => connection.connectionId).sort();
 
 async function conversationOf(userIds: string[]): Promise<string> {
   const id = ulid();
@@ -56,54 +74,104 @@ async function conversationOf(userIds: string[]): Promise<string> {
       lastActivityAt: at,
     },
     members,
-    id,
   );
   if (!result.created) throw new Error(`conversation not created: ${result.codes}`);
   return id;
 }
 
 describe('connections', () => {
-  it('stores a connection under its user and under its id, both expiring after the TTL', async () => {
+  it("registers a connection on its user's feed head and under its id (expiring after the TTL), and forgets both on disconnect", async () => {
     const userId = ulid();
-    const id = connectionId();
-    const at = new Date('2030-01-01T00:00:00.000Z');
-
-    await saveConnection(id, userId, at);
-
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName, Key: connectionKey(userId, id) }),
-    );
-    expect(Item).toMatchObject({
-      connectionId: id,
-      userId,
-      expiresAt: at.getTime() / 1000 + CONNECTION_TTL_SECONDS,
-    });
-    expect(await getConnectionOwner(id, at)).toBe(userId);
-    expect(await listConnectionIds(userId, at)).toEqual([id]);
-  });
-
-  it('treats a connection past its TTL as gone before DynamoDB deletes it', async () => {
-    const userId = ulid();
-    const id = connectionId();
+    const sender = recordingSender();
     const at = new Date();
-    await saveConnection(id, userId, at);
-    const later = new Date(at.getTime() + (CONNECTION_TTL_SECONDS + 1) * 1000);
+    const id = await open(userId, at, sender, { sessionId: 'session-1' });
 
-    expect(await getConnectionOwner(id, later)).toBeUndefined();
-    expect(await listConnectionIds(userId, later)).toEqual([]);
+    expect(await connectionIds(userId)).toEqual([id]);
+    expect(await getConnectionOwner(id, at)).toMatchObject({ userId, sessionId: 'session-1' });
+    expect(
+      await getConnectionOwner(id, new Date(at.getTime() + (CONNECTION_TTL_SECONDS + 1) * 1000)),
+    ).toBeUndefined();
+
+    expect(await closeConnection(id)).toBe(userId);
+    expect(await connectionIds(userId)).toEqual([]);
+    expect(await getConnectionOwner(id)).toBeUndefined();
+    expect(await closeConnection(id)).toBeUndefined();
   });
 
-  it('forgets both items by connection id, and tells whose it was', async () => {
+  it(`closes the oldest connection, telling it why, when a user opens one more than the limit (${config.maxConnectionsPerUser})`, async () => {
     const userId = ulid();
-    const [kept, dropped] = [connectionId(), connectionId()];
-    await saveConnection(kept, userId, new Date());
-    await saveConnection(dropped, userId, new Date());
+    const sender = recordingSender();
+    const start = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < config.maxConnectionsPerUser; i++)
+      ids.push(await open(userId, new Date(start + i), sender));
+    expect(sender.closed).toEqual([]);
 
-    expect(await deleteConnectionById(dropped)).toBe(userId);
+    const newest = await open(userId, new Date(start + 100), sender);
 
-    expect(await listConnectionIds(userId)).toEqual([kept]);
-    expect(await getConnectionOwner(dropped)).toBeUndefined();
-    expect(await deleteConnectionById(dropped)).toBeUndefined();
+    expect(sender.closed).toEqual([ids[0]]);
+    expect(sender.posts).toEqual([
+      {
+        connectionId: ids[0],
+        data: JSON.stringify({ type: 'connection.closing', reason: 'connection-limit' }),
+      },
+    ]);
+    expect(await connectionIds(userId)).toEqual([...ids.slice(1), newest].sort());
+  });
+
+  it('sends no event to a connection whose token has expired: tells it why, closes it and forgets it', async () => {
+    const userId = ulid();
+    const sender = recordingSender();
+    const at = new Date();
+    const expiring = connectionId();
+    await openConnection(expiring, { userId, tokenExpiresAt: at.getTime() + 1000 }, { sender }, at);
+    const fresh = await open(userId, at, sender);
+
+    const report = await postToConnections(
+      await getHead(userId),
+      ['{"type":"x"}'],
+      sender,
+      at.getTime() + 1000,
+    );
+
+    expect(report).toMatchObject({ sent: 1, closed: 1 });
+    expect(sender.posts).toHaveLength(2);
+    expect(sender.posts).toEqual(
+      expect.arrayContaining([
+        {
+          connectionId: expiring,
+          data: JSON.stringify({ type: 'connection.closing', reason: 'token-expired' }),
+        },
+        { connectionId: fresh, data: '{"type":"x"}' },
+      ]),
+    );
+    expect(sender.closed).toEqual([expiring]);
+    expect(await connectionIds(userId)).toEqual([fresh]);
+  });
+
+  it("closes the connections of one session, or all of a user's, and no one else's", async () => {
+    const [userId, other] = [ulid(), ulid()];
+    const sender = recordingSender();
+    const at = new Date();
+    const [a1, a2, b1] = [
+      await open(userId, at, sender, { sessionId: 'a' }),
+      await open(userId, at, sender, { sessionId: 'a' }),
+      await open(userId, at, sender, { sessionId: 'b' }),
+    ];
+    const othersConnection = await open(other, at, sender, { sessionId: 'a' });
+
+    expect(await closeConnectionsOf(userId, { sessionId: 'a' }, { sender })).toBe(2);
+    expect(sender.closed.sort()).toEqual([a1, a2].sort());
+    expect(await connectionIds(userId)).toEqual([b1]);
+
+    expect(await closeConnectionsOf(userId, {}, { sender })).toBe(1);
+    expect(await connectionIds(userId)).toEqual([]);
+    expect(await connectionIds(other)).toEqual([othersConnection]);
+    expect(sender.posts.map((post) => JSON.parse(post.data).reason)).toEqual([
+      'session-ended',
+      'session-ended',
+      'session-ended',
+    ]);
   });
 });
 
@@ -131,13 +199,14 @@ describe('typing', () => {
       connectionId(),
       connectionId(),
     ];
-    await Promise.all([
-      saveConnection(aliceConnection, alice, new Date()),
-      saveConnection(bobConnection, bob, new Date()),
-      saveConnection(malloryConnection, mallory, new Date()),
-    ]);
     const sender = recordingSender();
     const at = new Date();
+    const claims = (userId: string) => ({ userId, tokenExpiresAt: at.getTime() + HOUR });
+    await Promise.all([
+      openConnection(aliceConnection, claims(alice), { sender }, at),
+      openConnection(bobConnection, claims(bob), { sender }, at),
+      openConnection(malloryConnection, claims(mallory), { sender }, at),
+    ]);
 
     const relayed = await relayTyping(aliceConnection, conversationId, { sender }, at);
     const repeated = await relayTyping(

@@ -10,7 +10,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamo, tableName } from '../../functions/shared/data/client';
-import { conversationKey, memberKey, messageKey, userKey } from '../../functions/shared/data/keys';
+import { conversationKey, inboxKey, messageKey, userKey } from '../../functions/shared/data/keys';
 import { createDirect } from '../../functions/shared/domain/conversations';
 import { FirstRecordFailed, handler } from '../../functions/streams/table-stream';
 
@@ -85,7 +85,7 @@ const preview = async (conversationId: string) =>
     ?.lastMessage;
 
 const inboxPosition = async (conversationId: string, userId: string) =>
-  (await dynamo.send(new GetCommand({ TableName: tableName, Key: memberKey(conversationId, userId) }))).Item
+  (await dynamo.send(new GetCommand({ TableName: tableName, Key: inboxKey(conversationId, userId) }))).Item
     ?.GSI1SK;
 
 afterEach(() => {

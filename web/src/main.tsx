@@ -2,31 +2,19 @@
 import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { useErrorBoundary } from 'preact/hooks';
-import type { RealtimeEvent } from '../../client';
 import { App } from './app';
 import { loadRuntimeConfig } from './config';
 import './styles.css';
-import {
-  applyConversationEvent,
-  clearConversations,
-  loadedConversationIds,
-  markRead,
-} from './stores/conversations';
-import { applyInboxEvent, clearInbox } from './stores/inbox';
+import { clearConversations, loadedConversationIds, markRead } from './stores/conversations';
+import { clearInbox } from './stores/inbox';
 import { clearNotices } from './stores/notices';
-import { clearOutbox, restoreOutbox, settleDelivered } from './stores/outbox';
+import { clearOutbox, restoreOutbox } from './stores/outbox';
 import { startRealtime, stopRealtime } from './stores/realtime';
 import { onLinkClick } from './stores/router';
 import { initSession, restoreSession, sessionStatus } from './stores/session';
-import { catchUp } from './stores/sync';
+import { catchUp, receive, resetSync } from './stores/sync';
 import { clearUploads } from './stores/uploads';
 import { clearProfiles } from './stores/users';
-
-function onEvent(event: RealtimeEvent) {
-  applyInboxEvent(event);
-  applyConversationEvent(event);
-  if (event.type === 'message.created') settleDelivered([event.message]);
-}
 
 function wireSession(wsUrl: string) {
   let running = false;
@@ -36,10 +24,11 @@ function wireSession(wsUrl: string) {
       running = true;
       restoreOutbox();
       // The first connection's catch-up is also the first load of the inbox.
-      startRealtime({ url: wsUrl, onEvent, onConnected: () => void catchUp() });
+      startRealtime({ url: wsUrl, onEvent: receive, onConnected: () => void catchUp() });
     } else if (status === 'signedOut' && running) {
       running = false;
       stopRealtime();
+      resetSync();
       clearOutbox();
       clearConversations();
       clearInbox();

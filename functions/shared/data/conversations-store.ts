@@ -9,8 +9,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MessagePreview } from '../schemas/messages';
+import { ConversationChange, LAST_CHANGE, MemberChange } from './changes';
 import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
-import { conversationKey, inboxIndexKey, leftMarkerKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
+import { type InboxRecord, inboxItem } from './inbox-store';
+import { conversationKey, leftMarkerKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
 
 export type Role = 'owner' | 'admin' | 'member';
 export type ConversationType = 'direct' | 'group';
@@ -71,12 +73,13 @@ export const conversationItem = (conversation: ConversationRecord) => ({
   createdAt: conversation.createdAt,
   memberCount: conversation.memberCount,
   lastActivityAt: conversation.lastActivityAt,
+  [LAST_CHANGE]: ConversationChange.created,
 });
 
-export const memberItem = (member: MemberRecord, activityId: string) => ({
+export const memberItem = (member: MemberRecord) => ({
   ...memberKey(member.conversationId, member.userId),
-  ...inboxIndexKey(member.userId, activityId),
   type: 'Member',
+  [LAST_CHANGE]: MemberChange.joined,
   conversationId: member.conversationId,
   userId: member.userId,
   role: member.role,
@@ -86,10 +89,10 @@ export const memberItem = (member: MemberRecord, activityId: string) => ({
     : {}),
 });
 
-export const putMember = (member: MemberRecord, activityId: string): TransactItem => ({
+export const putMember = (member: MemberRecord): TransactItem => ({
   Put: {
     TableName: tableName,
-    Item: memberItem(member, activityId),
+    Item: memberItem(member),
     ConditionExpression: 'attribute_not_exists(PK)',
   },
 });
@@ -144,13 +147,14 @@ export async function consentToRejoin(conversationId: string, userId: string, at
 /**
  * Writes a new conversation and its first members in one transaction, conditional on the conversation not
  * existing yet (for direct chats the id is derived from the pair, so a second create finds it) and on every
- * `mustExist` user existing. Returns the reason codes when the transaction was cancelled.
+ * `mustExist` user existing; with `inboxEntries` (a direct chat's two: the transaction holds 100 items at most,
+ * so a group's go after it), the members' inbox entries too. Returns the reason codes when it was cancelled.
  */
 export async function createConversation(
   conversation: ConversationRecord,
   members: MemberRecord[],
-  activityId: string,
   mustExistUserIds: string[] = [],
+  inboxEntries: readonly InboxRecord[] = [],
 ): Promise<{ created: true } | { created: false; codes: string[] }> {
   const items: TransactItem[] = [
     {
@@ -169,7 +173,8 @@ export async function createConversation(
         },
       }),
     ),
-    ...members.map((member) => putMember(member, activityId)),
+    ...members.map((member) => putMember(member)),
+    ...inboxEntries.map((entry): TransactItem => ({ Put: { TableName: tableName, Item: inboxItem(entry) } })),
   ];
   try {
     await transactWrite({ TransactItems: items });
@@ -184,6 +189,7 @@ export async function createConversation(
 /** The conversation and all its members in one Query (`MEMBER#…` and `META` sort next to each other). */
 export async function getConversationWithMembers(
   conversationId: string,
+  options: { consistent?: boolean } = {},
 ): Promise<{ conversation: ConversationRecord | undefined; members: MemberRecord[] }> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -197,6 +203,7 @@ export async function getConversationWithMembers(
           ':from': MEMBER_PREFIX,
           ':to': 'META',
         },
+        ...(options.consistent ? { ConsistentRead: true } : {}),
         ExclusiveStartKey: startKey,
       }),
     );
@@ -276,26 +283,6 @@ export async function getConversations(conversationIds: string[]): Promise<Map<s
   return new Map(items.map((item) => [item.id as string, toConversation(item)]));
 }
 
-/** One page of the user's inbox: memberships, most recent activity first. */
-export async function queryInbox(userId: string, limit: number, startKey?: Record<string, unknown>) {
-  const page = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': inboxIndexKey(userId, '').GSI1PK },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    members: (page.Items ?? []).map(toMember),
-    items: page.Items ?? [],
-    lastKey: page.LastEvaluatedKey,
-  };
-}
-
 /** Up to `limit` members (with `complete` false when there are more). */
 export async function queryMembers(conversationId: string, limit?: number) {
   const input: QueryCommandInput = {
@@ -320,25 +307,4 @@ export async function queryMembers(conversationId: string, limit?: number) {
 
 export async function runTransaction(items: TransactItem[]): Promise<void> {
   await transactWrite({ TransactItems: items });
-}
-
-/** Moves the inbox entry of a member to the top (GSI1SK), only forwards; a gone member is ignored. */
-export async function touchInboxEntry(
-  conversationId: string,
-  userId: string,
-  activityId: string,
-): Promise<void> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: memberKey(conversationId, userId),
-        UpdateExpression: 'SET GSI1SK = :activity',
-        ConditionExpression: 'attribute_exists(PK) AND GSI1SK < :activity',
-        ExpressionAttributeValues: { ':activity': inboxIndexKey(userId, activityId).GSI1SK },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-  }
 }

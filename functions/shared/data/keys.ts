@@ -32,19 +32,28 @@ export const SESSION_PREFIX = 'SESSION#';
 /** A conversation's own state: type, name, member count, last message preview. */
 export const conversationKey = (conversationId: string) => ({ PK: `CONV#${conversationId}`, SK: 'META' });
 
-/**
- * A user's membership of a conversation: role and read marker. Its GSI1 entry is the user's inbox, sorted by
- * the conversation's latest activity (a ULID, so newest first when read backwards).
- */
+/** A user's membership of a conversation: role, when they joined, and their read marker (read receipts). */
 export const memberKey = (conversationId: string, userId: string) => ({
   PK: `CONV#${conversationId}`,
   SK: `MEMBER#${userId}`,
 });
+export const MEMBER_PREFIX = 'MEMBER#';
+
+/**
+ * A member's inbox entry for a conversation: its position in the member's inbox and the member's unread
+ * count. An item of its own (not the membership) so that moving it, once per member per message, is not a
+ * change the table stream's consumer receives. Its GSI1 entry is the user's inbox, sorted by the
+ * conversation's latest activity (a ULID, so newest first when read backwards).
+ */
+export const inboxKey = (conversationId: string, userId: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `${INBOX_PREFIX}${userId}`,
+});
+export const INBOX_PREFIX = 'INBOX#';
 export const inboxIndexKey = (userId: string, activityId: string) => ({
   GSI1PK: `INBOX#${userId}`,
   GSI1SK: `ACT#${activityId}`,
 });
-export const MEMBER_PREFIX = 'MEMBER#';
 
 /**
  * Left a group: refuses adds by others until the user agrees to come back (`consentedAt`). Sorts before
@@ -71,14 +80,19 @@ export const clientMessageKey = (conversationId: string, senderId: string, clien
 export const conversationIdFromPk = (pk: string) => pk.slice('CONV#'.length);
 
 /**
- * An open WebSocket connection of a user, in the user's partition: one Query lists where to deliver to a
- * user. Expires (`expiresAt`) after API Gateway's longest connection lifetime, should $disconnect be missed.
+ * The head of a user's change feed: the last position taken (`seq`) and the user's open WebSocket connections
+ * (one attribute each, see feed-store.ts). The one write that takes positions for a user's new events also
+ * returns where to post them.
  */
-export const connectionKey = (userId: string, connectionId: string) => ({
-  PK: `USER#${userId}`,
-  SK: `CONN#${connectionId}`,
+export const feedHeadKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'FEED' });
+
+/** Positions are zero-padded so that the sort key orders them as numbers. */
+export const FEED_POSITION_DIGITS = 16;
+/** One event in a user's change feed, at its position (`seq`); expires after the retention window. */
+export const feedEntryKey = (userId: string, seq: number) => ({
+  PK: `FEED#${userId}`,
+  SK: String(seq).padStart(FEED_POSITION_DIGITS, '0'),
 });
-export const CONNECTION_PREFIX = 'CONN#';
 
 /** Who owns a connection: $disconnect and client actions know only the connection id. */
 export const connectionOwnerKey = (connectionId: string) => ({ PK: `CONN#${connectionId}`, SK: 'OWNER' });

@@ -1,12 +1,13 @@
 /** Data access for messages, idempotency records and read markers. Knows DynamoDB; knows nothing of HTTP. */
-import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { MessagePreview } from '../schemas/messages';
+import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { LAST_CHANGE, MemberChange } from './changes';
 import { cancellationCodes, dynamo, tableName, transactWrite } from './client';
 import { memberCondition } from './conversations-store';
 import {
   clientMessageKey,
   conversationKey,
   inboxIndexKey,
+  inboxKey,
   MESSAGE_PREFIX,
   memberKey,
   messageKey,
@@ -100,74 +101,112 @@ export type SendOutcome =
   | { outcome: 'duplicate'; original: MessageRecord }
   | { outcome: 'not-member' };
 
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
 /**
- * Stores a message atomically with what it changes: the conversation's last-message preview, the sender's
- * inbox position and read marker, and (with a clientMessageId) the idempotency record. The sender's
- * membership is the condition on the same transaction, so a removed member cannot send, not even in a race.
+ * The send transaction: the message; the sender's membership (the condition: a removed member cannot send,
+ * not even in a race), moving the sender's read marker forward to the message; the sender's inbox entry
+ * (to the top, nothing unread), so the sender sees the move at once; and, with a clientMessageId, the
+ * idempotency record. Everyone else's inbox, the preview and the events follow from the table stream: nothing
+ * here grows with the size of the group.
+ *
+ * `moveMarker: false` (the marker) and `moveInbox: false` (the inbox entry) are the retry when that one was
+ * already past this message (the same sender's sends committed out of order, or a newer message already moved
+ * the inbox): markers and positions only move forward, and that is no reason to refuse the message.
  */
-export async function sendMessage(message: MessageRecord, preview: MessagePreview): Promise<SendOutcome> {
+function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boolean): TransactItem[] {
   const { conversationId, senderId, clientMessageId } = message;
-  try {
-    await transactWrite({
-      TransactItems: [
-        {
-          Put: {
-            TableName: tableName,
-            Item: messageItem(message),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
-          Update: {
-            TableName: tableName,
-            Key: conversationKey(conversationId),
-            UpdateExpression: 'SET lastMessage = :preview, lastActivityAt = :at',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':preview': preview, ':at': message.createdAt },
-          },
-        },
-        {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: messageItem(message),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    moveMarker
+      ? {
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, senderId),
-            UpdateExpression: 'SET GSI1SK = :activity, lastReadMessageId = :id, lastReadAt = :at',
-            ConditionExpression: 'attribute_exists(PK)',
+            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent',
+            ConditionExpression:
+              'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
+            ExpressionAttributeNames: { '#change': LAST_CHANGE },
             ExpressionAttributeValues: {
-              ':activity': inboxIndexKey(senderId, message.id).GSI1SK,
               ':id': message.id,
               ':at': message.createdAt,
+              ':sent': MemberChange.sent,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        }
+      : memberCondition(conversationId, senderId),
+    ...(moveInbox
+      ? [
+          {
+            Update: {
+              TableName: tableName,
+              Key: inboxKey(conversationId, senderId),
+              // The entry exists from the join on (written with the membership, or by the stream consumer); a
+              // missing one fails the condition and the send goes through without the move (see above).
+              UpdateExpression: 'SET GSI1SK = :activity, readUpTo = :id, unreadCount = :zero',
+              ConditionExpression:
+                'GSI1SK < :activity AND (attribute_not_exists(readUpTo) OR readUpTo < :id)',
+              ExpressionAttributeValues: {
+                ':activity': inboxIndexKey(senderId, message.id).GSI1SK,
+                ':id': message.id,
+                ':zero': 0,
+              },
+            },
+          } satisfies TransactItem,
+        ]
+      : []),
+    ...(clientMessageId
+      ? [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...clientMessageKey(conversationId, senderId, clientMessageId),
+                type: 'ClientMessageId',
+                message: storedMessage(message),
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
-        },
-        ...(clientMessageId
-          ? [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...clientMessageKey(conversationId, senderId, clientMessageId),
-                    type: 'ClientMessageId',
-                    message: storedMessage(message),
-                  },
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-            ]
-          : []),
-      ],
-    });
-    return { outcome: 'sent' };
-  } catch (error) {
-    const codes = cancellationCodes(error);
-    if (!codes) throw error;
-    if (codes[1] === 'ConditionalCheckFailed' || codes[2] === 'ConditionalCheckFailed')
-      return { outcome: 'not-member' };
-    if (codes[3] === 'ConditionalCheckFailed' && clientMessageId) {
-      const original = await getByClientMessageId(conversationId, senderId, clientMessageId);
-      if (original) return { outcome: 'duplicate', original };
+        ]
+      : []),
+  ];
+}
+
+/** Stores a message with what it changes for its sender; see sendItems. */
+export async function sendMessage(message: MessageRecord): Promise<SendOutcome> {
+  const { conversationId, senderId, clientMessageId } = message;
+  let [moveMarker, moveInbox] = [true, true];
+  // Every condition is evaluated, so one retry drops whatever was already ahead; a third try covers a race.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await transactWrite({ TransactItems: sendItems(message, moveMarker, moveInbox) });
+      return { outcome: 'sent' };
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
+      const reasons = (error as { CancellationReasons?: { Item?: unknown }[] }).CancellationReasons;
+      // The membership failing with no item is no membership; with one, a marker already ahead.
+      if (failed(1) && (!moveMarker || !reasons?.[1]?.Item)) return { outcome: 'not-member' };
+      if (clientMessageId && failed(moveInbox ? 3 : 2)) {
+        const original = await getByClientMessageId(conversationId, senderId, clientMessageId);
+        if (original) return { outcome: 'duplicate', original };
+      }
+      const inboxAhead = moveInbox && failed(2);
+      if (!failed(1) && !inboxAhead) throw error;
+      moveMarker &&= !failed(1);
+      moveInbox &&= !inboxAhead;
     }
-    throw error;
   }
+  throw new Error('the send could not be committed');
 }
 
 export async function getByClientMessageId(
@@ -224,37 +263,38 @@ export async function queryMessages(
   return { messages: items.slice(0, options.limit).map(toMessage), hasMore: items.length > options.limit };
 }
 
-/** Messages after the read marker from others, not deleted; counts at most `cap` (shown as "99+"). */
-export async function countUnread(
+/** How many messages one unread count reads at most: the bound on the work a count may cost. */
+export const UNREAD_COUNT_PAGE = 100;
+
+/**
+ * Messages after `afterId` up to `upToId` (inclusive) from others than `userId`, not deleted: one Query page of
+ * at most UNREAD_COUNT_PAGE messages, whatever the conversation holds (a member who sends and deletes
+ * thousands of messages cannot make it read more). When more than a page follows the marker, it counts what
+ * is in the first page.
+ */
+export async function countUnreadBetween(
   conversationId: string,
   userId: string,
-  lastReadMessageId: string | null,
-  cap = 100,
+  afterId: string | null,
+  upToId: string,
 ): Promise<number> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined = lastReadMessageId
-    ? messageKey(conversationId, lastReadMessageId)
-    : undefined;
-  do {
-    const response: QueryCommandOutput = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        FilterExpression: 'senderId <> :me AND attribute_not_exists(deletedAt)',
-        ExpressionAttributeValues: {
-          ':pk': conversationKey(conversationId).PK,
-          ':prefix': MESSAGE_PREFIX,
-          ':me': userId,
-        },
-        Select: 'COUNT',
-        Limit: cap,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    count += response.Count ?? 0;
-    startKey = response.LastEvaluatedKey;
-  } while (startKey && count < cap);
-  return Math.min(count, cap);
+  const response = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      FilterExpression: 'senderId <> :me AND attribute_not_exists(deletedAt)',
+      ExpressionAttributeValues: {
+        ':pk': conversationKey(conversationId).PK,
+        ':from': MESSAGE_PREFIX,
+        ':to': messageKey(conversationId, upToId).SK,
+        ':me': userId,
+      },
+      Select: 'COUNT',
+      Limit: UNREAD_COUNT_PAGE,
+      ...(afterId ? { ExclusiveStartKey: messageKey(conversationId, afterId) } : {}),
+    }),
+  );
+  return response.Count ?? 0;
 }
 
 /** Edits text; conditional on the caller being the sender, still a member, and the message not deleted. */
@@ -343,10 +383,11 @@ export async function moveReadMarker(
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, userId),
-            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at',
+            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :read',
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
-            ExpressionAttributeValues: { ':id': messageId, ':at': at },
+            ExpressionAttributeNames: { '#change': LAST_CHANGE },
+            ExpressionAttributeValues: { ':id': messageId, ':at': at, ':read': MemberChange.read },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },

@@ -18,7 +18,7 @@ export function writtenHere(item: Record<string, unknown> | undefined, region = 
 }
 
 /** True when a connection item belongs to this region's WebSocket API (or carries no region). */
-export function connectedHere(item: Record<string, unknown>, region = config.region): boolean {
-  const where = item.region;
+export function connectedHere(item: object, region = config.region): boolean {
+  const where = (item as { region?: unknown }).region;
   return typeof where !== 'string' || region === undefined || where === region;
 }

@@ -4,14 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { config } from '../config';
+import { ConversationChange, LAST_CHANGE, MemberChange } from '../data/changes';
 import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
-import { conversationKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
-import { countUnread } from '../data/messages-store';
+import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
+import { conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { inboxCursor } from './cursors';
-import { ulid } from './ids';
+import { ulid, ulidFloor } from './ids';
 
 export type { ConversationRecord, MemberRecord, Role };
 
@@ -56,13 +57,34 @@ function newMember(conversationId: string, userId: string, role: Role, joinedAt:
   return { conversationId, userId, role, joinedAt, lastReadMessageId: null, lastReadAt: null };
 }
 
-/** `field` names the other user in errors: `userId` here, `recipient` for the older POST /messages. */
-export async function createDirect(
+/**
+ * A new member's inbox entry: at the top of their inbox (when they joined), nothing unread. The stream consumer
+ * creates the same entry from the membership's own record (projections/inbox.ts); writing it here as well lets
+ * whoever just created or joined a conversation see it in their inbox at once.
+ */
+export function newInboxEntry(member: MemberRecord, latestMessageId: string | null): InboxRecord {
+  return {
+    conversationId: member.conversationId,
+    userId: member.userId,
+    activityId: ulidFloor(Date.parse(member.joinedAt)),
+    unreadCount: 0,
+    readUpTo: member.lastReadMessageId,
+    latestMessageId,
+    appliedUpTo: null,
+  };
+}
+
+/**
+ * Creates the direct conversation of two users unless it exists; says whether it created it. `field` names
+ * the other user in errors: `userId` for POST /conversations, `recipient` for the older POST /messages (which
+ * needs no details back, so does not pay for reading them).
+ */
+export async function openDirect(
   callerId: string,
   otherUserId: string,
   now = new Date(),
   field = 'userId',
-) {
+): Promise<{ created: boolean; conversation: ConversationRecord; members: MemberRecord[] }> {
   if (otherUserId === callerId) {
     throw new ValidationError('A direct conversation needs another user.', [
       { field, message: 'must not be your own id' },
@@ -81,17 +103,26 @@ export async function createDirect(
     lastActivityAt: at,
   };
   const members = [newMember(id, callerId, 'member', at), newMember(id, otherUserId, 'member', at)];
-  // The inbox entries start at a ULID of the creation time, which sorts among message ids.
-  const result = await store.createConversation(conversation, members, ulid(now.getTime()), [otherUserId]);
+  const result = await store.createConversation(
+    conversation,
+    members,
+    [otherUserId],
+    members.map((member) => newInboxEntry(member, null)),
+  );
   if (!result.created) {
     if (result.codes[1] === 'ConditionalCheckFailed') {
       throw new NotFoundError(`No user has the id "${otherUserId}".`, [{ field, message: 'is not a user' }]);
     }
     if (result.codes[0] !== 'ConditionalCheckFailed')
       throw new ConflictError('The conversation could not be created.');
-    return { created: false, details: await getDetails(callerId, id) };
   }
-  return { created: true, details: await withProfiles(conversation, members, callerId) };
+  return { created: result.created, conversation, members };
+}
+
+export async function createDirect(callerId: string, otherUserId: string, now = new Date()) {
+  const { created, conversation, members } = await openDirect(callerId, otherUserId, now);
+  if (!created) return { created, details: await getDetails(callerId, conversation.id) };
+  return { created, details: await withProfiles(conversation, members, callerId) };
 }
 
 const pairKey = (key: { PK: string; SK: string }) => `${key.PK}\u0000${key.SK}`;
@@ -176,10 +207,9 @@ export async function createGroup(callerId: string, name: string, memberIds: str
     ]);
   }
   await assertAddable(callerId, memberIds, 'memberIds', new Set([callerId]));
-  const activityId = ulid(now.getTime());
   const at = now.toISOString();
   const conversation: ConversationRecord = {
-    id: activityId,
+    id: ulid(now.getTime()),
     type: 'group',
     name,
     createdBy: callerId,
@@ -192,9 +222,13 @@ export async function createGroup(callerId: string, name: string, memberIds: str
     newMember(conversation.id, callerId, 'owner', at),
     ...others.map((id) => newMember(conversation.id, id, 'member', at)),
   ];
-  const result = await store.createConversation(conversation, members, activityId);
+  const result = await store.createConversation(conversation, members);
   if (!result.created) throw new ConflictError('The conversation could not be created; try again.');
-  return withProfiles(conversation, members, callerId);
+  const [details] = await Promise.all([
+    withProfiles(conversation, members, callerId),
+    putInboxEntries(members.map((member) => newInboxEntry(member, null))),
+  ]);
+  return details;
 }
 
 export async function getDetails(callerId: string, conversationId: string): Promise<ConversationDetails> {
@@ -228,10 +262,10 @@ export async function rename(callerId: string, conversationId: string, name: str
       Update: {
         TableName: tableName,
         Key: conversationKey(conversationId),
-        UpdateExpression: 'SET #name = :name',
+        UpdateExpression: 'SET #name = :name, #change = :renamed',
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: { ':name': name },
+        ExpressionAttributeNames: { '#name': 'name', '#change': LAST_CHANGE },
+        ExpressionAttributeValues: { ':name': name, ':renamed': ConversationChange.renamed },
       },
     },
     store.memberCondition(conversationId, callerId, MODERATORS),
@@ -269,7 +303,6 @@ export async function addMembers(
     ...newMember(conversationId, userId, 'member', at),
     ...(conversation.lastMessage ? { lastReadMessageId: conversation.lastMessage.id, lastReadAt: at } : {}),
   }));
-  const activityId = conversation.lastMessage?.id ?? ulid(now.getTime());
   try {
     await store.runTransaction([
       store.memberCondition(conversationId, callerId, MODERATORS),
@@ -277,15 +310,17 @@ export async function addMembers(
         Update: {
           TableName: tableName,
           Key: conversationKey(conversationId),
-          UpdateExpression: 'ADD memberCount :added',
+          UpdateExpression: 'ADD memberCount :added SET #change = :members',
           ConditionExpression: 'memberCount <= :room',
+          ExpressionAttributeNames: { '#change': LAST_CHANGE },
           ExpressionAttributeValues: {
             ':added': added.length,
             ':room': config.maxGroupMembers - added.length,
+            ':members': ConversationChange.members,
           },
         },
       },
-      ...newMembers.map((member) => store.putMember(member, activityId)),
+      ...newMembers.map((member) => store.putMember(member)),
     ]);
   } catch (error) {
     if ((error as Error).name === 'TransactionCanceledException') {
@@ -293,7 +328,11 @@ export async function addMembers(
     }
     throw error;
   }
-  return withProfiles({ ...conversation, memberCount: total }, [...members, ...newMembers], callerId);
+  const [details] = await Promise.all([
+    withProfiles({ ...conversation, memberCount: total }, [...members, ...newMembers], callerId),
+    putInboxEntries(newMembers.map((member) => newInboxEntry(member, conversation.lastMessage?.id ?? null))),
+  ]);
+  return details;
 }
 
 /**
@@ -356,10 +395,14 @@ export async function removeMember(
         Update: {
           TableName: tableName,
           Key: conversationKey(conversationId),
-          UpdateExpression: 'ADD memberCount :minusOne',
-          ExpressionAttributeValues: { ':minusOne': -1 },
+          UpdateExpression: 'ADD memberCount :minusOne SET #change = :members',
+          ExpressionAttributeNames: { '#change': LAST_CHANGE },
+          ExpressionAttributeValues: { ':minusOne': -1, ':members': ConversationChange.members },
         },
       },
+      // Gone from the inbox with the membership; the stream consumer deletes it again should a late write of
+      // the entry (a message fanned out just before) bring it back.
+      deleteInboxEntryItem(conversationId, removed.userId),
       // Leaving (not being removed) refuses re-adds by others until the user agrees (consentToRejoin).
       leaving
         ? store.putLeftMarker(conversationId, callerId, now.toISOString())
@@ -370,10 +413,10 @@ export async function removeMember(
               Update: {
                 TableName: tableName,
                 Key: memberKey(conversationId, successor.userId),
-                UpdateExpression: 'SET #role = :owner',
+                UpdateExpression: 'SET #role = :owner, #change = :role',
                 ConditionExpression: 'attribute_exists(PK)',
-                ExpressionAttributeNames: { '#role': 'role' },
-                ExpressionAttributeValues: { ':owner': 'owner' },
+                ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
+                ExpressionAttributeValues: { ':owner': 'owner', ':role': MemberChange.role },
               },
             },
           ]
@@ -409,11 +452,15 @@ export async function changeRole(
         Update: {
           TableName: tableName,
           Key: memberKey(conversationId, targetId),
-          UpdateExpression: 'SET #role = :role',
-          // The target's role as read: the rules above were decided on it.
+          UpdateExpression: 'SET #role = :role, #change = :changed',
+          // The target's role as read: the rules above were decided on it (an owner's never matches).
           ConditionExpression: 'attribute_exists(PK) AND #role = :current',
-          ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':role': role, ':current': target.role },
+          ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
+          ExpressionAttributeValues: {
+            ':role': role,
+            ':current': target.role,
+            ':changed': MemberChange.role,
+          },
         },
       },
       store.memberCondition(conversationId, callerId, target.role === 'admin' ? ['owner'] : MODERATORS),
@@ -427,47 +474,61 @@ export async function changeRole(
   return { ...target, role };
 }
 
-/** The caller's conversations, most recent activity first, with previews, unread counts and small rosters. */
+/**
+ * The caller's conversations, most recent activity first, with previews, unread counts and small rosters.
+ * Bounded by the page size whatever happened in the conversations: the unread counts are the counters the
+ * stream consumer keeps on the inbox entries (projections/inbox.ts), never a count over messages here. An
+ * entry whose membership is gone (a late write after a removal) is skipped.
+ */
 export async function listForUser(callerId: string, limit: number, cursor?: string) {
   const start = cursor ? inboxCursor.decode(cursor, callerId) : undefined;
-  const page = await store.queryInbox(
+  const page = await queryInbox(
     callerId,
     limit,
     start
       ? {
-          ...memberKey(start.conversationId, callerId),
+          ...inboxKey(start.conversationId, callerId),
           GSI1PK: `INBOX#${callerId}`,
-          GSI1SK: start.activityId,
+          GSI1SK: `ACT#${start.activityId}`,
         }
       : undefined,
   );
-  const ids = page.members.map((member) => member.conversationId);
-  const [conversations, unread, rosters] = await Promise.all([
-    ids.length ? store.getConversations(ids) : new Map<string, ConversationRecord>(),
-    Promise.all(
-      page.members.map((member) => countUnread(member.conversationId, callerId, member.lastReadMessageId)),
-    ),
+  const ids = page.entries.map((entry) => entry.conversationId);
+  const [items, rosters] = await Promise.all([
+    ids.length
+      ? store.batchGet([...ids.map(conversationKey), ...ids.map((id) => memberKey(id, callerId))])
+      : Promise.resolve([]),
     Promise.all(ids.map((id) => store.queryMembers(id, SMALL_CONVERSATION + 1))),
   ]);
-  const items = page.members.flatMap((member, index) => {
-    const conversation = conversations.get(member.conversationId);
-    if (!conversation) return [];
+  const conversations = new Map(
+    items.filter((item) => item.SK === 'META').map((item) => [item.id as string, store.toConversation(item)]),
+  );
+  const memberships = new Map(
+    items
+      .filter((item) => item.SK !== 'META')
+      .map((item) => [item.conversationId as string, store.toMember(item)]),
+  );
+  const result = page.entries.flatMap((entry, index) => {
+    const conversation = conversations.get(entry.conversationId);
+    const membership = memberships.get(entry.conversationId);
+    if (!conversation || !membership) return [];
     const roster = rosters[index];
     return [
       {
         ...conversation,
-        myRole: member.role,
-        unreadCount: unread[index] ?? 0,
+        myRole: membership.role,
+        unreadCount: Math.min(entry.unreadCount, UNREAD_SHOWN_UP_TO),
         ...(roster?.complete && roster.members.length <= SMALL_CONVERSATION
           ? { members: roster.members }
           : {}),
       },
     ];
   });
-  const last = page.items.at(-1);
+  const last = page.entries.at(-1);
   const nextCursor =
-    page.lastKey && last
-      ? inboxCursor.encode(callerId, last.GSI1SK as string, last.conversationId as string)
-      : null;
-  return { items, nextCursor };
+    page.lastKey && last ? inboxCursor.encode(callerId, last.activityId, last.conversationId) : null;
+  return { items: result, nextCursor };
 }
+
+/** Unread counts above this are shown as this (clients show "99+"). */
+export const UNREAD_SHOWN_UP_TO = 100;

@@ -2,12 +2,12 @@
  * Opaque pagination cursors. Each names the listing it belongs to; a cursor that was forged, damaged or
  * taken from another listing is a 400, and is never turned into a key outside the caller's own listing.
  */
-import { ValidationError } from '../errors';
+import { ForbiddenError, ValidationError } from '../errors';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const isUlid = (value: string) => ULID.test(value);
-/** Inbox positions as the index holds them: `ACT#<ULID>`, and a group's ULID or a direct chat's `dm_` id. */
-const ACTIVITY_KEY = /^ACT#[0-9A-HJKMNP-TV-Z]{26}$/;
+/** Inbox positions as cursors carry them: the entry's activity ULID, and a group's ULID or a direct chat's `dm_` id. */
+const ACTIVITY_KEY = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const CONVERSATION_ID = /^(?:[0-9A-HJKMNP-TV-Z]{26}|dm_[\w-]{32})$/;
 
 function encode(payload: Record<string, string>): string {
@@ -67,3 +67,40 @@ export const inboxCursor = {
     return { activityId: value.a, conversationId: value.c };
   },
 };
+
+/**
+ * A position in a user's stream of changes: the user, the position (`s`), and when the event at that position
+ * was written (`t`, epoch ms), which says whether what follows it may have expired. Naming the user lets a
+ * cursor of another user be refused rather than read as one's own.
+ */
+export const syncCursor = {
+  encode: (userId: string, seq: number, at: number) =>
+    encode({ kind: 'sync', u: userId, s: String(seq), t: String(at) }),
+  decode(cursor: string, userId: string): { seq: number; at: number } {
+    let value: Record<string, unknown>;
+    try {
+      value = decode(cursor);
+    } catch {
+      throw invalidSince();
+    }
+    const seq = Number(value.s);
+    const at = Number(value.t);
+    if (
+      value.kind !== 'sync' ||
+      typeof value.u !== 'string' ||
+      !Number.isSafeInteger(seq) ||
+      seq < 0 ||
+      !Number.isSafeInteger(at) ||
+      at < 0
+    ) {
+      throw invalidSince();
+    }
+    if (value.u !== userId) throw new ForbiddenError('The cursor belongs to another user.');
+    return { seq, at };
+  },
+};
+
+const invalidSince = () =>
+  new ValidationError('since is not a cursor of GET /sync or of an event.', [
+    { field: '(query) since', message: 'is not a cursor returned by GET /sync or an event' },
+  ]);

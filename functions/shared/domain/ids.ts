@@ -19,6 +19,14 @@ export function ulid(time = Date.now()): string {
   return timePart + randomPart;
 }
 
+/**
+ * The smallest ULID of a millisecond: a position in time that sorts among message ids, the same whoever
+ * computes it (an inbox entry written by a request and by the stream consumer lands in the same place).
+ */
+export function ulidFloor(time: number): string {
+  return ulid(time).slice(0, 10) + '0'.repeat(16);
+}
+
 /** The millisecond time a ULID was made at (its first 10 characters). */
 export function ulidTime(id: string): number {
   let time = 0;

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { signedUrl } from '../media/cdn';
 import { metrics } from '../metrics';
 import type { Message, MessageContentInput, MessagePreview } from '../schemas/messages';
-import { conversationNotFound, createDirect, directConversationId } from './conversations';
+import { conversationNotFound, directConversationId, openDirect } from './conversations';
 import { isUlid, messageCursor } from './cursors';
 import { ulid } from './ids';
 import { requireReadyMedia } from './media';
@@ -97,7 +97,7 @@ async function newMessage(
 async function storeMessage(
   message: MessageRecord,
 ): Promise<{ message: Message; created: boolean } | undefined> {
-  const result = await store.sendMessage(message, previewOf(message));
+  const result = await store.sendMessage(message);
   if (result.outcome === 'not-member') return undefined;
   if (result.outcome === 'duplicate')
     return { message: await presentMessage(result.original), created: false };
@@ -129,7 +129,7 @@ export async function sendToUser(
   const message = await newMessage(callerId, directConversationId(callerId, recipientId), input, now);
   const sent = await storeMessage(message);
   if (sent) return sent;
-  await createDirect(callerId, recipientId, now, 'recipient');
+  await openDirect(callerId, recipientId, now, 'recipient');
   const retried = await storeMessage(message);
   if (!retried) throw conversationNotFound(message.conversationId);
   return retried;

@@ -1,81 +1,170 @@
 /**
- * Keeps the read models that a message changes for everyone but its sender, off the sender's request path:
- * every other member's inbox entry moves to the top (one conditional update each, so a 256-member group
- * costs 255 small writes here instead of on the send), and the conversation's preview follows edits and
- * deletes of its last message.
+ * Inbox entries, kept by the stream consumer off everyone's request path: for each member a conversation's
+ * changes concern, its position (the newest message), its unread count, and what it has applied.
+ *
+ * Unread counts are counters, maintained in commit order (the stream hands one conversation's records over in
+ * order): a message from someone else after the member's marker adds one; its deletion takes it back; the
+ * member moving their marker (or sending) recounts, bounded: 0 without reading anything when the marker is at
+ * the newest message, else one Query page of at most 100 messages (data/messages-store.ts). So reading the
+ * inbox never counts anything, and no member can make anyone's reads or this function's work grow by sending
+ * and deleting messages. The one imprecision: a member more than 100 messages behind who moves their marker
+ * gets the count of the next 100 messages (it grows from there with new messages).
+ *
+ * Idempotent: each entry records the stream position of the last change it applied (`appliedUpTo`), and a
+ * redelivered record at or before it changes nothing.
  */
-import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo, isConditionalCheckFailed, tableName } from '../data/client';
-import { queryMembers, touchInboxEntry } from '../data/conversations-store';
-import { conversationKey } from '../data/keys';
-import type { MessageRecord } from '../data/messages-store';
-import { previewOf } from '../domain/messages';
 
-const FAN_OUT_CONCURRENCY = 16;
+import {
+  advanceInboxEntry,
+  deleteInboxEntry,
+  getInboxEntry,
+  type InboxRecord,
+  type InboxWriteOutcome,
+  replaceInboxEntry,
+} from '../data/inbox-store';
+import { countUnreadBetween } from '../data/messages-store';
 
-async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<void>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
-}
+export type InboxOp =
+  | { kind: 'message'; position: string; id: string; senderId: string }
+  | { kind: 'deleted'; position: string; id: string; senderId: string }
+  | { kind: 'read'; position: string; messageId: string }
+  | {
+      kind: 'joined';
+      position: string;
+      activityId: string;
+      readUpTo: string | null;
+      latestMessageId: string | null;
+    }
+  | { kind: 'removed'; position: string };
 
-/** Sets the conversation preview to a new message if it is the newest one. */
-async function updatePreview(message: MessageRecord) {
-  await updateIfStill(message, {
-    UpdateExpression: 'SET lastMessage = :preview',
-    // Repairs the rare case where two sends raced and the older wrote the preview last.
-    ConditionExpression:
-      'attribute_exists(PK) AND (attribute_not_exists(lastMessage) OR lastMessage.id < :id)',
-    ExpressionAttributeValues: { ':preview': previewOf(message), ':id': message.id },
+/** Counts a member's unread messages after `afterId` up to `upToId`; bounded (see countUnreadBetween). */
+export type UnreadCounter = (afterId: string | null, upToId: string) => Promise<number>;
+
+const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+
+/** The entry after `ops`, from `state` (null: none): the exact computation. */
+export async function foldInbox(
+  member: { conversationId: string; userId: string },
+  state: InboxRecord | null,
+  ops: readonly InboxOp[],
+  count: UnreadCounter,
+): Promise<InboxRecord | null> {
+  let entry = state ? { ...state } : null;
+  const fresh = (activityId: string): InboxRecord => ({
+    ...member,
+    activityId,
+    unreadCount: 0,
+    readUpTo: null,
+    latestMessageId: null,
+    appliedUpTo: null,
   });
+  /** The marker moved to `messageId`: what is unread after it, up to the newest message applied. */
+  const recount = async (current: InboxRecord, messageId: string) => {
+    if (current.readUpTo !== null && messageId <= current.readUpTo) return;
+    current.readUpTo = messageId;
+    const latest = current.latestMessageId;
+    current.unreadCount = latest === null || messageId >= latest ? 0 : await count(messageId, latest);
+  };
+  for (const op of ops) {
+    if (entry?.appliedUpTo && op.position <= entry.appliedUpTo) continue;
+    switch (op.kind) {
+      case 'removed':
+        entry = null;
+        continue;
+      case 'joined':
+        entry ??= fresh(op.activityId);
+        entry.activityId = later(entry.activityId, op.activityId) as string;
+        entry.readUpTo = later(entry.readUpTo, op.readUpTo);
+        entry.latestMessageId = later(entry.latestMessageId, op.latestMessageId);
+        break;
+      case 'message': {
+        entry ??= fresh(op.id);
+        entry.activityId = later(entry.activityId, op.id) as string;
+        entry.latestMessageId = later(entry.latestMessageId, op.id);
+        if (op.senderId === member.userId) await recount(entry, op.id);
+        else if (entry.readUpTo === null || op.id > entry.readUpTo) entry.unreadCount += 1;
+        break;
+      }
+      case 'deleted':
+        if (
+          entry &&
+          op.senderId !== member.userId &&
+          (entry.readUpTo === null || op.id > entry.readUpTo) &&
+          entry.latestMessageId !== null &&
+          op.id <= entry.latestMessageId
+        ) {
+          entry.unreadCount = Math.max(0, entry.unreadCount - 1);
+        }
+        break;
+      case 'read':
+        entry ??= fresh(op.messageId);
+        await recount(entry, op.messageId);
+        break;
+    }
+    if (entry) entry.appliedUpTo = op.position;
+  }
+  return entry;
 }
 
 /**
- * Makes the preview follow an edit or a deletion of the message it shows. The preview remembers the time of
- * the change it shows, so a change applied twice, or an older change replayed after a newer one (a redrive
- * from the dead-letter queue), changes nothing; a deletion is final.
+ * The common case, new messages and deletions only, as one conditional UpdateItem with the count as a delta
+ * (see advanceInboxEntry for what it assumes). Undefined when the ops are not of that kind.
  */
-async function updateChangedPreview(message: MessageRecord) {
-  const changedAt = message.deletedAt ?? message.editedAt ?? message.createdAt;
-  await updateIfStill(message, {
-    UpdateExpression: 'SET lastMessage = :preview',
-    ConditionExpression:
-      'lastMessage.id = :id AND lastMessage.#type <> :deleted AND (attribute_not_exists(lastMessage.changedAt) OR lastMessage.changedAt < :changedAt)',
-    ExpressionAttributeNames: { '#type': 'type' },
-    ExpressionAttributeValues: {
-      ':preview': { ...previewOf(message), changedAt },
-      ':id': message.id,
-      ':deleted': 'deleted',
-      ':changedAt': changedAt,
-    },
-  });
-}
-
-async function updateIfStill(
-  message: MessageRecord,
-  update: Pick<
-    UpdateCommandInput,
-    'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
-  >,
-) {
-  try {
-    await dynamo.send(
-      new UpdateCommand({ TableName: tableName, Key: conversationKey(message.conversationId), ...update }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
+function advanceOf(member: { userId: string }, ops: readonly InboxOp[]) {
+  let latest: string | undefined;
+  let delta = 0;
+  let readBefore: string | undefined;
+  for (const op of ops) {
+    if (op.kind !== 'message' && op.kind !== 'deleted') return undefined;
+    if (op.kind === 'message' && (latest === undefined || op.id > latest)) latest = op.id;
+    if (op.senderId === member.userId) continue;
+    delta += op.kind === 'message' ? 1 : -1;
+    if (readBefore === undefined || op.id < readBefore) readBefore = op.id;
   }
+  const first = ops[0];
+  const last = ops.at(-1);
+  if (!first || !last || latest === undefined) return undefined;
+  return {
+    activityId: latest,
+    latestMessageId: latest,
+    appliedUpTo: last.position,
+    unreadDelta: delta,
+    assume: { appliedBefore: first.position, ...(readBefore ? { readBefore } : {}) },
+  };
 }
 
-export async function onMessageCreated(message: MessageRecord): Promise<void> {
-  const { members } = await queryMembers(message.conversationId);
-  const others = members.filter((member) => member.userId !== message.senderId);
-  await Promise.all([
-    inBatches(others, FAN_OUT_CONCURRENCY, (member) =>
-      touchInboxEntry(message.conversationId, member.userId, message.id),
-    ),
-    updatePreview(message),
-  ]);
-}
+const MAX_ATTEMPTS = 5;
 
-export async function onMessageChanged(message: MessageRecord): Promise<void> {
-  await updateChangedPreview(message);
+/** Applies one member's ops of a stream batch to their inbox entry. */
+export async function applyInboxOps(
+  member: { conversationId: string; userId: string },
+  ops: readonly InboxOp[],
+): Promise<void> {
+  if (ops.length === 0) return;
+  const count: UnreadCounter = (afterId, upToId) =>
+    countUnreadBetween(member.conversationId, member.userId, afterId, upToId);
+  let outcome: InboxWriteOutcome | undefined;
+  const advance = advanceOf(member, ops);
+  if (advance) {
+    outcome = await advanceInboxEntry(member.conversationId, member.userId, advance);
+    if (outcome.applied) return;
+  }
+  let current =
+    outcome && !outcome.applied ? outcome.current : await getInboxEntry(member.conversationId, member.userId);
+  for (let attempt = 1; ; attempt++) {
+    const next = await foldInbox(member, current, ops, count);
+    if (next === null) {
+      if (current !== null) await deleteInboxEntry(member.conversationId, member.userId);
+      return;
+    }
+    if (current !== null && JSON.stringify(next) === JSON.stringify(current)) return;
+    const written = await replaceInboxEntry(next, current);
+    if (written.applied) return;
+    if (attempt >= MAX_ATTEMPTS) {
+      throw Object.assign(new Error('The inbox entry kept changing while it was updated'), {
+        name: 'InboxContention',
+      });
+    }
+    current = written.current;
+  }
 }

@@ -14,6 +14,8 @@ export type PostOutcome = 'sent' | 'gone';
 
 export interface ConnectionSender {
   post(connectionId: string, data: string): Promise<PostOutcome>;
+  /** Closes the connection (API Gateway closes it with 1000); a connection already gone is no error. */
+  close(connectionId: string): Promise<void>;
 }
 
 const isGone = (error: unknown) =>

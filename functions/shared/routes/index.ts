@@ -38,6 +38,7 @@ import {
   markRead,
   sendMessage,
 } from './messages';
+import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
 
@@ -45,6 +46,7 @@ export * from './accounts';
 export * from './conversations';
 export * from './media';
 export * from './messages';
+export * from './sync';
 export * from './system';
 export * from './users';
 
@@ -81,4 +83,5 @@ export const routes: readonly RouteDefinition[] = [
   legacyListMessages,
   createMedia,
   getMedia,
+  sync,
 ];

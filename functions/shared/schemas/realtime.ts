@@ -3,8 +3,8 @@
  * validate actions with these schemas; events are typed by them; docs/realtime.md describes the same shapes.
  */
 import * as v from 'valibot';
-import { idSchema, timestampSchema } from './common';
-import { roleSchema } from './conversations';
+import { idSchema, safeIntegerSchema, timestampSchema } from './common';
+import { conversationSchema, memberSchema, roleSchema } from './conversations';
 import { defineSchema } from './define';
 import { strictObject } from './json-objects';
 import { messageSchema } from './messages';
@@ -22,12 +22,25 @@ export const pingActionSchema = /* @__PURE__ */ defineSchema(() => v.object({ ac
 
 // Server events.
 
+/**
+ * Where an event stands in its recipient's own stream of changes: `seq` counts up by one per event for each
+ * user (a gap means something was missed: sync), `cursor` is what `GET /sync?since=` takes to continue after it.
+ */
+const position = () => ({
+  seq: v.pipe(
+    safeIntegerSchema,
+    v.description("The event's position in your own stream of changes (1, 2, 3, …)"),
+  ),
+  cursor: v.pipe(v.string(), v.description('Pass as `since` to GET /sync to continue after this event')),
+});
+
 export const messageEventSchema = /* @__PURE__ */ defineSchema(() =>
   v.object({
     type: v.picklist(['message.created', 'message.updated', 'message.deleted']),
     conversationId: v.string(),
     /** As the HTTP API shows it; a deleted message has `content: null` and `deletedAt`. */
     message: messageSchema,
+    ...position(),
   }),
 );
 
@@ -38,6 +51,7 @@ export const readEventSchema = /* @__PURE__ */ defineSchema(() =>
     userId: idSchema,
     lastReadMessageId: v.string(),
     lastReadAt: v.nullable(timestampSchema),
+    ...position(),
   }),
 );
 
@@ -48,11 +62,59 @@ export const memberAddedEventSchema = /* @__PURE__ */ defineSchema(() =>
     userId: idSchema,
     role: roleSchema,
     joinedAt: timestampSchema,
+    ...position(),
+  }),
+);
+
+export const memberUpdatedEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    type: v.literal('member.updated'),
+    conversationId: v.string(),
+    userId: idSchema,
+    role: roleSchema,
+    ...position(),
   }),
 );
 
 export const memberRemovedEventSchema = /* @__PURE__ */ defineSchema(() =>
-  v.object({ type: v.literal('member.removed'), conversationId: v.string(), userId: idSchema }),
+  v.object({
+    type: v.literal('member.removed'),
+    conversationId: v.string(),
+    userId: idSchema,
+    ...position(),
+  }),
+);
+
+/** The conversation as its new member first sees it; `members` only up to the read-receipt size. */
+export const joinedConversationSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    ...conversationSchema.entries,
+    myRole: roleSchema,
+    members: v.optional(
+      v.pipe(
+        v.array(memberSchema),
+        v.description('Members with roles and read markers, for conversations of up to 32 members'),
+      ),
+    ),
+  }),
+);
+
+export const conversationJoinedEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    type: v.literal('conversation.joined'),
+    conversationId: v.string(),
+    conversation: joinedConversationSchema,
+    ...position(),
+  }),
+);
+
+export const conversationUpdatedEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    type: v.literal('conversation.updated'),
+    conversationId: v.string(),
+    name: v.nullable(v.string()),
+    ...position(),
+  }),
 );
 
 export const typingEventSchema = /* @__PURE__ */ defineSchema(() =>
@@ -65,19 +127,46 @@ export const errorEventSchema = /* @__PURE__ */ defineSchema(() =>
   v.object({ type: v.literal('error'), message: v.string() }),
 );
 
+/** Sent just before the server closes the connection, saying why (API Gateway closes with 1000 either way). */
+export const connectionClosingEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    type: v.literal('connection.closing'),
+    reason: v.picklist(['token-expired', 'connection-limit', 'session-ended']),
+  }),
+);
+
+/** The events of a user's stream of changes: what `GET /sync` returns and the socket delivers live. */
+export const feedEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.union([
+    messageEventSchema,
+    readEventSchema,
+    memberAddedEventSchema,
+    memberUpdatedEventSchema,
+    memberRemovedEventSchema,
+    conversationJoinedEventSchema,
+    conversationUpdatedEventSchema,
+  ]),
+);
+
 export const realtimeEventSchema = /* @__PURE__ */ defineSchema(() =>
   v.union([
     messageEventSchema,
     readEventSchema,
     memberAddedEventSchema,
+    memberUpdatedEventSchema,
     memberRemovedEventSchema,
+    conversationJoinedEventSchema,
+    conversationUpdatedEventSchema,
     typingEventSchema,
     pongEventSchema,
     errorEventSchema,
+    connectionClosingEventSchema,
   ]),
 );
 
 export type RealtimeEvent = v.InferInput<typeof realtimeEventSchema>;
+export type FeedEvent = v.InferInput<typeof feedEventSchema>;
 export type MessageEvent = v.InferInput<typeof messageEventSchema>;
+export type ConnectionClosingReason = v.InferInput<typeof connectionClosingEventSchema>['reason'];
 /** The events that concern one conversation, delivered to its members. */
 export type ConversationEvent = Extract<RealtimeEvent, { conversationId: string }>;

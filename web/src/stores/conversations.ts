@@ -280,6 +280,8 @@ export function applyConversationEvent(event: RealtimeEvent) {
       updateMarker(state, event.userId, event.lastReadMessageId, event.lastReadAt);
       return;
     case 'member.added':
+    case 'member.updated':
+    case 'conversation.updated':
       void loadDetails(state);
       return;
     case 'member.removed':

@@ -157,6 +157,13 @@ export function applyInboxEvent(event: RealtimeEvent) {
       // Read on another device of the same person.
       if (event.userId === myId) markReadInInbox(event.conversationId);
       return;
+    // A conversation of one's own that is new to this device: the inbox shows it as the server counts it.
+    case 'conversation.joined':
+      scheduleRefresh();
+      return;
+    case 'conversation.updated':
+      update(event.conversationId, (summary) => ({ ...summary, name: event.name }));
+      return;
     default:
       return;
   }

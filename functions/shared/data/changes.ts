@@ -1,0 +1,36 @@
+/**
+ * What a write to a membership or a conversation changed, stamped on the item (`lastChange`), so that the
+ * table stream's event filter (functions/streams/stream-filter.ts) passes the changes that are events and
+ * drops the rest before the consumer is ever invoked: a send moving its sender's read marker, a preview or a
+ * member count kept up to date. Each writer of such an item says what it changed.
+ */
+export const LAST_CHANGE = 'lastChange';
+
+export const MemberChange = {
+  /** A new membership (a conversation created, members added). */
+  joined: 'joined',
+  /** The member moved their read marker (`POST …/read`): read receipts. */
+  read: 'read',
+  /** The member's role changed (promoted, demoted, or handed ownership). */
+  role: 'role',
+  /** Sending moved the sender's read marker: `message.created` already says so; no event of its own. */
+  sent: 'sent',
+} as const;
+
+export const ConversationChange = {
+  created: 'created',
+  /** A group was renamed: an event. */
+  renamed: 'renamed',
+  /** Members were added or removed (the member count): their own records are the events. */
+  members: 'members',
+  /** The last-message preview, kept by the stream consumer. */
+  preview: 'preview',
+} as const;
+
+/** The `lastChange` values that are events; the stream filter passes exactly these. */
+export const EVENT_CHANGES: readonly string[] = [
+  MemberChange.joined,
+  MemberChange.read,
+  MemberChange.role,
+  ConversationChange.renamed,
+];

@@ -1,0 +1,98 @@
+/**
+ * What a table-stream record says happened, read from its images: the only place that knows how changes look
+ * in the table. Everything downstream (audiences, feeds, inboxes, previews) works on these changes.
+ */
+import type { DynamoDBRecord } from 'aws-lambda';
+import { ConversationChange, LAST_CHANGE, MemberChange } from '../data/changes';
+import {
+  type ConversationRecord,
+  type MemberRecord,
+  toConversation,
+  toMember,
+} from '../data/conversations-store';
+import { conversationIdFromPk, MEMBER_PREFIX, MESSAGE_PREFIX } from '../data/keys';
+import { type MessageRecord, toMessage } from '../data/messages-store';
+import { readImage as image } from '../data/stream-image';
+
+export type Change =
+  | { kind: 'message.created'; message: MessageRecord }
+  | { kind: 'message.updated'; message: MessageRecord }
+  | { kind: 'message.deleted'; message: MessageRecord }
+  | { kind: 'member.joined'; member: MemberRecord }
+  /** Left or removed: the membership as it was. */
+  | { kind: 'member.left'; member: MemberRecord }
+  | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord }
+  | { kind: 'member.read'; member: MemberRecord; previous: MemberRecord | undefined }
+  | { kind: 'conversation.renamed'; conversation: ConversationRecord };
+
+export type MembershipChange = Extract<Change, { member: MemberRecord }>;
+
+/** A change with where it came from: its index in the batch and its place in the stream. */
+export interface RecordedChange {
+  index: number;
+  /** The stream's sequence number, zero-padded so that positions compare as strings. */
+  position: string;
+  change: Change;
+}
+
+/** DynamoDB Streams sequence numbers are decimal strings of up to 40 digits. */
+export const streamPosition = (record: DynamoDBRecord) =>
+  (record.dynamodb?.SequenceNumber ?? '').padStart(40, '0');
+
+/** The conversation a record belongs to, if it is a conversation's item. */
+export function conversationOf(record: DynamoDBRecord): string | undefined {
+  const pk = record.dynamodb?.Keys?.PK?.S;
+  return pk?.startsWith('CONV#') ? conversationIdFromPk(pk) : undefined;
+}
+
+function messageChange(record: DynamoDBRecord): Change | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  if (!next) return undefined;
+  const previous = image(record.dynamodb?.OldImage);
+  const message = toMessage(next);
+  if (record.eventName === 'INSERT') return { kind: 'message.created', message };
+  if (record.eventName !== 'MODIFY') return undefined;
+  if (next.deletedAt && !previous?.deletedAt) return { kind: 'message.deleted', message };
+  if (next.editedAt && next.editedAt !== previous?.editedAt && !next.deletedAt) {
+    return { kind: 'message.updated', message };
+  }
+  return undefined;
+}
+
+function memberChange(record: DynamoDBRecord): Change | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  const previous = image(record.dynamodb?.OldImage);
+  if (record.eventName === 'REMOVE')
+    return previous ? { kind: 'member.left', member: toMember(previous) } : undefined;
+  if (!next) return undefined;
+  const member = toMember(next);
+  if (record.eventName === 'INSERT') return { kind: 'member.joined', member };
+  const change = next[LAST_CHANGE];
+  if (change === MemberChange.role && previous && previous.role !== next.role) {
+    return { kind: 'member.role', member, previous: toMember(previous) };
+  }
+  if (
+    change === MemberChange.read &&
+    member.lastReadMessageId &&
+    member.lastReadMessageId !== previous?.lastReadMessageId
+  ) {
+    return { kind: 'member.read', member, previous: previous ? toMember(previous) : undefined };
+  }
+  return undefined;
+}
+
+function conversationChange(record: DynamoDBRecord): Change | undefined {
+  const next = image(record.dynamodb?.NewImage);
+  if (record.eventName !== 'MODIFY' || next?.[LAST_CHANGE] !== ConversationChange.renamed) return undefined;
+  return { kind: 'conversation.renamed', conversation: toConversation(next) };
+}
+
+/** The change a conversation's record means, if any. */
+export function changeOf(record: DynamoDBRecord): Change | undefined {
+  const sortKey = record.dynamodb?.Keys?.SK?.S;
+  if (!sortKey || !conversationOf(record)) return undefined;
+  if (sortKey.startsWith(MESSAGE_PREFIX)) return messageChange(record);
+  if (sortKey.startsWith(MEMBER_PREFIX)) return memberChange(record);
+  if (sortKey === 'META') return conversationChange(record);
+  return undefined;
+}

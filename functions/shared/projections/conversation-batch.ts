@@ -1,0 +1,197 @@
+/**
+ * What one conversation's changes in a stream batch mean, worked out in commit order: who is told what (the
+ * audiences come from events/audience.ts), what each member's inbox entry must apply, and what the preview
+ * shows. The only read is the conversation with its members, once per conversation and batch; nothing is
+ * written here (see functions/streams/table-stream.ts for the order in which the plan is carried out).
+ *
+ * Membership at each change: the read happens after the batch's changes were committed, so the members as
+ * they were at the batch's first change are that read with the batch's own membership changes undone, and each
+ * change is then addressed to the members of its moment (a member removed later in the batch still receives
+ * what came before the removal; a member added later does not receive what came before the join).
+ */
+import { config } from '../config';
+import {
+  type ConversationRecord,
+  getConversationWithMembers,
+  type MemberRecord,
+} from '../data/conversations-store';
+import type { MessageRecord } from '../data/messages-store';
+import { ulidFloor } from '../domain/ids';
+import { type Addressed, type AudienceContext, audienceOf } from '../events/audience';
+import type { Delivery } from '../events/publisher';
+import type { RecordedChange } from './changes';
+import type { InboxOp } from './inbox';
+import type { PreviewChanges } from './previews';
+
+export interface ConversationState {
+  conversation: ConversationRecord | undefined;
+  members: MemberRecord[];
+}
+
+export interface ConversationPlan {
+  conversationId: string;
+  deliveries: Delivery[];
+  /** Per member, in commit order. */
+  inbox: Map<string, InboxOp[]>;
+  preview: PreviewChanges;
+}
+
+export const loadConversationState = (conversationId: string): Promise<ConversationState> =>
+  getConversationWithMembers(conversationId, { consistent: true });
+
+/** Undoes the batch's membership changes on the members read after it: the members before the batch. */
+function membersBefore(state: ConversationState, changes: readonly RecordedChange[]) {
+  const members = new Map(state.members.map((member) => [member.userId, member]));
+  for (const { change } of [...changes].reverse()) {
+    if (change.kind === 'member.joined') members.delete(change.member.userId);
+    else if (change.kind === 'member.left') members.set(change.member.userId, change.member);
+    else if (change.kind === 'member.role' || change.kind === 'member.read') {
+      if (change.previous) members.set(change.member.userId, change.previous);
+    }
+  }
+  return members;
+}
+
+export async function planConversation(
+  conversationId: string,
+  changes: readonly RecordedChange[],
+  load: (conversationId: string) => Promise<ConversationState> = loadConversationState,
+): Promise<ConversationPlan> {
+  const state = await load(conversationId);
+  const membersNow = membersBefore(state, changes);
+  const finalMembers = new Map(state.members.map((member) => [member.userId, member]));
+  // The last membership change of each user in the batch, to tell which joins the snapshots already show.
+  const lastMembershipChange = new Map<string, number>();
+  for (const [at, { change }] of changes.entries()) {
+    if ('member' in change) lastMembershipChange.set(change.member.userId, at);
+  }
+  const joinedInBatch = new Set<string>();
+
+  const context: AudienceContext = {
+    conversationId,
+    readReceiptsUpToMembers: config.readReceiptsUpToMembers,
+    joinedSnapshot(member) {
+      // The conversation as it is now: whatever follows in the batch applies on top, and changes nothing
+      // that the snapshot already shows.
+      const conversation = state.conversation ?? placeholderConversation(conversationId, member);
+      const mine = finalMembers.get(member.userId) ?? member;
+      return {
+        ...conversation,
+        myRole: mine.role,
+        ...(finalMembers.size <= config.readReceiptsUpToMembers
+          ? { members: [...finalMembers.values()] }
+          : {}),
+      };
+    },
+  };
+
+  const plan: ConversationPlan = {
+    conversationId,
+    deliveries: [],
+    inbox: new Map(),
+    preview: { changed: [] },
+  };
+  const op = (userId: string, inboxOp: InboxOp) => {
+    const ops = plan.inbox.get(userId) ?? [];
+    ops.push(inboxOp);
+    plan.inbox.set(userId, ops);
+  };
+  const createdInBatch = new Map<string, MessageRecord>();
+  const changedInBatch = new Map<string, MessageRecord>();
+
+  for (const [at, { index, position, change }] of changes.entries()) {
+    // The members are read after the batch: someone whose join committed after a message (in a later batch)
+    // is among them, yet the message is history to them, neither news nor unread. Told apart by time.
+    const messageAt =
+      'message' in change
+        ? (change.message.deletedAt ?? change.message.editedAt ?? change.message.createdAt)
+        : undefined;
+    const members = messageAt
+      ? new Map([...membersNow].filter(([, member]) => member.joinedAt <= messageAt))
+      : membersNow;
+    const addressed: Addressed[] = audienceOf(change, { type: state.conversation?.type, members }, context);
+    for (const { to, event } of addressed) {
+      for (const userId of to) {
+        // A member who joined earlier in this batch was sent the conversation as it is after the batch: a
+        // later join it already shows is no news (a new group's members would otherwise get N² events).
+        const alreadyShown =
+          event.type === 'member.added' &&
+          joinedInBatch.has(userId) &&
+          finalMembers.has(event.userId) &&
+          lastMembershipChange.get(event.userId) === at;
+        if (!alreadyShown) plan.deliveries.push({ index, userId, event });
+      }
+    }
+    switch (change.kind) {
+      case 'message.created': {
+        const { message } = change;
+        for (const userId of members.keys()) {
+          op(userId, { kind: 'message', position, id: message.id, senderId: message.senderId });
+        }
+        createdInBatch.set(message.id, message);
+        break;
+      }
+      case 'message.updated':
+      case 'message.deleted': {
+        const { message } = change;
+        if (change.kind === 'message.deleted') {
+          for (const userId of members.keys()) {
+            if (userId !== message.senderId) {
+              op(userId, { kind: 'deleted', position, id: message.id, senderId: message.senderId });
+            }
+          }
+        }
+        if (createdInBatch.has(message.id)) createdInBatch.set(message.id, message);
+        else changedInBatch.set(message.id, message);
+        break;
+      }
+      case 'member.joined': {
+        const { member } = change;
+        op(member.userId, {
+          kind: 'joined',
+          position,
+          activityId: ulidFloor(Date.parse(member.joinedAt)),
+          readUpTo: member.lastReadMessageId,
+          latestMessageId: member.lastReadMessageId,
+        });
+        members.set(member.userId, member);
+        joinedInBatch.add(member.userId);
+        break;
+      }
+      case 'member.left':
+        op(change.member.userId, { kind: 'removed', position });
+        members.delete(change.member.userId);
+        break;
+      case 'member.role':
+        members.set(change.member.userId, change.member);
+        break;
+      case 'member.read':
+        op(change.member.userId, {
+          kind: 'read',
+          position,
+          messageId: change.member.lastReadMessageId as string,
+        });
+        members.set(change.member.userId, change.member);
+        break;
+      case 'conversation.renamed':
+        break;
+    }
+  }
+  const newest = [...createdInBatch.values()].sort((a, b) => (a.id < b.id ? 1 : -1))[0];
+  plan.preview = { ...(newest ? { created: newest } : {}), changed: [...changedInBatch.values()] };
+  return plan;
+}
+
+/** A conversation whose item is gone (it never is today): enough to tell the member they are in it. */
+function placeholderConversation(conversationId: string, member: MemberRecord): ConversationRecord {
+  return {
+    id: conversationId,
+    type: 'group',
+    name: null,
+    createdBy: member.userId,
+    createdAt: member.joinedAt,
+    memberCount: 1,
+    lastMessage: null,
+    lastActivityAt: member.joinedAt,
+  };
+}

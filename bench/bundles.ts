@@ -13,6 +13,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { newTokenKeySet, publicJwks } from '../functions/shared/auth/token-keys';
 import type { BuildConstant, RouteDefinition } from '../functions/shared/route-definition';
 import { routes } from '../functions/shared/routes';
 import { webSocketRoutes } from '../functions/shared/ws-routes';
@@ -197,6 +198,8 @@ const IMPORT_ENVIRONMENT = {
   CDN_KEY_PAIR_ID: 'K2BENCH',
   WEBSOCKET_CALLBACK_URL: 'https://ws.example.com/v1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // Functions that verify tokens refuse to load without it.
+  TOKEN_JWKS: JSON.stringify(publicJwks(newTokenKeySet(1))),
 };
 
 const PROBE = `const cpu = process.cpuUsage();

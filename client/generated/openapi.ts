@@ -974,6 +974,9 @@ export interface components {
                  * @description ISO 8601 timestamp in UTC
                  */
                 joinedAt: string;
+                /** @description The new member's read marker: a member joins with what came before read */
+                lastReadMessageId: string | null;
+                lastReadAt: string | null;
                 /** @description The event's position in your own stream of changes (1, 2, 3, …) */
                 seq: number;
                 /** @description Pass as `since` to GET /sync to continue after this event */
@@ -3792,6 +3795,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to the caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -171,6 +171,9 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             joinedAt: string;
+            /** @description The new member's read marker: a member joins with what came before read */
+            lastReadMessageId: string | null;
+            lastReadAt: string | null;
             /** @description The event's position in your own stream of changes (1, 2, 3, …) */
             seq: number;
             /** @description Pass as `since` to GET /sync to continue after this event */

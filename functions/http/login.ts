@@ -11,7 +11,7 @@ const decoyHash = await decoyPasswordHash(scryptParams(config.passwordHashLogN))
 
 export const handler = httpHandler(route, async ({ body, event, limits }) => ({
   // The attempt is reserved (failed-login limits) before the password is checked, and given back on success.
-  body: await withLoginAttempt(limits, body.username, () =>
-    login(body.username, body.password, { decoyHash, userAgent: event.headers['user-agent'] }),
+  body: await withLoginAttempt(limits, body.username, (guard) =>
+    login(body.username, body.password, { decoyHash, userAgent: event.headers['user-agent'], guard }),
   ),
 }));

@@ -2,12 +2,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { htmlPretendingToBeVideo, pdfDocument, pngImage, wavAudio } from '../support/media-fixtures';
 import {
+  DESKTOP,
   eventually,
+  expectAccessible,
   messages,
   messageWithText,
   PASSWORD,
   type Person,
+  PHONE,
   recordWebm,
+  screenshot,
   send,
   signUp,
   startChat,
@@ -133,6 +137,28 @@ describe('chatting in the web app', () => {
     });
     expect(played.error).toBeNull();
     expect(played.time).toBeGreaterThan(0);
+
+    // As the sender sees them (own bubbles: the download link readable on their colour) at desktop width, and
+    // as the receiver sees them on a phone (the player inside its bubble).
+    await messages(alice.page).getByLabel('Voice note from You').waitFor();
+    await expectAccessible(alice.page, 'conversation (own file and voice note)');
+    const [linkColour, bubbleColour] = await messages(alice.page)
+      .getByRole('link', { name: 'Download minutes.pdf' })
+      .evaluate((link) => [
+        getComputedStyle(link).color,
+        getComputedStyle(link.closest('.bubble') ?? link).backgroundColor,
+      ]);
+    expect(linkColour, 'the download link is not the colour of its bubble').not.toBe(bubbleColour);
+    await screenshot(alice.page, 'files-desktop');
+    await bob.page.setViewportSize(PHONE);
+    const overflow = await player.evaluate(
+      (element) =>
+        element.getBoundingClientRect().right -
+        (element.closest('.bubble')?.getBoundingClientRect().right ?? Number.NaN),
+    );
+    expect(overflow, 'the voice note player stays inside its bubble').toBeLessThanOrEqual(0);
+    await screenshot(bob.page, 'files-phone');
+    await bob.page.setViewportSize(DESKTOP);
   });
 
   it('accepts a picture dropped onto the conversation', async () => {

@@ -324,6 +324,8 @@ describe('delivery of messages', () => {
       userId: carol.id,
       role: 'member',
       joinedAt: expect.any(String),
+      lastReadMessageId: null,
+      lastReadAt: null,
       seq: expect.any(Number),
       cursor: expect.any(String),
     });

@@ -113,6 +113,53 @@ describe('GET /sync', () => {
     expect(JSON.stringify(client.applied)).not.toContain('not for bob');
   });
 
+  it('gives a member added to a group with history the read marker the API shows for them', async () => {
+    const [alice, bob, carol] = await users(3);
+    const conversationId = await group(alice, [bob], 'With history');
+    const latest = await send(alice, conversationId, 'before carol');
+    await api.drainStreams();
+    const client = await newClient(bob);
+
+    await call(alice, 'POST', `/conversations/${conversationId}/members`, { userIds: [carol.id] });
+    await api.drainStreams();
+    await client.sync();
+
+    expect(client.applied.at(-1)).toMatchObject({
+      type: 'member.added',
+      userId: carol.id,
+      lastReadMessageId: latest,
+      lastReadAt: expect.any(String),
+    });
+    expect(client.state).toEqual(await apiState(api, bob));
+  });
+
+  it('takes a member who was added to a group and removed again while offline through the events in between, and nothing after', async () => {
+    const [alice, bob, carol] = await users(3);
+    const client = await newClient(bob);
+    const brief = await group(alice, [carol], 'Brief');
+
+    // Bob is offline: added, the group changes, he is removed, it changes again.
+    await call(alice, 'POST', `/conversations/${brief}/members`, { userIds: [bob.id] });
+    await call(alice, 'DELETE', `/conversations/${brief}/members/${carol.id}`);
+    await call(alice, 'PATCH', `/conversations/${brief}`, { name: 'While bob was in' });
+    await call(alice, 'DELETE', `/conversations/${brief}/members/${bob.id}`);
+    await call(alice, 'PATCH', `/conversations/${brief}`, { name: 'Not for bob' });
+    await api.drainStreams();
+
+    await client.sync();
+
+    // The conversation is gone when bob syncs, yet every event up to his removal is his, in order.
+    expect(client.strays).toEqual([]);
+    expect(client.applied.map((event) => event.type)).toEqual([
+      'conversation.joined',
+      'member.removed',
+      'conversation.updated',
+      'member.removed',
+    ]);
+    expect(client.applied.at(-1)).toMatchObject({ type: 'member.removed', userId: bob.id });
+    expect(client.state).toEqual(await apiState(api, bob));
+  });
+
   it("refuses another user's cursor with 403", async () => {
     const [alice, bob] = await users(2);
     const start = await call(alice, 'GET', '/sync');

@@ -10,6 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newTokenKeySet, publicJwks } from '../../functions/shared/auth/token-keys';
 import { RATE_COUNTER_PREFIX } from '../../functions/shared/data/keys';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
 import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
@@ -111,6 +112,8 @@ describe('HTTP API routes', () => {
       const entry = join('functions', 'http', `${route.name}.ts`);
       expect(existsSync(entry)).toBe(true);
       process.env.TABLE_NAME ??= 'infra-test';
+      // Functions that verify tokens refuse to load without their public keys, as deployed.
+      process.env.TOKEN_JWKS ??= JSON.stringify(publicJwks(newTokenKeySet(1)));
       provideBuildConstants(route.buildConstants ?? []);
       const module = (await import(`../../${entry}`)) as { handler?: unknown };
       expect(typeof module.handler).toBe('function');

@@ -3,19 +3,21 @@
  * slow to set up over HTTP: the group size limit with hundreds of users, concurrent membership changes, and
  * the read marker's checks.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { config, readConfig } from '../../functions/shared/config';
 import { dynamo, tableName } from '../../functions/shared/data/client';
 import { getConversation, queryMembers } from '../../functions/shared/data/conversations-store';
-import { userKey } from '../../functions/shared/data/keys';
+import { memberKey, userKey } from '../../functions/shared/data/keys';
 import { countUnreadBetween, moveReadMarker } from '../../functions/shared/data/messages-store';
 import {
   addMembers,
+  changeRole,
   createDirect,
   createGroup,
   removeMember,
+  rename,
 } from '../../functions/shared/domain/conversations';
 import { send } from '../../functions/shared/domain/messages';
 import { ConflictError, ValidationError } from '../../functions/shared/errors';
@@ -133,6 +135,32 @@ describe('membership changes', () => {
     const after = await counts(group.id);
     expect(after.memberCount).toBe(after.memberItems);
   }, 60_000);
+
+  it('answers a rename by an admin demoted between the read and the write with a conflict, and keeps the name', async () => {
+    const [owner, admin] = (await createUsers(2)) as [string, string];
+    const group = await createGroup(owner, 'Before', [admin]);
+    await changeRole(owner, group.id, admin, 'admin');
+    // The demotion commits just before the rename's transaction: the race, made deterministic.
+    const send = dynamo.send.bind(dynamo);
+    vi.spyOn(dynamo, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof TransactWriteCommand) {
+        vi.mocked(dynamo.send).mockRestore();
+        await send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: memberKey(group.id, admin),
+            UpdateExpression: 'SET #role = :member',
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: { ':member': 'member' },
+          }),
+        );
+      }
+      return send(command as never);
+    }) as typeof dynamo.send);
+
+    await expect(rename(admin, group.id, 'After')).rejects.toBeInstanceOf(ConflictError);
+    expect((await getConversation(group.id))?.name).toBe('Before');
+  });
 
   it('looks up each user once when a request names the same user twice', async () => {
     const [owner, bob, carol] = (await createUsers(3)) as [string, string, string];

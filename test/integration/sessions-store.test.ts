@@ -1,7 +1,9 @@
 /** The sessions store against DynamoDB Local: lifetimes and reuse detection, decided in one transaction. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { homeDynamo } from '../../functions/shared/data/client';
 import {
   createSession,
+  deleteSessions,
   listSessions,
   type RefreshTokenRecord,
   rotateRefreshToken,
@@ -41,6 +43,10 @@ function tokenAt(userId: string, sessionId: string, at: Date): RefreshTokenRecor
     expiresAt: epoch(at) + 30 * DAY,
   };
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('refresh token rotation', () => {
   it('rotates within the idle lifetime, moving the session on', async () => {
@@ -95,5 +101,28 @@ describe('refresh token rotation', () => {
     expect(again).toBe('reused');
     expect(unknown).toBe('invalid');
     expect(otherSession).toBe('invalid');
+  });
+
+  it('decides an unknown token in the one transaction, with no read after it', async () => {
+    const { userId, id } = await newSession();
+    const send = vi.spyOn(homeDynamo, 'send');
+
+    const unknown = await rotateRefreshToken(ulid(), tokenAt(userId, id, later(60)), later(60));
+
+    expect(unknown).toBe('invalid');
+    expect(send.mock.calls.map(([command]) => command.constructor.name)).toEqual(['TransactWriteCommand']);
+  });
+});
+
+describe('ending all sessions', () => {
+  it('reads the sessions to end strongly consistently, so one created a moment before is not missed', async () => {
+    const { userId, id } = await newSession();
+    const send = vi.spyOn(homeDynamo, 'send');
+
+    const ended = await deleteSessions(userId);
+
+    expect(ended).toEqual([id]);
+    const query = send.mock.calls.find(([command]) => command.constructor.name === 'QueryCommand');
+    expect(query?.[0].input).toMatchObject({ ConsistentRead: true });
   });
 });

@@ -10,9 +10,16 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamo, tableName } from '../../functions/shared/data/client';
+import { queryEntries } from '../../functions/shared/data/feed-store';
 import { conversationKey, inboxKey, messageKey, userKey } from '../../functions/shared/data/keys';
-import { createDirect } from '../../functions/shared/domain/conversations';
-import { FirstRecordFailed, handler } from '../../functions/streams/table-stream';
+import {
+  addMembers,
+  createDirect,
+  createGroup,
+  removeMember,
+  rename,
+} from '../../functions/shared/domain/conversations';
+import { FirstRecordFailed, handleBatch, handler } from '../../functions/streams/table-stream';
 
 async function createUser(): Promise<string> {
   const id = ulid();
@@ -79,6 +86,28 @@ function messageModified(inserted: DynamoDBRecord, change: Record<string, unknow
     },
   };
 }
+
+/** A group renamed, as the stream reports it. */
+async function renamed(callerId: string, conversationId: string, name: string): Promise<DynamoDBRecord> {
+  await rename(callerId, conversationId, name);
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName, Key: conversationKey(conversationId), ConsistentRead: true }),
+  );
+  sequence += 1;
+  return {
+    eventID: `e${sequence}`,
+    eventName: 'MODIFY',
+    dynamodb: {
+      Keys: marshall(conversationKey(conversationId)) as never,
+      NewImage: marshall(Item) as never,
+      SequenceNumber: String(sequence),
+    },
+  };
+}
+
+/** The event types in a user's feed. */
+const feedOf = async (userId: string) =>
+  (await queryEntries(userId, 0, 100)).entries.map((entry) => JSON.parse(entry.event).type);
 
 const preview = async (conversationId: string) =>
   (await dynamo.send(new GetCommand({ TableName: tableName, Key: conversationKey(conversationId) }))).Item
@@ -176,6 +205,34 @@ describe('the table-stream function', () => {
     expect(result.batchItemFailures).toEqual([]);
     const messageId = (record.dynamodb?.Keys?.SK?.S ?? '').slice('MSG#'.length);
     expect(await inboxPosition(conversation.id, conversation.reader)).toBe(`ACT#${messageId}`);
+  });
+
+  describe('a member removed, then added again before the changes made meanwhile are handled', () => {
+    /** A group with a member who leaves it; `rejoin` adds them again, after what the test did meanwhile. */
+    async function groupLeftBy() {
+      const [owner, member, leaver] = [await createUser(), await createUser(), await createUser()];
+      const { id } = await createGroup(owner, 'Stream', [member, leaver]);
+      await removeMember(owner, id, leaver);
+      // The stream batch of what happens meanwhile is handled once the leaver is back (its members are read
+      // after it), as when the consumer lags behind.
+      const rejoin = () => addMembers(owner, id, [leaver]);
+      return { id, owner, member, leaver, rejoin };
+    }
+
+    it('is not told of a message and a rename made while they were out', async () => {
+      const group = await groupLeftBy();
+      const records = [
+        messageInserted(group.id, group.member),
+        await renamed(group.owner, group.id, 'While they were out'),
+      ];
+      await group.rejoin();
+
+      const result = await handleBatch({ Records: records }, { sender: undefined });
+
+      expect(result.batchItemFailures).toEqual([]);
+      expect(await feedOf(group.owner)).toEqual(['message.created', 'conversation.updated']);
+      expect(await feedOf(group.leaver)).toEqual([]);
+    });
   });
 
   it('keeps the newest change in the preview when older changes are replayed (a redrive), and a deletion final', async () => {

@@ -22,6 +22,8 @@ export interface ClientConversation {
 
 export type ClientState = Record<string, ClientConversation>;
 
+type ConversationJoinedEvent = Extract<FeedEvent, { type: 'conversation.joined' }>;
+
 const FEED_TYPES = new Set([
   'message.created',
   'message.updated',
@@ -152,13 +154,24 @@ export class SyncClient {
     }
   }
 
-  private async load(conversationId: string): Promise<void> {
+  private async load(conversationId: string, joined?: ConversationJoinedEvent): Promise<void> {
     const [shown, messages] = await Promise.all([
       details(this.api, this.user, conversationId),
       history(this.api, this.user, conversationId),
     ]);
-    // Gone again already (removed since): the removal event follows.
-    if (shown && messages) this.state[conversationId] = { ...shown, messages };
+    if (shown && messages) {
+      this.state[conversationId] = { ...shown, messages };
+      return;
+    }
+    // Gone again already (removed since): the events up to the removal still concern the conversation, so
+    // it is kept as the event shows it (docs/realtime.md, `conversation.joined`) until the removal drops it.
+    if (joined) {
+      const members: Record<string, ClientMember> = {};
+      for (const member of joined.conversation.members ?? []) {
+        members[member.userId] = { role: member.role, lastReadMessageId: member.lastReadMessageId };
+      }
+      this.state[conversationId] = { name: joined.conversation.name, members, messages: {} };
+    }
   }
 
   private async apply(event: FeedEvent): Promise<void> {
@@ -166,7 +179,7 @@ export class SyncClient {
     this.seq = event.seq;
     this.cursor = event.cursor;
     if (event.type === 'conversation.joined') {
-      await this.load(event.conversationId);
+      await this.load(event.conversationId, event);
       return;
     }
     const conversation = this.state[event.conversationId];
@@ -194,7 +207,7 @@ export class SyncClient {
         break;
       }
       case 'member.added':
-        conversation.members[event.userId] = { role: event.role, lastReadMessageId: null };
+        conversation.members[event.userId] = { role: event.role, lastReadMessageId: event.lastReadMessageId };
         break;
       case 'member.updated': {
         const member = conversation.members[event.userId];

@@ -65,6 +65,12 @@ describe('detectContentTypes', () => {
     expect(detectContentTypes(text.subarray(0, text.length - 1))).toEqual(['text/plain']);
   });
 
+  it('takes text that starts like an ISO box or an ID3 tag for text', () => {
+    expect(detectContentTypes(Buffer.from("I'm free on Sunday, see you then.\n"))).toEqual(['text/plain']);
+    expect(detectContentTypes(Buffer.from('Ok, skip the intro.\n'))).toEqual(['text/plain']);
+    expect(detectContentTypes(Buffer.from('ID3 tags to fix:\n- artist\n'))).toEqual(['text/plain']);
+  });
+
   it('recognises nothing in binary that is not one of ours, Matroska, or an empty file', () => {
     expect(detectContentTypes(bytes('MZ', 0x90, 0, 3, 0, 0, 0))).toEqual([]); // a Windows executable
     expect(detectContentTypes(bytes('plain', 0xc3, 0x28, 'text'))).toEqual([]); // invalid UTF-8

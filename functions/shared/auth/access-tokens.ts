@@ -17,14 +17,26 @@ export interface AccessTokenClaims extends JwtClaims {
   exp: number;
 }
 
+/**
+ * For a function that verifies tokens, at load: a missing TOKEN_JWKS fails the cold start with a message
+ * naming it, instead of every request with a 500.
+ */
+export function requireTokenJwks(): void {
+  if (!config.tokenJwks) {
+    throw new Error('Invalid configuration: TOKEN_JWKS must be set to verify access tokens');
+  }
+}
+
 let verificationKeys: Map<string, KeyObject> | undefined;
 /** The JWKS as key objects, built once per execution environment, on first use. */
 function keys(): Map<string, KeyObject> {
   if (!verificationKeys) {
-    const jwks = config.tokenJwks;
-    if (!jwks) throw new Error('Invalid configuration: TOKEN_JWKS must be set to verify access tokens');
+    requireTokenJwks();
     verificationKeys = new Map(
-      jwks.keys.map((jwk) => [jwk.kid, createPublicKey({ key: { ...jwk }, format: 'jwk' })]),
+      (config.tokenJwks?.keys ?? []).map((jwk) => [
+        jwk.kid,
+        createPublicKey({ key: { ...jwk }, format: 'jwk' }),
+      ]),
     );
   }
   return verificationKeys;
@@ -46,11 +58,6 @@ export function readAccessToken(token: string, now?: number): AccessTokenClaims 
     }
     throw error;
   }
-}
-
-/** Returns the user id of a valid token; any invalid, expired or tampered token is an UnauthorizedError. */
-export async function verifyAccessToken(token: string): Promise<string> {
-  return readAccessToken(token).sub;
 }
 
 /** Accepts `Bearer <token>` and, for older clients, the bare token. */

@@ -5,6 +5,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config';
 import { cancellationCodes } from './cancellation';
 
@@ -31,6 +32,18 @@ export const dynamo = documentClient();
  */
 export const homeDynamo = /* @__PURE__ */ (() =>
   config.homeRegion ? documentClient(config.homeRegion) : dynamo)();
+
+/**
+ * The item a cancelled transaction returned for its `index`th action (`ReturnValuesOnConditionCheckFailure:
+ * 'ALL_OLD'`), as plain values: errors carry raw AttributeValues (the document client unmarshalls responses,
+ * not errors). Undefined when that action passed or its item did not exist.
+ */
+export function cancelledItem(error: unknown, index: number): Record<string, unknown> | undefined {
+  const reasons = (error as { CancellationReasons?: { Item?: Parameters<typeof unmarshall>[0] }[] })
+    .CancellationReasons;
+  const item = reasons?.[index]?.Item;
+  return item ? unmarshall(item) : undefined;
+}
 
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';

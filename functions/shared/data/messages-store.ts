@@ -1,7 +1,7 @@
 /** Data access for messages, idempotency records and read markers. Knows DynamoDB; knows nothing of HTTP. */
 import { GetCommand, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LAST_CHANGE, MemberChange } from './changes';
-import { cancellationCodes, dynamo, tableName, transactWrite } from './client';
+import { cancellationCodes, cancelledItem, dynamo, tableName, transactWrite } from './client';
 import { memberCondition } from './conversations-store';
 import {
   clientMessageKey,
@@ -359,16 +359,24 @@ export async function tombstoneMessage(
   }
 }
 
+/** What moving a read marker found, with what the failed transaction already told (no read needed after it). */
+export type ReadMarkerMove =
+  | { outcome: 'moved' }
+  | { outcome: 'no-message'; isMember: boolean }
+  | { outcome: 'not-member' }
+  | { outcome: 'not-forward'; marker: { lastReadMessageId: string | null; lastReadAt: string | null } };
+
 /**
  * Moves the caller's read marker forward to `messageId`, atomically checking that the message exists in the
- * conversation and the caller is a member. Returns why it did not move, if it did not.
+ * conversation and the caller is a member. Says why it did not move, if it did not: a cancelled transaction
+ * returns the membership as it was (`ReturnValuesOnConditionCheckFailure`), so the caller needs no second read.
  */
-export async function moveReadMarker(
+export async function tryMoveReadMarker(
   conversationId: string,
   userId: string,
   messageId: string,
   at: string,
-): Promise<'moved' | 'no-message' | 'not-member' | 'not-forward'> {
+): Promise<ReadMarkerMove> {
   try {
     await transactWrite({
       TransactItems: [
@@ -393,17 +401,30 @@ export async function moveReadMarker(
         },
       ],
     });
-    return 'moved';
+    return { outcome: 'moved' };
   } catch (error) {
     const codes = cancellationCodes(error);
     if (!codes) throw error;
+    const membership = cancelledItem(error, 1);
     // A missing message is checked first: the marker may also be past it, but that is no reason to accept it.
-    if (codes[0] === 'ConditionalCheckFailed') return 'no-message';
+    // The membership passed its condition ('None'), or failed it while existing (its old image came back).
+    if (codes[0] === 'ConditionalCheckFailed') {
+      return { outcome: 'no-message', isMember: codes[1] === 'None' || membership !== undefined };
+    }
     if (codes[1] === 'ConditionalCheckFailed') {
-      const reasons = (error as { CancellationReasons?: { Item?: Record<string, unknown> }[] })
-        .CancellationReasons;
-      return reasons?.[1]?.Item ? 'not-forward' : 'not-member';
+      if (!membership) return { outcome: 'not-member' };
+      return {
+        outcome: 'not-forward',
+        marker: {
+          lastReadMessageId: (membership.lastReadMessageId as string | undefined) ?? null,
+          lastReadAt: (membership.lastReadAt as string | undefined) ?? null,
+        },
+      };
     }
     throw error;
   }
 }
+
+/** `tryMoveReadMarker`'s outcome alone. */
+export const moveReadMarker = async (...args: Parameters<typeof tryMoveReadMarker>) =>
+  (await tryMoveReadMarker(...args)).outcome;

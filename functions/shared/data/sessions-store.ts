@@ -88,7 +88,7 @@ function attribute(item: Record<string, unknown> | undefined, name: string): str
 
 /**
  * Consumes the old token, stores the next one and marks the session used, in one transaction (one round
- * trip, no read first). The old token is marked `rotatedAt` rather than deleted, so a second use is told
+ * trip, no read before or after). The old token is marked `rotatedAt` rather than deleted, so a second use is told
  * apart from a token that never existed: that is `reused`, and the caller ends the session. The session must
  * still exist and be within its absolute lifetime.
  */
@@ -145,8 +145,8 @@ export async function rotateRefreshToken(
     if (!(error instanceof Error) || error.name !== 'TransactionCanceledException' || !reasons) throw error;
     const [token] = reasons;
     if (token?.Code !== 'ConditionalCheckFailed') return 'invalid'; // the session is gone or too old
-    // DynamoDB returns the old item with the reason; read it only if an implementation does not.
-    const old = token.Item ?? (await getRefreshTokenItem(oldHash));
+    // DynamoDB returns the old item with the reason (ReturnValuesOnConditionCheckFailure); none: it never existed.
+    const old = token.Item;
     const reused =
       attribute(old, 'rotatedAt') !== undefined &&
       attribute(old, 'userId') === next.userId &&
@@ -154,13 +154,6 @@ export async function rotateRefreshToken(
       Number(attribute(old, 'expiresAt')) > nowEpoch;
     return reused ? 'reused' : 'invalid';
   }
-}
-
-async function getRefreshTokenItem(tokenHash: string) {
-  const { Item } = await homeDynamo.send(
-    new GetCommand({ TableName: tableName, Key: refreshTokenKey(tokenHash), ConsistentRead: true }),
-  );
-  return Item;
 }
 
 /** Whether the session still exists (not ended); an eventually consistent read of its key only. */
@@ -250,7 +243,8 @@ export async function listSessions(userId: string, now: Date): Promise<SessionRe
 
 /**
  * Ends every session of the user except `keep`: a Query of the session keys, then BatchWriteItem deletes of
- * 25 at a time. Returns the ids of the sessions ended.
+ * 25 at a time. Returns the ids of the sessions ended. The Query is strongly consistent: a session created
+ * a moment before (a login with the old password, just before a password change) must not be missed.
  */
 export async function deleteSessions(userId: string, keep?: string): Promise<string[]> {
   const ended: string[] = [];
@@ -262,6 +256,7 @@ export async function deleteSessions(userId: string, keep?: string): Promise<str
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': sessionKey(userId, '').PK, ':prefix': SESSION_PREFIX },
         ProjectionExpression: 'sessionId',
+        ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
     );

@@ -254,10 +254,28 @@ function requireGroupModerator(conversation: ConversationRecord, me: MemberRecor
   if (!MODERATORS.includes(me.role)) throw new ForbiddenError(`Only owners and admins can ${action}.`);
 }
 
+const MEMBERS_CHANGED = 'The members changed meanwhile; reload the conversation and try again.';
+
+/**
+ * Commits a change decided on members read a moment ago: a condition that no longer holds (a role or the
+ * membership changed since) is a 409 to reload and retry, never a 500.
+ */
+async function commitMemberChange(
+  items: Parameters<typeof store.runTransaction>[0],
+  conflict = MEMBERS_CHANGED,
+) {
+  try {
+    await store.runTransaction(items);
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') throw new ConflictError(conflict);
+    throw error;
+  }
+}
+
 export async function rename(callerId: string, conversationId: string, name: string) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
   requireGroupModerator(conversation, me, 'change the name');
-  await store.runTransaction([
+  await commitMemberChange([
     {
       Update: {
         TableName: tableName,
@@ -303,8 +321,8 @@ export async function addMembers(
     ...newMember(conversationId, userId, 'member', at),
     ...(conversation.lastMessage ? { lastReadMessageId: conversation.lastMessage.id, lastReadAt: at } : {}),
   }));
-  try {
-    await store.runTransaction([
+  await commitMemberChange(
+    [
       store.memberCondition(conversationId, callerId, MODERATORS),
       {
         Update: {
@@ -321,13 +339,9 @@ export async function addMembers(
         },
       },
       ...newMembers.map((member) => store.putMember(member)),
-    ]);
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
-      throw new ConflictError('The members changed while adding; reload the conversation and try again.');
-    }
-    throw error;
-  }
+    ],
+    'The members changed while adding; reload the conversation and try again.',
+  );
   const [details] = await Promise.all([
     withProfiles({ ...conversation, memberCount: total }, [...members, ...newMembers], callerId),
     putInboxEntries(newMembers.map((member) => newInboxEntry(member, conversation.lastMessage?.id ?? null))),
@@ -380,54 +394,47 @@ export async function removeMember(
   }
   const removed = target ?? me;
   const successor = removed.role === 'owner' ? successorOf(removed, members) : undefined;
-  try {
-    await store.runTransaction([
-      {
-        Delete: {
-          TableName: tableName,
-          Key: memberKey(conversationId, removed.userId),
-          ConditionExpression: 'attribute_exists(PK) AND #role = :role',
-          ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':role': removed.role },
-        },
+  await commitMemberChange([
+    {
+      Delete: {
+        TableName: tableName,
+        Key: memberKey(conversationId, removed.userId),
+        ConditionExpression: 'attribute_exists(PK) AND #role = :role',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':role': removed.role },
       },
-      {
-        Update: {
-          TableName: tableName,
-          Key: conversationKey(conversationId),
-          UpdateExpression: 'ADD memberCount :minusOne SET #change = :members',
-          ExpressionAttributeNames: { '#change': LAST_CHANGE },
-          ExpressionAttributeValues: { ':minusOne': -1, ':members': ConversationChange.members },
-        },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: conversationKey(conversationId),
+        UpdateExpression: 'ADD memberCount :minusOne SET #change = :members',
+        ExpressionAttributeNames: { '#change': LAST_CHANGE },
+        ExpressionAttributeValues: { ':minusOne': -1, ':members': ConversationChange.members },
       },
-      // Gone from the inbox with the membership; the stream consumer deletes it again should a late write of
-      // the entry (a message fanned out just before) bring it back.
-      deleteInboxEntryItem(conversationId, removed.userId),
-      // Leaving (not being removed) refuses re-adds by others until the user agrees (consentToRejoin).
-      leaving
-        ? store.putLeftMarker(conversationId, callerId, now.toISOString())
-        : store.memberCondition(conversationId, callerId, MODERATORS),
-      ...(successor
-        ? [
-            {
-              Update: {
-                TableName: tableName,
-                Key: memberKey(conversationId, successor.userId),
-                UpdateExpression: 'SET #role = :owner, #change = :role',
-                ConditionExpression: 'attribute_exists(PK)',
-                ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
-                ExpressionAttributeValues: { ':owner': 'owner', ':role': MemberChange.role },
-              },
+    },
+    // Gone from the inbox with the membership; the stream consumer deletes it again should a late write of
+    // the entry (a message fanned out just before) bring it back.
+    deleteInboxEntryItem(conversationId, removed.userId),
+    // Leaving (not being removed) refuses re-adds by others until the user agrees (consentToRejoin).
+    leaving
+      ? store.putLeftMarker(conversationId, callerId, now.toISOString())
+      : store.memberCondition(conversationId, callerId, MODERATORS),
+    ...(successor
+      ? [
+          {
+            Update: {
+              TableName: tableName,
+              Key: memberKey(conversationId, successor.userId),
+              UpdateExpression: 'SET #role = :owner, #change = :role',
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
+              ExpressionAttributeValues: { ':owner': 'owner', ':role': MemberChange.role },
             },
-          ]
-        : []),
-    ]);
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
-      throw new ConflictError('The members changed meanwhile; reload the conversation and try again.');
-    }
-    throw error;
-  }
+          },
+        ]
+      : []),
+  ]);
   return { newOwnerId: successor?.userId ?? null };
 }
 
@@ -446,31 +453,24 @@ export async function changeRole(
   // Otherwise an admin could demote another admin and then remove them, which admins may not do.
   if (target.role === 'admin' && me.role !== 'owner')
     throw new ForbiddenError("Only an owner can change an admin's role.");
-  try {
-    await store.runTransaction([
-      {
-        Update: {
-          TableName: tableName,
-          Key: memberKey(conversationId, targetId),
-          UpdateExpression: 'SET #role = :role, #change = :changed',
-          // The target's role as read: the rules above were decided on it (an owner's never matches).
-          ConditionExpression: 'attribute_exists(PK) AND #role = :current',
-          ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
-          ExpressionAttributeValues: {
-            ':role': role,
-            ':current': target.role,
-            ':changed': MemberChange.role,
-          },
+  await commitMemberChange([
+    {
+      Update: {
+        TableName: tableName,
+        Key: memberKey(conversationId, targetId),
+        UpdateExpression: 'SET #role = :role, #change = :changed',
+        // The target's role as read: the rules above were decided on it (an owner's never matches).
+        ConditionExpression: 'attribute_exists(PK) AND #role = :current',
+        ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
+        ExpressionAttributeValues: {
+          ':role': role,
+          ':current': target.role,
+          ':changed': MemberChange.role,
         },
       },
-      store.memberCondition(conversationId, callerId, target.role === 'admin' ? ['owner'] : MODERATORS),
-    ]);
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
-      throw new ConflictError('The members changed meanwhile; reload the conversation and try again.');
-    }
-    throw error;
-  }
+    },
+    store.memberCondition(conversationId, callerId, target.role === 'admin' ? ['owner'] : MODERATORS),
+  ]);
   return { ...target, role };
 }
 

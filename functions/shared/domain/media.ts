@@ -36,9 +36,10 @@ export async function requestUpload(
   const limit = maxSizeFor(request.purpose, request.contentType);
   if (limit === undefined) {
     const allowed = [...MEDIA_LIMITS[request.purpose].keys()].join(', ');
-    throw new ValidationError(`A ${request.purpose} must be one of: ${allowed}.`, [
-      { field: 'contentType', message: `must be one of ${allowed} for purpose "${request.purpose}"` },
-    ]);
+    throw new ValidationError(
+      `${request.purpose === 'avatar' ? 'An avatar' : 'An attachment'} must be one of: ${allowed}.`,
+      [{ field: 'contentType', message: `must be one of ${allowed} for purpose "${request.purpose}"` }],
+    );
   }
   if (request.size > limit) {
     throw new ValidationError(

@@ -218,29 +218,30 @@ export async function markRead(
   messageId: string,
   now = new Date(),
 ) {
-  const outcome = isUlid(messageId)
-    ? await store.moveReadMarker(conversationId, callerId, messageId, now.toISOString())
-    : 'no-message';
-  if (outcome === 'not-member') throw conversationNotFound(conversationId);
-  if (outcome === 'no-message') {
-    // A non-member must not learn whether the message exists: check membership first.
-    if (!(await getMember(conversationId, callerId))) throw conversationNotFound(conversationId);
-    throw new ValidationError(`No message "${messageId}" in this conversation.`, [
-      { field: 'messageId', message: 'is not a message of this conversation' },
-    ]);
+  const move: store.ReadMarkerMove = isUlid(messageId)
+    ? await store.tryMoveReadMarker(conversationId, callerId, messageId, now.toISOString())
+    : // Not an id at all: whether the caller is a member decides between 404 and 400, as for a missing message.
+      { outcome: 'no-message', isMember: Boolean(await getMember(conversationId, callerId)) };
+  switch (move.outcome) {
+    case 'not-member':
+      throw conversationNotFound(conversationId);
+    case 'no-message':
+      // A non-member must not learn whether the message exists.
+      if (!move.isMember) throw conversationNotFound(conversationId);
+      throw new ValidationError(`No message "${messageId}" in this conversation.`, [
+        { field: 'messageId', message: 'is not a message of this conversation' },
+      ]);
+    case 'moved':
+      return {
+        conversationId,
+        userId: callerId,
+        lastReadMessageId: messageId,
+        lastReadAt: now.toISOString(),
+      };
+    case 'not-forward':
+      // The marker is already past this message (markers only move forward): answer with where it is.
+      return { conversationId, userId: callerId, ...move.marker };
   }
-  if (outcome === 'moved') {
-    return { conversationId, userId: callerId, lastReadMessageId: messageId, lastReadAt: now.toISOString() };
-  }
-  // The marker is already past this message (markers only move forward): answer with where it is.
-  const member = await getMember(conversationId, callerId);
-  if (!member) throw conversationNotFound(conversationId);
-  return {
-    conversationId,
-    userId: callerId,
-    lastReadMessageId: member.lastReadMessageId,
-    lastReadAt: member.lastReadAt,
-  };
 }
 
 /** Older clients know text content as `{type: "string"}`; they get it back the way they send it. */

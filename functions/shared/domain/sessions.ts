@@ -19,6 +19,7 @@ import { logger } from '../logger';
 import { metrics } from '../metrics';
 import type { TokenPair } from '../schemas/auth';
 import { ulid } from './ids';
+import type { PasswordCheckGuard } from './login-attempts';
 import { type PresentedUser, presentUser } from './users';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -27,6 +28,9 @@ const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 /** A user agent is the client's to say: kept short, for the sessions list only. */
 const MAX_USER_AGENT = 256;
 
+/** No id of ours is longer (idSchema's bound); a longer one could make a key DynamoDB rejects (a 500). */
+const MAX_ID_LENGTH = 64;
+
 /**
  * Refresh tokens are `<userId>.<sessionId>.<256 random bits>`: the ids let a refresh rotate the token in one
  * conditional transaction (no read first); only the SHA-256 of the whole token is stored.
@@ -34,6 +38,7 @@ const MAX_USER_AGENT = 256;
 function parseRefreshToken(token: string) {
   const [userId, sessionId, secret, ...rest] = token.split('.');
   if (!userId || !sessionId || !secret || rest.length > 0) return undefined;
+  if (userId.length > MAX_ID_LENGTH || sessionId.length > MAX_ID_LENGTH) return undefined;
   return { userId, sessionId, hash: hashToken(token) };
 }
 
@@ -60,19 +65,23 @@ export interface LoginContext {
   /** A hash of a random password, made once per execution environment (functions/http/login.ts). */
   decoyHash: string;
   userAgent: string | undefined;
+  /** The failed-login limits (domain/login-attempts.ts); none: the password is checked at once. */
+  guard?: PasswordCheckGuard;
   now?: Date;
 }
 
 /**
- * Two sequential round trips: the username claim (user id and password hash), then, in parallel, the profile
- * read and the session write (and, once, the upgrade of a hash made with older parameters).
+ * Two sequential round trips: the username claim (user id and password hash), beside the guard's counting of
+ * the attempt; then, in parallel, the profile read, the session write, the guard's giving the attempt back
+ * (and, once, the upgrade of a hash made with older parameters).
  */
 export async function login(
   username: string,
   password: string,
-  { decoyHash, userAgent, now = new Date() }: LoginContext,
+  { decoyHash, userAgent, guard, now = new Date() }: LoginContext,
 ): Promise<TokenPair & { user: PresentedUser }> {
-  const claim = await usersStore.getUsernameClaim(username);
+  // The claim read is harmless before the attempt is counted; the password check is what must wait.
+  const [claim] = await Promise.all([usersStore.getUsernameClaim(username), guard?.ready]);
   // Unknown users are checked against the decoy hash so both failures take the same time and give the same 401.
   const passwordMatches = await verifyPassword(password, claim?.passwordHash ?? decoyHash);
   if (!claim || !passwordMatches) {
@@ -93,6 +102,7 @@ export async function login(
   const [user] = await Promise.all([
     usersStore.getUser(claim.userId),
     sessionsStore.createSession(session, refresh.record),
+    guard?.passed(),
     upgradeHashIfOld(username, claim, password),
   ]);
   // A claim and its profile are created in one transaction, so this is a user that no longer exists.

@@ -132,8 +132,8 @@ async function checkUpload(objectKey: string): Promise<UploadOutcome> {
     await s3.send(new PutObjectCommand({ ...served, Body: stripped }));
     servedSize = stripped.length;
   } else {
-    // Videos (up to 100 MB) are checked by their leading bytes and copied inside S3. Their metadata is not
-    // stripped (see docs/architecture.md, "Media").
+    // Everything else (videos, audio, documents: up to 100 MB) is checked by its leading bytes and copied
+    // inside S3. Its metadata is not stripped (see docs/architecture.md, "Media").
     const leading = await s3.send(
       new GetObjectCommand({
         Bucket: bucket,

@@ -61,6 +61,8 @@ export function audienceOf(change: Change, roster: Roster, context: AudienceCont
             userId: member.userId,
             role: member.role,
             joinedAt: member.joinedAt,
+            lastReadMessageId: member.lastReadMessageId,
+            lastReadAt: member.lastReadAt,
           },
         },
       ];

@@ -22,7 +22,16 @@ export type StoredEvent =
       lastReadMessageId: string;
       lastReadAt: string | null;
     }
-  | { type: 'member.added'; conversationId: string; userId: string; role: Role; joinedAt: string }
+  | {
+      type: 'member.added';
+      conversationId: string;
+      userId: string;
+      role: Role;
+      joinedAt: string;
+      /** Absent in entries stored before members joined with a marker in the event. */
+      lastReadMessageId?: string | null;
+      lastReadAt?: string | null;
+    }
   | { type: 'member.updated'; conversationId: string; userId: string; role: Role }
   | { type: 'member.removed'; conversationId: string; userId: string }
   | {
@@ -92,6 +101,8 @@ export async function presentEvent(event: StoredEvent, now = new Date()): Promis
         userId: event.userId,
         role: event.role,
         joinedAt: event.joinedAt,
+        lastReadMessageId: event.lastReadMessageId ?? null,
+        lastReadAt: event.lastReadAt ?? null,
       };
     case 'member.updated':
       return {

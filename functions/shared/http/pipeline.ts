@@ -8,7 +8,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type GenericSchema, type InferInput, type InferOutput, parse } from 'valibot';
-import { readAccessToken, tokenFromAuthorizationHeader } from '../auth/access-tokens';
+import { readAccessToken, requireTokenJwks, tokenFromAuthorizationHeader } from '../auth/access-tokens';
 import type { LimitSubjects, RequestLimits } from '../limits/fields';
 import { injectLambdaContext, logger } from '../logger';
 import type { RouteDefinition } from '../route-definition';
@@ -182,6 +182,9 @@ export function plainHttpHandler<const R extends RouteDefinition>(
     // Before problemResponses in this list, so it runs after it and sees the problem response.
     .use(securityHeaders())
     .use(problemResponses());
-  if (route.auth === 'user') handler.use(authenticate());
+  if (route.auth === 'user') {
+    requireTokenJwks(); // at load: a function that cannot verify tokens must not start
+    handler.use(authenticate());
+  }
   return handler.handler(limited);
 }

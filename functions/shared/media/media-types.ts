@@ -126,7 +126,11 @@ export function detectContentTypes(bytes: Uint8Array): string[] {
     // says nothing about whether there is a picture, so a WebM is acceptable as video or as audio.
     return ascii(bytes, 0, 64).includes('webm') ? ['video/webm', 'audio/webm'] : [];
   }
-  const box = ascii(bytes, 4, 8);
+  // An ISO box and an ID3 tag start with printable characters a text file may start with too ("I'm free…",
+  // "ID3 tags…"), but a real one has binary right there (the box's size before, ID3's version after): text
+  // that matches is text.
+  const text = isPlainText(bytes);
+  const box = text ? '' : ascii(bytes, 4, 8);
   if (box === 'ftyp') {
     // ISO base media: QuickTime files name the 'qt  ' brand; anything else is MP4 family, which players of
     // .mov also read, so both video types accept it, and M4A audio is the same container.
@@ -140,8 +144,8 @@ export function detectContentTypes(bytes: Uint8Array): string[] {
   // A local file header, or the end-of-central-directory record of an empty archive.
   if (ascii(bytes, 0, 4) === 'PK\x03\x04' || ascii(bytes, 0, 4) === 'PK\x05\x06') return ZIP_CONTAINER_TYPES;
   if (ascii(bytes, 0, 4) === 'OggS') return ['audio/ogg'];
-  if (ascii(bytes, 0, 3) === 'ID3' || isMpegAudioFrame(bytes)) return ['audio/mpeg'];
+  if ((ascii(bytes, 0, 3) === 'ID3' && !text) || isMpegAudioFrame(bytes)) return ['audio/mpeg'];
   if (isAdtsFrame(bytes)) return ['audio/aac'];
-  if (isPlainText(bytes)) return ['text/plain'];
+  if (text) return ['text/plain'];
   return [];
 }

@@ -8,6 +8,12 @@
  * they were at the batch's first change are that read with the batch's own membership changes undone, and each
  * change is then addressed to the members of its moment (a member removed later in the batch still receives
  * what came before the removal; a member added later does not receive what came before the join).
+ *
+ * The read may also see joins committed after the batch (in a later one): a member the batch does not touch
+ * joined either before all of its changes or after all of them, so one time of the batch tells which (see
+ * joinedAfter; a batch of renames, role changes or removals only carries no time). Not told apart: members
+ * removed after the batch are missing from the read, and miss its events; their removal, which reaches them,
+ * makes that harmless.
  */
 import { config } from '../config';
 import {
@@ -19,7 +25,7 @@ import type { MessageRecord } from '../data/messages-store';
 import { ulidFloor } from '../domain/ids';
 import { type Addressed, type AudienceContext, audienceOf } from '../events/audience';
 import type { Delivery } from '../events/publisher';
-import type { RecordedChange } from './changes';
+import type { Change, RecordedChange } from './changes';
 import type { InboxOp } from './inbox';
 import type { PreviewChanges } from './previews';
 
@@ -39,9 +45,46 @@ export interface ConversationPlan {
 export const loadConversationState = (conversationId: string): Promise<ConversationState> =>
   getConversationWithMembers(conversationId, { consistent: true });
 
+/** When a change was made, where its item says (the writer's clock). */
+function timeOf(change: Change): string | null {
+  switch (change.kind) {
+    case 'message.created':
+    case 'message.updated':
+    case 'message.deleted':
+      return change.message.deletedAt ?? change.message.editedAt ?? change.message.createdAt;
+    case 'member.joined':
+      return change.member.joinedAt;
+    case 'member.read':
+      return change.member.lastReadAt;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Whether a member the batch does not touch joined after it: later than the batch's latest change whose item
+ * says when it was made. A batch of none such (renames, role changes, removals only) cannot tell: the stream's
+ * ApproximateCreationDateTime is too coarse (seconds on AWS, minutes in DynamoDB Local), so its members are
+ * taken as read.
+ */
+function joinedAfter(changes: readonly RecordedChange[]): (member: MemberRecord) => boolean {
+  const stamped = changes.map(({ change }) => Date.parse(timeOf(change) ?? '')).filter(Number.isFinite);
+  if (stamped.length === 0) return () => false;
+  const latest = Math.max(...stamped);
+  return (member) => Date.parse(member.joinedAt) > latest;
+}
+
 /** Undoes the batch's membership changes on the members read after it: the members before the batch. */
 function membersBefore(state: ConversationState, changes: readonly RecordedChange[]) {
-  const members = new Map(state.members.map((member) => [member.userId, member]));
+  const touched = new Set(
+    changes.flatMap(({ change }) => ('member' in change ? [change.member.userId] : [])),
+  );
+  const isLater = joinedAfter(changes);
+  const members = new Map(
+    state.members
+      .filter((member) => touched.has(member.userId) || !isLater(member))
+      .map((member) => [member.userId, member]),
+  );
   for (const { change } of [...changes].reverse()) {
     if (change.kind === 'member.joined') members.delete(change.member.userId);
     else if (change.kind === 'member.left') members.set(change.member.userId, change.member);
@@ -58,7 +101,6 @@ export async function planConversation(
   load: (conversationId: string) => Promise<ConversationState> = loadConversationState,
 ): Promise<ConversationPlan> {
   const state = await load(conversationId);
-  const membersNow = membersBefore(state, changes);
   const finalMembers = new Map(state.members.map((member) => [member.userId, member]));
   // The last membership change of each user in the batch, to tell which joins the snapshots already show.
   const lastMembershipChange = new Map<string, number>();
@@ -99,16 +141,8 @@ export async function planConversation(
   const createdInBatch = new Map<string, MessageRecord>();
   const changedInBatch = new Map<string, MessageRecord>();
 
+  const members = membersBefore(state, changes);
   for (const [at, { index, position, change }] of changes.entries()) {
-    // The members are read after the batch: someone whose join committed after a message (in a later batch)
-    // is among them, yet the message is history to them, neither news nor unread. Told apart by time.
-    const messageAt =
-      'message' in change
-        ? (change.message.deletedAt ?? change.message.editedAt ?? change.message.createdAt)
-        : undefined;
-    const members = messageAt
-      ? new Map([...membersNow].filter(([, member]) => member.joinedAt <= messageAt))
-      : membersNow;
     const addressed: Addressed[] = audienceOf(change, { type: state.conversation?.type, members }, context);
     for (const { to, event } of addressed) {
       for (const userId of to) {

@@ -65,9 +65,9 @@ export const refreshToken = /* @__PURE__ */ defineRoute({
   request: { body: refreshTokenRequestSchema },
   response: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
   errors: [401],
-  // UpdateItem/PutItem: the rotation; DeleteItem: ending a session on reuse; GetItem: reading why a rotation failed.
+  // UpdateItem/PutItem: the rotation; DeleteItem: ending a session on reuse.
   access: {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     tokenKeys: 'sign',
   },
 });

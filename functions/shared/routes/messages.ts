@@ -102,7 +102,7 @@ export const legacySendMessage = /* @__PURE__ */ defineRoute({
   request: { body: legacySendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
   alsoReturns: [{ status: 200, description: 'The original message: a retry with the same clientMessageId' }],
-  errors: [403, 404, 413, 415],
+  errors: [403, 404, 409, 413, 415],
   access: {
     table: [
       'dynamodb:PutItem',

@@ -62,6 +62,11 @@ export const memberAddedEventSchema = /* @__PURE__ */ defineSchema(() =>
     userId: idSchema,
     role: roleSchema,
     joinedAt: timestampSchema,
+    lastReadMessageId: v.pipe(
+      v.nullable(v.string()),
+      v.description("The new member's read marker: a member joins with what came before read"),
+    ),
+    lastReadAt: v.nullable(timestampSchema),
     ...position(),
   }),
 );

@@ -200,7 +200,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your password; every other session ends */
+        /** Change your password; every other session ends, and every WebSocket of yours closes */
         post: operations["change-password"];
         delete?: never;
         options?: never;
@@ -1927,7 +1927,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The password has changed and only this session remains */
+            /** @description The password has changed and only this session remains; its WebSockets close too (reconnect with the same token) */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -5,9 +5,9 @@ import { login } from '../shared/domain/sessions';
 import { httpHandler } from '../shared/http/handler';
 import { login as route } from '../shared/routes/accounts';
 
-// The decoy hash for unknown usernames, made at cold start (init), so no request pays for it and the first
-// unknown-user login is not slower than a wrong password. Here, not in a shared module: only login needs it.
-const decoyHash = await decoyPasswordHash(scryptParams(config.passwordHashLogN));
+// The decoy hash for unknown usernames, made at cold start (init; random bytes, no scrypt), so no request
+// makes it. Here, not in a shared module: only login needs it.
+const decoyHash = decoyPasswordHash(scryptParams(config.passwordHashLogN));
 
 export const handler = httpHandler(route, async ({ body, event, limits }) => ({
   // The attempt is reserved (failed-login limits) before the password is checked, and given back on success.

@@ -55,6 +55,29 @@ describe("a session's WebSockets", () => {
     await Promise.all(sockets.map((socket) => closedWithin(socket)));
   });
 
+  it("closes every socket of the user on a password change, the caller's too, while the caller's session goes on", async () => {
+    const user = await signUpAndLogin(api);
+    const laptop = await secondSession(user);
+    const sockets = await Promise.all([connect(api.wsUrl, user.token), connect(api.wsUrl, laptop.token)]);
+
+    const changed = await api.request('POST', '/users/me/password', {
+      token: user.token,
+      body: { currentPassword: user.password, newPassword: 'a brand new password' },
+    });
+    await api.drainStreams();
+
+    expect(changed.status).toBe(204);
+    await Promise.all(sockets.map((socket) => closedWithin(socket)));
+    // The caller's session was not ended: its token opens a socket again and its refresh token still works.
+    const again = await connect(api.wsUrl, user.token);
+    expect(again.socket.readyState).toBe(WebSocket.OPEN);
+    await again.close();
+    expect(
+      (await api.request('POST', '/token/refresh', { body: { refreshToken: user.refreshToken } })).status,
+    ).toBe(200);
+    expect(await refusalStatus(`${api.wsUrl}/?token=${encodeURIComponent(laptop.token)}`)).toBe(401);
+  });
+
   it("closes a session's sockets when a reused refresh token ends it", async () => {
     const user = await signUpAndLogin(api);
     const socket = await connect(api.wsUrl, user.token);

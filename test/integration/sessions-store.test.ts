@@ -6,6 +6,7 @@ import {
   deleteSessions,
   listSessions,
   type RefreshTokenRecord,
+  restartSession,
   rotateRefreshToken,
   type SessionRecord,
 } from '../../functions/shared/data/sessions-store';
@@ -124,5 +125,27 @@ describe('ending all sessions', () => {
     expect(ended).toEqual([id]);
     const query = send.mock.calls.find(([command]) => command.constructor.name === 'QueryCommand');
     expect(query?.[0].input).toMatchObject({ ConsistentRead: true });
+  });
+});
+
+describe('restarting a session (its sockets close, the session goes on)', () => {
+  it('puts the session back exactly as it was, so its refresh token still rotates', async () => {
+    const { userId, id, token } = await newSession();
+    const before = await listSessions(userId, start);
+
+    expect(await restartSession(userId, id)).toBe(true);
+
+    expect(await listSessions(userId, start)).toEqual(before);
+    expect(
+      await rotateRefreshToken(token.tokenHash, tokenAt(userId, id, later(DAY)), later(DAY)),
+    ).toBeUndefined();
+  });
+
+  it('does not bring back a session that has ended', async () => {
+    const { userId, id } = await newSession();
+    await deleteSessions(userId);
+
+    expect(await restartSession(userId, id)).toBe(false);
+    expect(await listSessions(userId, start)).toEqual([]);
   });
 });

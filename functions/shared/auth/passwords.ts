@@ -77,10 +77,19 @@ export function needsRehash(encoded: string, target: ScryptParams): boolean {
 }
 
 /**
- * A real hash of a random password, verified against when the username does not exist, so an unknown user
- * costs the same time as a wrong password and timing does not reveal which usernames exist. The login
- * function makes it once, at cold start (functions/http/login.ts), so no first request pays for it.
+ * The stored hash an unknown username is verified against, so an unknown user costs the same time as a wrong
+ * password and timing does not reveal which usernames exist. Verifying derives a full scrypt key with `params`
+ * from the password and the random salt, exactly as for a real hash; the expected key is random bytes, which no
+ * password derives. So making it costs nothing (no scrypt at cold start) and no password ever matches it. The
+ * login function makes it once, at load (functions/http/login.ts).
  */
-export function decoyPasswordHash(params: ScryptParams): Promise<string> {
-  return hashPassword(randomBytes(16).toString('hex'), params);
+export function decoyPasswordHash(params: ScryptParams): string {
+  return [
+    'scrypt',
+    params.N,
+    params.r,
+    params.p,
+    randomBytes(16).toString('base64url'),
+    randomBytes(KEY_LENGTH).toString('base64url'),
+  ].join('$');
 }

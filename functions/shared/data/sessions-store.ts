@@ -5,7 +5,13 @@
  * that names its session. Every write here goes to the home region (docs/global.md, "Pinned to the home
  * region"): a refresh token must be single-use, which replicas accepting concurrent writes cannot guarantee.
  */
-import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo, homeDynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
 import { refreshTokenKey, SESSION_PREFIX, sessionKey } from './keys';
 
@@ -179,6 +185,28 @@ export async function deleteSession(userId: string, sessionId: string): Promise<
     if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
+}
+
+/**
+ * Closes a session's WebSockets while the session goes on: its item is deleted and put back as it was, and the
+ * REMOVE on the table stream closes the session's sockets as for an ended session (functions/streams). Its
+ * refresh token and id are unchanged. Two writes; in the milliseconds between them a refresh or a new socket of
+ * this session is refused as if it had ended (the client logs in again, the safe side). False when the session
+ * had already ended.
+ */
+export async function restartSession(userId: string, sessionId: string): Promise<boolean> {
+  const { Attributes } = await homeDynamo.send(
+    new DeleteCommand({ TableName: tableName, Key: sessionKey(userId, sessionId), ReturnValues: 'ALL_OLD' }),
+  );
+  if (!Attributes) return false;
+  await homeDynamo.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: Attributes,
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+  return true;
 }
 
 /**

@@ -186,7 +186,11 @@ export async function endAllSessions(userId: string): Promise<void> {
   await sessionsStore.deleteSessions(userId);
 }
 
-/** Changes the password after proving the current one, and ends every session but the caller's. */
+/**
+ * Changes the password after proving the current one, ends every session but the caller's, and closes every
+ * WebSocket of the user, the caller's too (issue: a changed password leaves no socket open); the caller's
+ * clients reconnect with the access token they hold and catch up with /sync.
+ */
 export async function changePassword(
   userId: string,
   currentSessionId: string | undefined,
@@ -205,5 +209,8 @@ export async function changePassword(
   if (!(await usersStore.replacePasswordHash(user.username, userId, claim.passwordHash, newHash))) {
     throw new ConflictError('The password was changed at the same time by another request.');
   }
-  await sessionsStore.deleteSessions(userId, currentSessionId);
+  await Promise.all([
+    sessionsStore.deleteSessions(userId, currentSessionId),
+    currentSessionId ? sessionsStore.restartSession(userId, currentSessionId) : undefined,
+  ]);
 }

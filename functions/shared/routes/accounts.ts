@@ -128,13 +128,25 @@ export const changePassword = /* @__PURE__ */ defineRoute({
   method: 'POST',
   path: '/users/me/password',
   auth: 'user',
-  summary: 'Change your password; every other session ends',
+  summary: 'Change your password; every other session ends, and every WebSocket of yours closes',
   tag: 'Accounts',
   request: { body: changePasswordRequestSchema },
-  response: { status: 204, description: 'The password has changed and only this session remains' },
+  response: {
+    status: 204,
+    description:
+      'The password has changed and only this session remains; its WebSockets close too (reconnect with the same token)',
+  },
   errors: [403, 404, 409, 413, 415],
   access: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+      // The caller's session is deleted and put back, so the stream closes its sockets (restartSession).
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+    ],
   },
   // Two scrypt hashes (verify the current password, hash the new one) at 128 MB each.
   memoryMb: 1024,

@@ -116,6 +116,7 @@ describe('GET /sync', () => {
   it('gives a member added to a group with history the read marker the API shows for them', async () => {
     const [alice, bob, carol] = await users(3);
     const conversationId = await group(alice, [bob], 'With history');
+    await makeContacts(api, alice, carol); // only contacts can be added
     const latest = await send(alice, conversationId, 'before carol');
     await api.drainStreams();
     const client = await newClient(bob);
@@ -135,6 +136,7 @@ describe('GET /sync', () => {
 
   it('takes a member who was added to a group and removed again while offline through the events in between, and nothing after', async () => {
     const [alice, bob, carol] = await users(3);
+    await makeContacts(api, alice, bob); // only contacts can be added; before bob's client starts
     const client = await newClient(bob);
     const brief = await group(alice, [carol], 'Brief');
 

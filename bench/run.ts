@@ -87,6 +87,24 @@ async function main() {
       body: { content: { type: 'text', text: `history ${i}` } },
     });
   }
+  // A thread of 60 replies in the group, with 10 plain messages after it.
+  const sendTo = (conversationId: string, token: string, body: Record<string, unknown>) =>
+    call('send-message', {
+      routeKey: 'POST /conversations/{id}/messages',
+      headers: auth(token),
+      pathParameters: { id: conversationId },
+      body,
+    });
+  const threadRoot = await sendTo(group.id, alice.token, { content: { type: 'text', text: 'thread root' } });
+  for (let i = 0; i < 60; i++) {
+    await sendTo(group.id, (users[i % users.length] as (typeof users)[0]).token, {
+      content: { type: 'text', text: `reply ${i}` },
+      parentMessageId: threadRoot.id,
+    });
+  }
+  for (let i = 0; i < 10; i++) {
+    await sendTo(group.id, bob.token, { content: { type: 'text', text: `after the thread ${i}` } });
+  }
   await api.drainStreams();
 
   // 1. DynamoDB cost per operation.
@@ -157,6 +175,62 @@ async function main() {
         }),
     ],
     [
+      'POST …/messages (reply, group of 10)',
+      async () => {
+        const root = await sendTo(group.id, alice.token, { content: { type: 'text', text: 'a root' } });
+        return measure(() =>
+          sendTo(group.id, bob.token, {
+            content: { type: 'text', text: 'a reply' },
+            parentMessageId: root.id,
+          }),
+        );
+      },
+    ],
+    [
+      'POST …/messages (reply to a reply, direct)',
+      async () => {
+        const root = await sendTo(direct.id, alice.token, { content: { type: 'text', text: 'a root' } });
+        const first = await sendTo(direct.id, bob.token, {
+          content: { type: 'text', text: 'a reply' },
+          parentMessageId: root.id,
+        });
+        return measure(() =>
+          sendTo(direct.id, alice.token, {
+            content: { type: 'text', text: 'a reply to it' },
+            parentMessageId: first.id,
+          }),
+        );
+      },
+    ],
+    [
+      'GET …/messages/{id}/replies (page of 50)',
+      () =>
+        call('list-replies', {
+          routeKey: 'GET /conversations/{id}/messages/{messageId}/replies',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id, messageId: threadRoot.id },
+        }),
+    ],
+    [
+      'GET …/messages (page of 50 without replies, 60 replies among them)',
+      () =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id },
+        }),
+    ],
+    [
+      'GET …/messages (page of 50, includeReplies=true)',
+      () =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: group.id },
+          queryStringParameters: { includeReplies: 'true' },
+        }),
+    ],
+    [
       'GET /conversations (inbox)',
       () => call('list-conversations', { routeKey: 'GET /conversations', headers: auth(bob.token) }),
     ],
@@ -188,6 +262,66 @@ async function main() {
       },
     ],
   ];
+  // Reactions: a group message, reacted to by the group's members (each call measured on its own).
+  const reactionRoute = 'PUT /conversations/{id}/messages/{messageId}/reactions/{emoji}';
+  const reacted = await call('send-message', {
+    routeKey: 'POST /conversations/{id}/messages',
+    headers: auth(alice.token),
+    pathParameters: { id: group.id },
+    body: { content: { type: 'text', text: 'react to this' } },
+  });
+  const reaction = (name: string, user: (typeof users)[0], emoji: string, method = 'PUT') =>
+    call(name, {
+      routeKey: reactionRoute.replace('PUT', method),
+      headers: auth(user.token),
+      pathParameters: { id: group.id, messageId: reacted.id, emoji },
+    });
+  const member = (i: number) => users[i] as (typeof users)[0];
+  operations.push(
+    ['PUT …/reactions/{emoji} (first on a message)', () => reaction('add-reaction', member(1), '👍')],
+    ['PUT …/reactions/{emoji} (another user)', () => reaction('add-reaction', member(2), '👍')],
+    ['PUT …/reactions/{emoji} (a new emoji)', () => reaction('add-reaction', member(3), '🎉')],
+    ['PUT …/reactions/{emoji} (repeated: no change)', () => reaction('add-reaction', member(2), '👍')],
+    [
+      'DELETE …/reactions/{emoji} (one of several)',
+      () => reaction('remove-reaction', member(2), '👍', 'DELETE'),
+    ],
+    [
+      'DELETE …/reactions/{emoji} (the last one)',
+      () => reaction('remove-reaction', member(3), '🎉', 'DELETE'),
+    ],
+    [
+      'GET …/reactions/{emoji} (who reacted, 9 users)',
+      async () => {
+        for (let i = 2; i < users.length; i++) await reaction('add-reaction', member(i), '👍');
+        return measure(() => reaction('list-reactions', bob, '👍', 'GET'));
+      },
+    ],
+    [
+      'GET …/messages (page of 50, reactions on 10, 3 mine)',
+      async () => {
+        const page = await call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: direct.id },
+        });
+        for (const [i, message] of page.items.slice(0, 10).entries()) {
+          await call('add-reaction', {
+            routeKey: reactionRoute,
+            headers: auth(i < 3 ? bob.token : alice.token),
+            pathParameters: { id: direct.id, messageId: message.id, emoji: '🔥' },
+          });
+        }
+        return measure(() =>
+          call('list-messages', {
+            routeKey: 'GET /conversations/{id}/messages',
+            headers: auth(bob.token),
+            pathParameters: { id: direct.id },
+          }),
+        );
+      },
+    ],
+  );
   const rows: [string, Cost][] = [];
   for (const [name, operation] of operations) {
     const { result, cost } = await measure(operation);
@@ -332,6 +466,55 @@ async function main() {
       }),
     );
     console.log(`| ${size} | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`);
+  }
+  // A reply in the group of 10: its own record and its root's (the count), as one transaction writes them.
+  {
+    const at = new Date().toISOString();
+    const root = {
+      PK: `CONV#${group.id}`,
+      SK: `MSG#${threadRoot.id}`,
+      id: threadRoot.id,
+      conversationId: group.id,
+      senderId: alice.id,
+      content: { type: 'text', text: 'thread root' },
+      createdAt: threadRoot.createdAt,
+    };
+    const reply = {
+      PK: `CONV#${group.id}`,
+      SK: 'MSG#01ZZZZZZZZZZZZZZZZZZZZZZZY',
+      id: '01ZZZZZZZZZZZZZZZZZZZZZZZY',
+      conversationId: group.id,
+      senderId: alice.id,
+      content: { type: 'text', text: 'a reply' },
+      createdAt: at,
+      parentMessageId: threadRoot.id,
+    };
+    const { cost } = await measure(() =>
+      streamHandler({
+        Records: [
+          {
+            eventName: 'INSERT',
+            dynamodb: {
+              Keys: marshall({ PK: reply.PK, SK: reply.SK }) as never,
+              NewImage: marshall(reply) as never,
+              SequenceNumber: '2',
+            },
+          },
+          {
+            eventName: 'MODIFY',
+            dynamodb: {
+              Keys: marshall({ PK: root.PK, SK: root.SK }) as never,
+              OldImage: marshall({ ...root, replyCount: 60 }) as never,
+              NewImage: marshall({ ...root, replyCount: 61, lastReplyAt: at }) as never,
+              SequenceNumber: '3',
+            },
+          },
+        ],
+      }),
+    );
+    console.log(
+      `| 10, a reply (2 events) | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`,
+    );
   }
 
   // Catching up: 500 events over 20 conversations, then GET /sync from the cursor the user had.

@@ -28,6 +28,17 @@ export interface components {
              */
             deletedAt?: string;
             clientMessageId?: string;
+            /** @description A reply: the id of its thread's root message */
+            parentMessageId?: string;
+            /** @description A thread root: how many replies were sent to it (deleted ones included) */
+            replyCount?: number;
+            /**
+             * Format: date-time
+             * @description A thread root: when its latest reply was sent
+             */
+            lastReplyAt?: string;
+            /** @description Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes */
+            reactions?: components["schemas"]["ReactionSummary"][];
         };
         MessageContent: {
             /** @constant */
@@ -107,6 +118,12 @@ export interface components {
             fileName: string | null;
             durationMs?: number;
             waveform?: number[];
+        };
+        ReactionSummary: {
+            emoji: string;
+            count: number;
+            /** @description Whether you reacted with this emoji */
+            me: boolean;
         };
         /** @enum {string} */
         MemberRole: "owner" | "admin" | "member";
@@ -235,6 +252,24 @@ export interface components {
             type: "conversation.updated";
             conversationId: string;
             name: string | null;
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
+        } | {
+            /** @enum {string} */
+            type: "reaction.added" | "reaction.removed";
+            conversationId: string;
+            messageId: string;
+            /** @description An opaque identifier (a ULID for users) */
+            userId: string;
+            emoji: string;
+            count: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            at: string;
             /** @description The event's position in your own stream of changes (1, 2, 3, …) */
             seq: number;
             /** @description Pass as `since` to GET /sync to continue after this event */

@@ -13,7 +13,9 @@ const legacyPage = (page: Awaited<ReturnType<typeof history>>) => ({
 });
 
 export const handler = httpHandler(route, async ({ query, callerId }) => {
-  const { recipient, conversationId, ...page } = query;
+  const { recipient, conversationId, ...rest } = query;
+  // Older clients know nothing of threads: they get every message, replies included.
+  const page = { ...rest, includeReplies: 'true' as const };
   if (recipient !== undefined) {
     const id = directConversationId(callerId, recipient);
     try {

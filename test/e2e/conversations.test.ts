@@ -126,15 +126,6 @@ describe('direct conversations', () => {
     }
   });
 
-  it('answers 400 naming userId for a direct conversation with yourself, and creates nothing', async () => {
-    const [alice] = await signUpMany(1);
-
-    const response = await startDirect(alice, alice.id);
-
-    expectProblem(response, 400, 'userId');
-    expect(await listAll(alice)).toEqual([]);
-  });
-
   it('answers 404 naming userId for an unknown user, and creates nothing', async () => {
     const [alice] = await signUpMany(1);
 

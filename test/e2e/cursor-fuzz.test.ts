@@ -12,15 +12,22 @@ const api = useApi();
 let alice: SignedInUser;
 let bob: SignedInUser;
 let conversationId: string;
+let messageId: string;
 
 beforeAll(async () => {
   [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
   conversationId = await directConversation(api, alice, bob);
   for (let i = 0; i < 3; i++) {
-    await api.request('POST', `/conversations/${conversationId}/messages`, {
+    const sent = await api.request('POST', `/conversations/${conversationId}/messages`, {
       token: alice.token,
       body: { content: { type: 'text', text: `message ${i}` } },
     });
+    messageId = sent.body.id;
+    for (const user of [alice, bob]) {
+      await api.request('PUT', `/conversations/${conversationId}/messages/${messageId}/reactions/:tada:`, {
+        token: user.token,
+      });
+    }
   }
 });
 
@@ -42,6 +49,7 @@ const forgedCursor = () => {
       '\uD800',
       alice.id,
       conversationId,
+      '🎉',
     ),
     fc.jsonValue({ maxDepth: 2 }),
   );
@@ -50,11 +58,12 @@ const forgedCursor = () => {
     fc.record(
       {
         v: fc.oneof(fc.constant(1), fc.jsonValue({ maxDepth: 1 })),
-        kind: fc.constantFrom('messages', 'inbox', 'other'),
+        kind: fc.constantFrom('messages', 'inbox', 'reactions', 'other'),
         c: anyField,
         m: anyField,
         u: anyField,
         a: anyField,
+        e: anyField,
       },
       { requiredKeys: ['v', 'kind'] },
     ),
@@ -75,6 +84,11 @@ const routes: [string, (cursor: string) => string][] = [
   [
     'GET /messages (older clients)',
     (cursor) => `/messages?conversationId=${conversationId}&cursor=${encodeURIComponent(cursor)}`,
+  ],
+  [
+    'GET /conversations/{id}/messages/{messageId}/reactions/{emoji}',
+    (cursor) =>
+      `/conversations/${conversationId}/messages/${messageId}/reactions/:tada:?cursor=${encodeURIComponent(cursor)}`,
   ],
 ];
 

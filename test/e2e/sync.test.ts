@@ -232,6 +232,7 @@ type Operation =
   | { kind: 'edit'; message: number }
   | { kind: 'delete'; message: number; byOwner: boolean }
   | { kind: 'read'; actor: number; conversation: number }
+  | { kind: 'react'; actor: number; message: number; emoji: number; remove: boolean }
   | { kind: 'add'; conversation: number; user: number }
   | { kind: 'remove'; conversation: number; user: number }
   | { kind: 'rename'; conversation: number }
@@ -254,6 +255,16 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.record({ kind: fc.constant('read' as const), actor: index, conversation: index }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('react' as const),
+      actor: index,
+      message: index,
+      emoji: fc.nat({ max: 2 }),
+      remove: fc.boolean(),
+    }),
   },
   {
     weight: 2,
@@ -358,6 +369,21 @@ describe('the sync property', () => {
                     token: actor.token,
                     body: { messageId: message.id },
                   });
+                }
+                break;
+              }
+              case 'react': {
+                // Reactions by anyone (the observed user's own show as `me`), added or removed, on any
+                // message: a non-member's or a deleted message's are refused and change nothing.
+                const actor = pick(people, op.actor) as SignedInUser;
+                const message = pick(messages, op.message);
+                const emoji = encodeURIComponent(['👍', '🎉', '❤️'][op.emoji] as string);
+                if (message) {
+                  await api.request(
+                    op.remove ? 'DELETE' : 'PUT',
+                    `/conversations/${message.conversationId}/messages/${message.id}/reactions/${emoji}`,
+                    { token: actor.token },
+                  );
                 }
                 break;
               }

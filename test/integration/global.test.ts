@@ -12,10 +12,17 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../functions/shared/config';
 import { dynamo, homeDynamo, tableName } from '../../functions/shared/data/client';
 import { getHead } from '../../functions/shared/data/feed-store';
-import { feedHeadKey, inboxKey, messageKey, userKey } from '../../functions/shared/data/keys';
+import {
+  conversationKey,
+  feedHeadKey,
+  inboxKey,
+  memberKey,
+  messageKey,
+  userKey,
+} from '../../functions/shared/data/keys';
 import { connectedHere, writtenHere } from '../../functions/shared/data/origin';
-import { createDirect } from '../../functions/shared/domain/conversations';
-import { edit, send } from '../../functions/shared/domain/messages';
+import { changeRole, createDirect, createGroup, rename } from '../../functions/shared/domain/conversations';
+import { edit, markRead, send } from '../../functions/shared/domain/messages';
 import type { ConnectionSender } from '../../functions/shared/realtime/connection-sender';
 import { openConnection } from '../../functions/shared/realtime/connections';
 import { postToConnections } from '../../functions/shared/realtime/delivery';
@@ -108,6 +115,36 @@ describe('a global table replica', () => {
     expect((await getHead(reader)).connections).toEqual([
       expect.objectContaining({ connectionId, region: here }),
     ]);
+  });
+
+  it('stamps memberships and conversations on every write that is an event (joins, read markers, roles, renames)', async () => {
+    const [owner, member] = [await createUser(), await createUser()];
+    const { id } = await createGroup(owner, 'Stamped', [member]);
+    const item = async (key: Record<string, string>) =>
+      (await dynamo.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
+    const restamp = (key: Record<string, string>) =>
+      dynamo.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'SET writtenIn = :elsewhere',
+          ExpressionAttributeValues: { ':elsewhere': elsewhere },
+        }),
+      );
+    expect((await item(conversationKey(id)))?.writtenIn).toBe(here);
+    expect((await item(memberKey(id, member)))?.writtenIn).toBe(here);
+
+    // Each write stamps the item again with this region, whatever region wrote it last.
+    await restamp(conversationKey(id));
+    await rename(owner, id, 'Renamed here');
+    expect((await item(conversationKey(id)))?.writtenIn).toBe(here);
+    await restamp(memberKey(id, member));
+    await changeRole(owner, id, member, 'admin');
+    expect((await item(memberKey(id, member)))?.writtenIn).toBe(here);
+    const { message } = await send(owner, id, { content: { type: 'text', text: 'to read' } });
+    await restamp(memberKey(id, member));
+    await markRead(member, id, message.id);
+    expect((await item(memberKey(id, member)))?.writtenIn).toBe(here);
   });
 
   it('runs once-per-write work only for writes of this region, and for items without a stamp', () => {

@@ -235,6 +235,21 @@ describe('the table-stream function', () => {
     });
   });
 
+  it('tells a rename alone (a batch with no message) to the members of its time, not to one added after it', async () => {
+    const [owner, member, newcomer] = [await createUser(), await createUser(), await createUser()];
+    const { id } = await createGroup(owner, 'Stream', [member]);
+    const records = [await renamed(owner, id, 'Before the newcomer')];
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond on the writer's clock
+    // Added after the rename, but before the rename's batch is handled: the read of the members sees them.
+    await addMembers(owner, id, [newcomer]);
+
+    const result = await handleBatch({ Records: records }, { sender: undefined });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await feedOf(member)).toEqual(['conversation.updated']);
+    expect(await feedOf(newcomer)).toEqual([]);
+  });
+
   it('keeps the newest change in the preview when older changes are replayed (a redrive), and a deletion final', async () => {
     const conversation = await conversationOfTwo();
     const inserted = messageInserted(conversation.id, conversation.sender);

@@ -34,7 +34,28 @@ const FEED_TYPES = new Set([
   'member.removed',
   'conversation.joined',
   'conversation.updated',
+  'reaction.added',
+  'reaction.removed',
 ]);
+
+interface ShownReaction {
+  emoji: string;
+  count: number;
+  me: boolean;
+}
+type ReactionEvent = Extract<FeedEvent, { type: 'reaction.added' | 'reaction.removed' }>;
+
+/**
+ * A message's reactions after a reaction event, as the HTTP API shows them: the event carries the emoji's
+ * count after the change; whether it is the reader's own changes only when the reader is who reacted.
+ */
+function applyReaction(reactions: ShownReaction[], event: ReactionEvent, me: string): ShownReaction[] {
+  const previous = reactions.find((reaction) => reaction.emoji === event.emoji);
+  const mine = event.userId === me ? event.type === 'reaction.added' : (previous?.me ?? false);
+  const others = reactions.filter((reaction) => reaction.emoji !== event.emoji);
+  const next = event.count > 0 ? [...others, { emoji: event.emoji, count: event.count, me: mine }] : others;
+  return next.sort((a, b) => (a.emoji < b.emoji ? -1 : a.emoji > b.emoji ? 1 : 0));
+}
 
 async function get(api: TestApi, user: SignedInUser, path: string) {
   const response = await api.request('GET', path, { token: user.token });
@@ -189,7 +210,8 @@ export class SyncClient {
     }
     switch (event.type) {
       case 'message.created': {
-        conversation.messages[event.message.id] = event.message;
+        // Events leave reactions out (docs/realtime.md): a new message has none.
+        conversation.messages[event.message.id] = { ...event.message, reactions: [] };
         // A member has read what they send: their marker moves with it (no separate event says so).
         const sender = conversation.members[event.message.senderId];
         if (sender && (sender.lastReadMessageId ?? '') < event.message.id) {
@@ -197,10 +219,21 @@ export class SyncClient {
         }
         break;
       }
-      case 'message.updated':
-      case 'message.deleted':
-        conversation.messages[event.message.id] = event.message;
+      case 'message.updated': {
+        // An edit keeps the reactions the client has; the reaction events keep them current.
+        const shown = conversation.messages[event.message.id] as { reactions?: ShownReaction[] } | undefined;
+        conversation.messages[event.message.id] = { ...event.message, reactions: shown?.reactions ?? [] };
         break;
+      }
+      case 'message.deleted':
+        conversation.messages[event.message.id] = { ...event.message, reactions: [] };
+        break;
+      case 'reaction.added':
+      case 'reaction.removed': {
+        const shown = conversation.messages[event.messageId] as { reactions?: ShownReaction[] } | undefined;
+        if (shown) shown.reactions = applyReaction(shown.reactions ?? [], event, this.user.id);
+        break;
+      }
       case 'conversation.read': {
         const member = conversation.members[event.userId];
         if (member) member.lastReadMessageId = event.lastReadMessageId;

@@ -27,6 +27,7 @@ import {
   renewMediaUrls,
   splitUsernames,
   startDirectChat,
+  toggleReaction,
 } from './stores/conversations';
 import {
   inbox,
@@ -125,6 +126,7 @@ function Conversation({ id }: { id: string }) {
       createdAt: message.createdAt,
       edited: Boolean(message.editedAt),
       receipt: message.id === receiptFor ? receiptText(readers, direct) : undefined,
+      reactions: message.reactions ?? [],
     };
   });
   for (const pending of outbox.value) {
@@ -190,6 +192,7 @@ function Conversation({ id }: { id: string }) {
         onRetry: retryMessage,
         onDiscard: discardMessage,
         onMediaError: () => void renewMediaUrls(id),
+        onReact: (messageId, emoji, on) => void toggleReaction(id, messageId, emoji, on),
       }}
     />
   );

@@ -13,6 +13,7 @@ import { ConversationChange, LAST_CHANGE, MemberChange } from './changes';
 import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
 import { type InboxRecord, inboxItem } from './inbox-store';
 import { conversationKey, leftMarkerKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
+import { originStamp } from './origin';
 
 export type Role = 'owner' | 'admin' | 'member';
 export type ConversationType = 'direct' | 'group';
@@ -74,12 +75,14 @@ export const conversationItem = (conversation: ConversationRecord) => ({
   memberCount: conversation.memberCount,
   lastActivityAt: conversation.lastActivityAt,
   [LAST_CHANGE]: ConversationChange.created,
+  ...originStamp(),
 });
 
 export const memberItem = (member: MemberRecord) => ({
   ...memberKey(member.conversationId, member.userId),
   type: 'Member',
   [LAST_CHANGE]: MemberChange.joined,
+  ...originStamp(),
   conversationId: member.conversationId,
   userId: member.userId,
   role: member.role,

@@ -71,6 +71,15 @@ export const messageKey = (conversationId: string, messageId: string) => ({
 });
 export const MESSAGE_PREFIX = 'MSG#';
 
+/**
+ * A reply's entry in index GSI1 (the index the inbox uses; a partition of its own per thread): one Query reads a
+ * thread's replies in order, without a second copy of the message or an index of its own. Only replies have it.
+ */
+export const threadIndexKey = (conversationId: string, rootId: string, replyId: string) => ({
+  GSI1PK: `THREAD#${conversationId}#${rootId}`,
+  GSI1SK: `${MESSAGE_PREFIX}${replyId}`,
+});
+
 /** Remembers a sender's clientMessageId so a retried send returns the original message. */
 export const clientMessageKey = (conversationId: string, senderId: string, clientMessageId: string) => ({
   PK: `CONV#${conversationId}`,
@@ -116,3 +125,24 @@ export const rateCounterKey = (limit: string, subject: string, windowStart: numb
   SK: String(windowStart),
 });
 export const RATE_COUNTER_PREFIX = 'RATE#';
+
+/**
+ * One user's reaction with one emoji to a message, in the conversation's partition, keyed for listing who
+ * reacted with an emoji (`begins_with(SK, 'REACTION#<message>#<emoji>#')`, by user id). The emoji is the
+ * canonical one (domain/emoji.ts); no emoji has a `#` after its first character, so prefixes never overlap.
+ */
+export const reactionKey = (conversationId: string, messageId: string, emoji: string, userId: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `${reactionPrefix(messageId, emoji)}${userId}`,
+});
+export const reactionPrefix = (messageId: string, emoji: string) => `REACTION#${messageId}#${emoji}#`;
+
+/**
+ * The same reaction keyed by its user first: one Query of `REACTED#<user>#` between two message ids gives the
+ * caller's own reactions on a whole page of history (the `me` of each count), whatever others did.
+ */
+export const reactedKey = (conversationId: string, userId: string, messageId: string, emoji: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `${reactedPrefix(userId)}${messageId}#${emoji}`,
+});
+export const reactedPrefix = (userId: string) => `REACTED#${userId}#`;

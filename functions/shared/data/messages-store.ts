@@ -11,8 +11,9 @@ import {
   MESSAGE_PREFIX,
   memberKey,
   messageKey,
+  threadIndexKey,
 } from './keys';
-import { originStamp } from './origin';
+import { originStamp, stampClause } from './origin';
 
 export type StoredContent =
   | { type: 'text'; text: string }
@@ -40,6 +41,13 @@ export interface MessageRecord {
   editedAt?: string;
   deletedAt?: string;
   clientMessageId?: string;
+  /** A reply: its thread's root (never itself a reply: threads are one level deep). */
+  parentMessageId?: string;
+  /** A thread root: replies sent to it so far, and when the latest was (kept by the send transaction). */
+  replyCount?: number;
+  lastReplyAt?: string;
+  /** Reactions: how many users reacted with each emoji (kept by data/reactions-store.ts); absent when none. */
+  reactions?: Record<string, number>;
 }
 
 /**
@@ -75,6 +83,10 @@ export function toMessage(item: Record<string, unknown>): MessageRecord {
     ...(item.editedAt ? { editedAt: item.editedAt as string } : {}),
     ...(item.deletedAt ? { deletedAt: item.deletedAt as string } : {}),
     ...(item.clientMessageId ? { clientMessageId: item.clientMessageId as string } : {}),
+    ...(item.parentMessageId ? { parentMessageId: item.parentMessageId as string } : {}),
+    ...(typeof item.replyCount === 'number' ? { replyCount: item.replyCount } : {}),
+    ...(item.lastReplyAt ? { lastReplyAt: item.lastReplyAt as string } : {}),
+    ...(item.reactions ? { reactions: item.reactions as Record<string, number> } : {}),
   };
 }
 
@@ -83,21 +95,18 @@ const storedMessage = (message: MessageRecord) => ({ ...message, content: conten
 
 const messageItem = (message: MessageRecord) => ({
   ...messageKey(message.conversationId, message.id),
+  ...(message.parentMessageId
+    ? threadIndexKey(message.conversationId, message.parentMessageId, message.id)
+    : {}),
   type: 'Message',
   ...storedMessage(message),
   ...originStamp(),
 });
 
-/** The region stamp as an update clause (see origin.ts). */
-const stampClause = () => {
-  const stamp = originStamp();
-  return stamp.writtenIn
-    ? { set: ', writtenIn = :writtenIn', values: { ':writtenIn': stamp.writtenIn } }
-    : { set: '', values: {} };
-};
-
 export type SendOutcome =
   | { outcome: 'sent' }
+  /** A reply whose thread's root (or the message it answers) was deleted, or is not a root, meanwhile. */
+  | { outcome: 'parent-gone' }
   | { outcome: 'duplicate'; original: MessageRecord }
   | { outcome: 'not-member' };
 
@@ -114,7 +123,13 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * already past this message (the same sender's sends committed out of order, or a newer message already moved
  * the inbox): markers and positions only move forward, and that is no reason to refuse the message.
  */
-function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boolean): TransactItem[] {
+function sendItems(
+  message: MessageRecord,
+  moveMarker: boolean,
+  moveInbox: boolean,
+  thread?: ThreadTarget,
+  moveLastReply = true,
+): TransactItem[] {
   const { conversationId, senderId, clientMessageId } = message;
   return [
     {
@@ -129,7 +144,7 @@ function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boole
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, senderId),
-            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent',
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent${stampClause().set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
@@ -137,6 +152,7 @@ function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boole
               ':id': message.id,
               ':at': message.createdAt,
               ':sent': MemberChange.sent,
+              ...stampClause().values,
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -177,17 +193,79 @@ function sendItems(message: MessageRecord, moveMarker: boolean, moveInbox: boole
           },
         ]
       : []),
+    ...threadItems(message, thread, moveLastReply),
   ];
 }
 
+/**
+ * A reply also counts itself on its thread's root (ADD: concurrent replies never lose a count), on condition
+ * that the root is still there, not deleted and a root; when it answers a reply, that one must still be there
+ * too. Two items at most, whatever the size of the thread or the group. `lastReplyAt` only moves forward:
+ * concurrent replies may commit out of order, and one whose time is already passed is retried without it
+ * (`moveLastReply: false`), still counted.
+ */
+function threadItems(
+  message: MessageRecord,
+  thread: ThreadTarget | undefined,
+  moveLastReply: boolean,
+): TransactItem[] {
+  const rootId = message.parentMessageId;
+  if (!rootId || !thread) return [];
+  const isLiveRoot =
+    'attribute_exists(PK) AND attribute_not_exists(deletedAt) AND attribute_not_exists(parentMessageId)';
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: messageKey(message.conversationId, rootId),
+        ...(moveLastReply
+          ? {
+              UpdateExpression: 'ADD replyCount :one SET lastReplyAt = :at',
+              ConditionExpression: `${isLiveRoot} AND (attribute_not_exists(lastReplyAt) OR lastReplyAt < :at)`,
+              ExpressionAttributeValues: { ':one': 1, ':at': message.createdAt },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }
+          : {
+              UpdateExpression: 'ADD replyCount :one',
+              ConditionExpression: isLiveRoot,
+              ExpressionAttributeValues: { ':one': 1 },
+            }),
+      },
+    },
+    ...(thread.answeredId !== rootId
+      ? [
+          {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: messageKey(message.conversationId, thread.answeredId),
+              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
+            },
+          } satisfies TransactItem,
+        ]
+      : []),
+  ];
+}
+
+/** A reply's thread: the message it answers as the sender named it (the root, or a reply in the thread). */
+export interface ThreadTarget {
+  answeredId: string;
+}
+
+/** Attempts of a reply's transaction when it loses races to other transactions (about 2.5 s of backoff). */
+const REPLY_ATTEMPTS = 8;
+
 /** Stores a message with what it changes for its sender; see sendItems. */
-export async function sendMessage(message: MessageRecord): Promise<SendOutcome> {
+export async function sendMessage(message: MessageRecord, thread?: ThreadTarget): Promise<SendOutcome> {
   const { conversationId, senderId, clientMessageId } = message;
-  let [moveMarker, moveInbox] = [true, true];
+  let [moveMarker, moveInbox, moveLastReply] = [true, true, true];
   // Every condition is evaluated, so one retry drops whatever was already ahead; a third try covers a race.
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await transactWrite({ TransactItems: sendItems(message, moveMarker, moveInbox) });
+      // Replies to one thread all update its root: racing replies conflict more, so they get more retries.
+      await transactWrite(
+        { TransactItems: sendItems(message, moveMarker, moveInbox, thread, moveLastReply) },
+        thread ? REPLY_ATTEMPTS : undefined,
+      );
       return { outcome: 'sent' };
     } catch (error) {
       const codes = cancellationCodes(error);
@@ -200,10 +278,18 @@ export async function sendMessage(message: MessageRecord): Promise<SendOutcome> 
         const original = await getByClientMessageId(conversationId, senderId, clientMessageId);
         if (original) return { outcome: 'duplicate', original };
       }
+      const threadAt = 2 + (moveInbox ? 1 : 0) + (clientMessageId ? 1 : 0);
+      // The root failing while it is a live root (its old image says so) is only a later reply's time ahead.
+      const root = thread && failed(threadAt) ? cancelledItem(error, threadAt) : undefined;
+      const lastReplyAhead = moveLastReply && root && !root.deletedAt && !root.parentMessageId;
+      if (thread && ((failed(threadAt) && !lastReplyAhead) || failed(threadAt + 1))) {
+        return { outcome: 'parent-gone' };
+      }
       const inboxAhead = moveInbox && failed(2);
-      if (!failed(1) && !inboxAhead) throw error;
+      if (!failed(1) && !inboxAhead && !lastReplyAhead) throw error;
       moveMarker &&= !failed(1);
       moveInbox &&= !inboxAhead;
+      moveLastReply &&= !lastReplyAhead;
     }
   }
   throw new Error('the send could not be committed');
@@ -238,29 +324,85 @@ export async function getMessage(
   return Item ? toMessage(Item) : undefined;
 }
 
+/** How many Query calls a history page without replies makes at most, however many replies it skips. */
+export const HISTORY_QUERIES_WITHOUT_REPLIES = 4;
+
 /**
  * A page of messages: newest first, strictly older than `beforeId`; or, with `afterId`, oldest first and
  * strictly newer (catch-up after a reconnect). The bound is a start key, so it never appears in the page.
+ *
+ * Without replies (`includeReplies: false`) the replies are filtered out: they are read (and paid for) but not
+ * returned, so filling a page may take more than one Query; at most HISTORY_QUERIES_WITHOUT_REPLIES, after which
+ * the page is returned short with `lastId` (the last message looked at) to continue from.
  */
 export async function queryMessages(
   conversationId: string,
-  options: { limit: number; beforeId?: string; afterId?: string },
-): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
+  options: { limit: number; beforeId?: string; afterId?: string; includeReplies?: boolean },
+): Promise<{ messages: MessageRecord[]; hasMore: boolean; lastId?: string }> {
   const pk = conversationKey(conversationId).PK;
-  const boundId = options.afterId ?? options.beforeId;
+  const includeReplies = options.includeReplies ?? true;
+  let startKey: Record<string, unknown> | undefined =
+    (options.afterId ?? options.beforeId)
+      ? messageKey(conversationId, (options.afterId ?? options.beforeId) as string)
+      : undefined;
+  const items: Record<string, unknown>[] = [];
+  for (let call = 0; call < (includeReplies ? 1 : HISTORY_QUERIES_WITHOUT_REPLIES); call++) {
+    const response = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ...(includeReplies ? {} : { FilterExpression: 'attribute_not_exists(parentMessageId)' }),
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': MESSAGE_PREFIX },
+        ScanIndexForward: options.afterId !== undefined,
+        // One more than asked for tells whether another page exists, without returning an empty last page.
+        Limit: options.limit + 1 - items.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(response.Items ?? []));
+    startKey = response.LastEvaluatedKey;
+    if (items.length > options.limit || !startKey) break;
+  }
+  if (items.length > options.limit || !startKey) {
+    return { messages: items.slice(0, options.limit).map(toMessage), hasMore: items.length > options.limit };
+  }
+  // Out of Query calls with replies still in the way: a short page, continued after what was looked at.
+  return {
+    messages: items.map(toMessage),
+    hasMore: true,
+    lastId: (startKey.SK as string).slice(MESSAGE_PREFIX.length),
+  };
+}
+
+/**
+ * A page of a thread's replies, oldest first (threads read top down), strictly after `afterId`: one Query of
+ * GSI1 (eventually consistent, like every index read: a reply shows there a moment after its send returns).
+ */
+export async function queryReplies(
+  conversationId: string,
+  rootId: string,
+  options: { limit: number; afterId?: string },
+): Promise<{ replies: MessageRecord[]; hasMore: boolean }> {
   const response = await dynamo.send(
     new QueryCommand({
       TableName: tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': MESSAGE_PREFIX },
-      ScanIndexForward: options.afterId !== undefined,
-      // One more than asked for tells whether another page exists, without returning an empty last page.
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :thread',
+      ExpressionAttributeValues: { ':thread': threadIndexKey(conversationId, rootId, '').GSI1PK },
+      ScanIndexForward: true,
       Limit: options.limit + 1,
-      ...(boundId ? { ExclusiveStartKey: messageKey(conversationId, boundId) } : {}),
+      ...(options.afterId
+        ? {
+            ExclusiveStartKey: {
+              ...messageKey(conversationId, options.afterId),
+              ...threadIndexKey(conversationId, rootId, options.afterId),
+            },
+          }
+        : {}),
     }),
   );
   const items = response.Items ?? [];
-  return { messages: items.slice(0, options.limit).map(toMessage), hasMore: items.length > options.limit };
+  return { replies: items.slice(0, options.limit).map(toMessage), hasMore: items.length > options.limit };
 }
 
 /** How many messages one unread count reads at most: the bound on the work a count may cost. */
@@ -391,11 +533,16 @@ export async function tryMoveReadMarker(
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, userId),
-            UpdateExpression: 'SET lastReadMessageId = :id, lastReadAt = :at, #change = :read',
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :read${stampClause().set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
-            ExpressionAttributeValues: { ':id': messageId, ':at': at, ':read': MemberChange.read },
+            ExpressionAttributeValues: {
+              ':id': messageId,
+              ':at': at,
+              ':read': MemberChange.read,
+              ...stampClause().values,
+            },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },

@@ -1,13 +1,14 @@
 /**
  * Multi-region (docs/global.md): every replica of a global table sees every write in its stream, its own and
- * the ones replicated from other regions. Work that must happen once per write (the inbox fan-out and the
- * previews, which themselves write) runs only in the region the write came from, known by the `writtenIn`
- * stamp on message items; work that is per region (posting to the WebSocket connections held there) runs in
+ * the ones replicated from other regions. Work that must happen once per write (the feeds, the inbox fan-out
+ * and the previews, which themselves write) runs only in the region the write came from, known by the
+ * `writtenIn` stamp on every item whose writes are events (messages, memberships, conversations). A removal's
+ * image is the item as last written, the same in every region, so it too is handled by exactly one. Work that is per region (posting to the WebSocket connections held there) runs in
  * every region, each for its own connections, known by their `region`.
  */
 import { config } from '../config';
 
-/** Stamped on every message write: the region it happened in. */
+/** Stamped on every write of an item whose changes are events: the region it happened in. */
 export const originStamp = (region = config.region): { writtenIn?: string } =>
   region ? { writtenIn: region } : {};
 
@@ -21,4 +22,12 @@ export function writtenHere(item: Record<string, unknown> | undefined, region = 
 export function connectedHere(item: object, region = config.region): boolean {
   const where = (item as { region?: unknown }).region;
   return typeof where !== 'string' || region === undefined || where === region;
+}
+
+/** The region stamp as an `UpdateExpression` clause (`, writtenIn = :writtenIn`) and its value. */
+export function stampClause(region = config.region): { set: string; values: Record<string, string> } {
+  const stamp = originStamp(region);
+  return stamp.writtenIn
+    ? { set: ', writtenIn = :writtenIn', values: { ':writtenIn': stamp.writtenIn } }
+    : { set: '', values: {} };
 }

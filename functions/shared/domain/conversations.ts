@@ -4,12 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { config } from '../config';
-import { ConversationChange, LAST_CHANGE, MemberChange } from '../data/changes';
+import { ConversationChange, changedAt, LAST_CHANGE, MemberChange } from '../data/changes';
 import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
 import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
 import { conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
+import { stampClause } from '../data/origin';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { inboxCursor } from './cursors';
 import { ulid, ulidFloor } from './ids';
@@ -78,6 +79,10 @@ export function newInboxEntry(member: MemberRecord, latestMessageId: string | nu
  * Creates the direct conversation of two users unless it exists; says whether it created it. `field` names
  * the other user in errors: `userId` for POST /conversations, `recipient` for the older POST /messages (which
  * needs no details back, so does not pay for reading them).
+ *
+ * With the caller's own id it is the caller's notes to self: the same kind of conversation with one member
+ * (the pair's id is derived from `[me, me]`, so each user has exactly one, also under races). The caller's
+ * profile needs no existence check: a verified token names an existing user.
  */
 export async function openDirect(
   callerId: string,
@@ -85,32 +90,30 @@ export async function openDirect(
   now = new Date(),
   field = 'userId',
 ): Promise<{ created: boolean; conversation: ConversationRecord; members: MemberRecord[] }> {
-  if (otherUserId === callerId) {
-    throw new ValidationError('A direct conversation needs another user.', [
-      { field, message: 'must not be your own id' },
-    ]);
-  }
+  const toSelf = otherUserId === callerId;
   const id = directConversationId(callerId, otherUserId);
   const at = now.toISOString();
+  const members = [callerId, ...(toSelf ? [] : [otherUserId])].map((userId) =>
+    newMember(id, userId, 'member', at),
+  );
   const conversation: ConversationRecord = {
     id,
     type: 'direct',
     name: null,
     createdBy: callerId,
     createdAt: at,
-    memberCount: 2,
+    memberCount: members.length,
     lastMessage: null,
     lastActivityAt: at,
   };
-  const members = [newMember(id, callerId, 'member', at), newMember(id, otherUserId, 'member', at)];
   const result = await store.createConversation(
     conversation,
     members,
-    [otherUserId],
+    toSelf ? [] : [otherUserId],
     members.map((member) => newInboxEntry(member, null)),
   );
   if (!result.created) {
-    if (result.codes[1] === 'ConditionalCheckFailed') {
+    if (!toSelf && result.codes[1] === 'ConditionalCheckFailed') {
       throw new NotFoundError(`No user has the id "${otherUserId}".`, [{ field, message: 'is not a user' }]);
     }
     if (result.codes[0] !== 'ConditionalCheckFailed')
@@ -280,10 +283,15 @@ export async function rename(callerId: string, conversationId: string, name: str
       Update: {
         TableName: tableName,
         Key: conversationKey(conversationId),
-        UpdateExpression: 'SET #name = :name, #change = :renamed',
+        UpdateExpression: `SET #name = :name, #change = :renamed${stampClause().set}${changedAt().set}`,
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#name': 'name', '#change': LAST_CHANGE },
-        ExpressionAttributeValues: { ':name': name, ':renamed': ConversationChange.renamed },
+        ExpressionAttributeValues: {
+          ':name': name,
+          ':renamed': ConversationChange.renamed,
+          ...stampClause().values,
+          ...changedAt().values,
+        },
       },
     },
     store.memberCondition(conversationId, callerId, MODERATORS),
@@ -426,10 +434,15 @@ export async function removeMember(
             Update: {
               TableName: tableName,
               Key: memberKey(conversationId, successor.userId),
-              UpdateExpression: 'SET #role = :owner, #change = :role',
+              UpdateExpression: `SET #role = :owner, #change = :role${stampClause().set}${changedAt().set}`,
               ConditionExpression: 'attribute_exists(PK)',
               ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
-              ExpressionAttributeValues: { ':owner': 'owner', ':role': MemberChange.role },
+              ExpressionAttributeValues: {
+                ':owner': 'owner',
+                ':role': MemberChange.role,
+                ...stampClause().values,
+                ...changedAt().values,
+              },
             },
           },
         ]
@@ -458,7 +471,7 @@ export async function changeRole(
       Update: {
         TableName: tableName,
         Key: memberKey(conversationId, targetId),
-        UpdateExpression: 'SET #role = :role, #change = :changed',
+        UpdateExpression: `SET #role = :role, #change = :changed${stampClause().set}${changedAt().set}`,
         // The target's role as read: the rules above were decided on it (an owner's never matches).
         ConditionExpression: 'attribute_exists(PK) AND #role = :current',
         ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
@@ -466,6 +479,8 @@ export async function changeRole(
           ':role': role,
           ':current': target.role,
           ':changed': MemberChange.role,
+          ...stampClause().values,
+          ...changedAt().values,
         },
       },
     },

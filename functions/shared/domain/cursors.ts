@@ -49,6 +49,26 @@ export const messageCursor = {
   },
 };
 
+/** A position in one thread's replies: the conversation, the root, and the last reply of the page. */
+export const repliesCursor = {
+  encode: (conversationId: string, rootId: string, replyId: string) =>
+    encode({ kind: 'replies', c: conversationId, r: rootId, m: replyId }),
+  /** The reply id to continue after, if the cursor belongs to this thread. */
+  decode(cursor: string, conversationId: string, rootId: string): string {
+    const value = decode(cursor);
+    if (
+      value.kind !== 'replies' ||
+      value.c !== conversationId ||
+      value.r !== rootId ||
+      typeof value.m !== 'string' ||
+      !isUlid(value.m)
+    ) {
+      throw invalidCursor();
+    }
+    return value.m;
+  },
+};
+
 export const inboxCursor = {
   encode: (userId: string, activityId: string, conversationId: string) =>
     encode({ kind: 'inbox', u: userId, a: activityId, c: conversationId }),
@@ -104,3 +124,23 @@ const invalidSince = () =>
   new ValidationError('since is not a cursor of GET /sync or of an event.', [
     { field: '(query) since', message: 'is not a cursor returned by GET /sync or an event' },
   ]);
+
+/** Who reacted with one emoji to one message: continues after a user id, within that listing only. */
+export const reactionCursor = {
+  encode: (conversationId: string, messageId: string, emoji: string, userId: string) =>
+    encode({ kind: 'reactions', c: conversationId, m: messageId, e: emoji, u: userId }),
+  decode(cursor: string, conversationId: string, messageId: string, emoji: string): string {
+    const value = decode(cursor);
+    if (
+      value.kind !== 'reactions' ||
+      value.c !== conversationId ||
+      value.m !== messageId ||
+      value.e !== emoji ||
+      typeof value.u !== 'string' ||
+      !isUlid(value.u)
+    ) {
+      throw invalidCursor();
+    }
+    return value.u;
+  },
+};

@@ -8,9 +8,10 @@ import { signedUrl } from '../media/cdn';
 import { metrics } from '../metrics';
 import type { Message, MessageContentInput, MessagePreview } from '../schemas/messages';
 import { conversationNotFound, directConversationId, openDirect } from './conversations';
-import { isUlid, messageCursor } from './cursors';
+import { isUlid, messageCursor, repliesCursor } from './cursors';
 import { ulid } from './ids';
 import { requireReadyMedia } from './media';
+import { reactionsShown } from './reactions';
 
 export type { MessageRecord };
 
@@ -47,8 +48,12 @@ export async function resolveContent(content: MessageContentInput, senderId: str
   };
 }
 
-/** A message as the API shows it: media content gets a short-lived signed CDN URL. */
-export async function presentMessage(message: MessageRecord, now = new Date()): Promise<Message> {
+/**
+ * A message as the API shows it: media content gets a short-lived signed CDN URL. The stored reaction counts
+ * are left out: the reader's view of them needs the reader (presentFor; events leave them out).
+ */
+export async function presentMessage(record: MessageRecord, now = new Date()): Promise<Message> {
+  const { reactions: _counts, ...message } = record;
   const content = message.content;
   if (!content || content.type === 'text') return { ...message, content };
   const { url, expiresAt } = await signedUrl(content.key, now);
@@ -58,6 +63,15 @@ export async function presentMessage(message: MessageRecord, now = new Date()): 
     ...message,
     content: { ...shown, [content.type]: media, url, urlExpiresAt: expiresAt } as Message['content'],
   };
+}
+
+/** Messages as the caller sees them: presented, with their reactions (domain/reactions.ts). */
+async function presentFor(callerId: string, conversationId: string, records: readonly MessageRecord[]) {
+  const [items, reactions] = await Promise.all([
+    Promise.all(records.map((record) => presentMessage(record))),
+    reactionsShown(callerId, conversationId, records),
+  ]);
+  return items.map((item, index) => ({ ...item, reactions: reactions[index] ?? [] }));
 }
 
 export function previewOf(message: MessageRecord): MessagePreview {
@@ -76,7 +90,7 @@ export function previewOf(message: MessageRecord): MessagePreview {
   };
 }
 
-type SendInput = { content: MessageContentInput; clientMessageId?: string };
+type SendInput = { content: MessageContentInput; clientMessageId?: string; parentMessageId?: string };
 
 async function newMessage(
   callerId: string,
@@ -96,13 +110,16 @@ async function newMessage(
 
 async function storeMessage(
   message: MessageRecord,
+  thread?: store.ThreadTarget,
 ): Promise<{ message: Message; created: boolean } | undefined> {
-  const result = await store.sendMessage(message);
+  const result = await store.sendMessage(message, thread);
   if (result.outcome === 'not-member') return undefined;
+  if (result.outcome === 'parent-gone') throw parentDeleted();
+  // A new message has no reactions; a retry answers with the message as it was sent.
   if (result.outcome === 'duplicate')
-    return { message: await presentMessage(result.original), created: false };
+    return { message: { ...(await presentMessage(result.original)), reactions: [] }, created: false };
   metrics.count('MessagesSent', { type: message.content?.type });
-  return { message: await presentMessage(message), created: true };
+  return { message: { ...(await presentMessage(message)), reactions: [] }, created: true };
 }
 
 export async function send(
@@ -111,9 +128,66 @@ export async function send(
   input: SendInput,
   now = new Date(),
 ): Promise<{ message: Message; created: boolean }> {
-  const sent = await storeMessage(await newMessage(callerId, conversationId, input, now));
+  const [message, rootId] = await Promise.all([
+    newMessage(callerId, conversationId, input, now),
+    input.parentMessageId === undefined
+      ? undefined
+      : threadRootOf(callerId, conversationId, input.parentMessageId).catch((error: unknown) =>
+          retriedReply(error, callerId, conversationId, input.clientMessageId),
+        ),
+  ]);
+  if (typeof rootId === 'object') return rootId;
+  const sent = await storeMessage(
+    rootId ? { ...message, parentMessageId: rootId } : message,
+    input.parentMessageId ? { answeredId: input.parentMessageId } : undefined,
+  );
   if (!sent) throw conversationNotFound(conversationId);
   return sent;
+}
+
+/**
+ * A retried reply (same clientMessageId) whose parent was deleted after the first attempt went through gets
+ * the original, as any retry does; without a first attempt the parent's problem stands. Only members get here
+ * (threadRootOf checks membership first).
+ */
+async function retriedReply(
+  error: unknown,
+  callerId: string,
+  conversationId: string,
+  clientMessageId?: string,
+) {
+  if (!clientMessageId || !(error instanceof ConflictError || error instanceof ValidationError)) throw error;
+  const original = await store.getByClientMessageId(conversationId, callerId, clientMessageId);
+  if (!original) throw error;
+  // As any retry: the message as it was sent (storeMessage).
+  return { message: { ...(await presentMessage(original)), reactions: [] }, created: false };
+}
+
+const PARENT = 'parentMessageId';
+
+const parentDeleted = () =>
+  new ConflictError('The message you reply to, or the first message of its thread, was deleted.', [
+    { field: PARENT, message: 'is a deleted message' },
+  ]);
+
+/**
+ * The root of the thread a reply to `parentId` joins: the parent itself, or the root of the parent's own thread
+ * (threads are one level deep). Read with the caller's membership, in parallel: a non-member learns nothing of
+ * the conversation's messages. The send transaction checks again that root and parent are still there.
+ */
+async function threadRootOf(callerId: string, conversationId: string, parentId: string): Promise<string> {
+  const [member, parent] = await Promise.all([
+    getMember(conversationId, callerId),
+    isUlid(parentId) ? store.getMessage(conversationId, parentId) : Promise.resolve(undefined),
+  ]);
+  if (!member) throw conversationNotFound(conversationId);
+  if (!parent) {
+    throw new ValidationError(`No message "${parentId}" in this conversation to reply to.`, [
+      { field: PARENT, message: 'is not a message of this conversation' },
+    ]);
+  }
+  if (parent.deletedAt) throw parentDeleted();
+  return parent.parentMessageId ?? parent.id;
 }
 
 /**
@@ -138,7 +212,7 @@ export async function sendToUser(
 export async function history(
   callerId: string,
   conversationId: string,
-  query: { limit: number; cursor?: string; after?: string },
+  query: { limit: number; cursor?: string; after?: string; includeReplies?: 'true' | 'false' },
 ): Promise<{ items: Message[]; nextCursor: string | null }> {
   if (query.cursor && query.after) {
     throw new ValidationError('Use either cursor or after, not both.', [
@@ -154,13 +228,52 @@ export async function history(
   // Membership and the page are read in parallel; the page is discarded unless the caller is a member.
   const [member, page] = await Promise.all([
     getMember(conversationId, callerId),
-    store.queryMessages(conversationId, { limit: query.limit, beforeId, afterId: query.after }),
+    store.queryMessages(conversationId, {
+      limit: query.limit,
+      beforeId,
+      afterId: query.after,
+      includeReplies: query.includeReplies === 'true',
+    }),
   ]);
   if (!member) throw conversationNotFound(conversationId);
-  const last = page.messages.at(-1);
+  // A page cut short by replies it skipped goes on after the last message it looked at.
+  const lastId = page.lastId ?? page.messages.at(-1)?.id;
   return {
-    items: await Promise.all(page.messages.map((message) => presentMessage(message))),
-    nextCursor: page.hasMore && last && !query.after ? messageCursor.encode(conversationId, last.id) : null,
+    items: await presentFor(callerId, conversationId, page.messages),
+    nextCursor: page.hasMore && lastId && !query.after ? messageCursor.encode(conversationId, lastId) : null,
+  };
+}
+
+/** A thread: the replies to a root message, oldest first, paged. Members only; a reply has no thread. */
+export async function replies(
+  callerId: string,
+  conversationId: string,
+  rootId: string,
+  query: { limit: number; cursor?: string },
+): Promise<{ items: Message[]; nextCursor: string | null }> {
+  const afterId = query.cursor ? repliesCursor.decode(query.cursor, conversationId, rootId) : undefined;
+  const known = isUlid(rootId);
+  const [member, root, page] = await Promise.all([
+    getMember(conversationId, callerId),
+    known ? store.getMessage(conversationId, rootId) : Promise.resolve(undefined),
+    known ? store.queryReplies(conversationId, rootId, { limit: query.limit, afterId }) : undefined,
+  ]);
+  if (!member) throw conversationNotFound(conversationId);
+  if (!root || !page) {
+    throw new NotFoundError(`No message "${rootId}" in this conversation.`, [
+      { field: '(path) messageId', message: 'is not a message of this conversation' },
+    ]);
+  }
+  if (root.parentMessageId) {
+    throw new ValidationError(
+      'A reply has no thread of its own: ask for the thread of its parentMessageId.',
+      [{ field: '(path) messageId', message: `is a reply in the thread of ${root.parentMessageId}` }],
+    );
+  }
+  const last = page.replies.at(-1);
+  return {
+    items: await presentFor(callerId, conversationId, page.replies),
+    nextCursor: page.hasMore && last ? repliesCursor.encode(conversationId, rootId, last.id) : null,
   };
 }
 
@@ -193,7 +306,10 @@ export async function edit(
   const outcome = await store.editMessageText(message, text, editedAt);
   if (outcome === 'conflict')
     throw new ConflictError('The message was deleted, or you left the conversation, meanwhile.');
-  return presentMessage({ ...message, content: { type: 'text', text }, editedAt });
+  const [edited] = await presentFor(callerId, conversationId, [
+    { ...message, content: { type: 'text', text }, editedAt },
+  ]);
+  return edited as Message;
 }
 
 /** Leaves a tombstone. The sender may delete; so may a group's owners and admins. Deleting twice is fine. */
@@ -244,8 +360,11 @@ export async function markRead(
   }
 }
 
-/** Older clients know text content as `{type: "string"}`; they get it back the way they send it. */
-export function asLegacyMessage(message: Message): Message {
+/**
+ * Older clients know text content as `{type: "string"}`; they get it back the way they send it, in the shape
+ * they know (reactions are for the current API).
+ */
+export function asLegacyMessage({ reactions: _reactions, ...message }: Message): Message {
   return message.content?.type === 'text'
     ? { ...message, content: { type: 'string', text: message.content.text } }
     : message;

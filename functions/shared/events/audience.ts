@@ -113,5 +113,8 @@ export function audienceOf(change: Change, roster: Roster, context: AudienceCont
           event: { type: 'conversation.updated', conversationId, name: change.conversation.name },
         },
       ];
+    case 'reaction.added':
+    case 'reaction.removed':
+      return [{ to: everyone(roster), event: { type: change.kind, conversationId, ...change.reaction } }];
   }
 }

@@ -39,7 +39,16 @@ export type StoredEvent =
       conversationId: string;
       conversation: ConversationRecord & { myRole: Role; members?: MemberRecord[] };
     }
-  | { type: 'conversation.updated'; conversationId: string; name: string | null };
+  | { type: 'conversation.updated'; conversationId: string; name: string | null }
+  | {
+      type: 'reaction.added' | 'reaction.removed';
+      conversationId: string;
+      messageId: string;
+      userId: string;
+      emoji: string;
+      count: number;
+      at: string;
+    };
 
 /** A feed event as clients see it, before its position is added. */
 export type PresentedEvent = FeedEvent extends infer E
@@ -115,6 +124,17 @@ export async function presentEvent(event: StoredEvent, now = new Date()): Promis
       return { type: event.type, conversationId: event.conversationId, userId: event.userId };
     case 'conversation.updated':
       return { type: event.type, conversationId: event.conversationId, name: event.name };
+    case 'reaction.added':
+    case 'reaction.removed':
+      return {
+        type: event.type,
+        conversationId: event.conversationId,
+        messageId: event.messageId,
+        userId: event.userId,
+        emoji: event.emoji,
+        count: event.count,
+        at: event.at,
+      };
   }
 }
 

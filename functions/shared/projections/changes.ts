@@ -12,7 +12,8 @@ import {
 } from '../data/conversations-store';
 import { conversationIdFromPk, MEMBER_PREFIX, MESSAGE_PREFIX } from '../data/keys';
 import { type MessageRecord, toMessage } from '../data/messages-store';
-import { readImage as image } from '../data/stream-image';
+import type { ReactionStamp } from '../data/reactions-store';
+import { type Item, readImage as image } from '../data/stream-image';
 
 export type Change =
   | { kind: 'message.created'; message: MessageRecord }
@@ -21,9 +22,20 @@ export type Change =
   | { kind: 'member.joined'; member: MemberRecord }
   /** Left or removed: the membership as it was. */
   | { kind: 'member.left'; member: MemberRecord }
-  | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord }
+  /** `at`: when the role changed (the writer's `changedAt`; absent on items written before it was stamped). */
+  | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord; at?: string }
   | { kind: 'member.read'; member: MemberRecord; previous: MemberRecord | undefined }
-  | { kind: 'conversation.renamed'; conversation: ConversationRecord };
+  | { kind: 'conversation.renamed'; conversation: ConversationRecord; at?: string }
+  | { kind: 'reaction.added' | 'reaction.removed'; reaction: ReactionChange };
+
+/** A reaction added or removed, with the emoji's count after it (0 when it was the last). */
+export interface ReactionChange {
+  messageId: string;
+  userId: string;
+  emoji: string;
+  count: number;
+  at: string;
+}
 
 export type MembershipChange = Extract<Change, { member: MemberRecord }>;
 
@@ -56,7 +68,32 @@ function messageChange(record: DynamoDBRecord): Change | undefined {
   if (next.editedAt && next.editedAt !== previous?.editedAt && !next.deletedAt) {
     return { kind: 'message.updated', message };
   }
-  return undefined;
+  // A reply counted on its thread's root (the send transaction's ADD): members see the new count and time.
+  if (next.replyCount !== previous?.replyCount && !next.deletedAt)
+    return { kind: 'message.updated', message };
+  return reactionChange(next, previous);
+}
+
+/**
+ * A reaction writes its count and a stamp of what it did (`lastReaction`, data/reactions-store.ts) on the
+ * message: a new stamp is the change. Edits and deletions keep the stamp they find, so they are never taken
+ * for one; a deleted message takes no reactions.
+ */
+function reactionChange(next: Item, previous: Item | undefined): Change | undefined {
+  const stamp = next.lastReaction as ReactionStamp | undefined;
+  const before = previous?.lastReaction as ReactionStamp | undefined;
+  if (!stamp || stamp.id === before?.id || next.deletedAt) return undefined;
+  const counts = (next.reactions ?? {}) as Record<string, number>;
+  return {
+    kind: stamp.added ? 'reaction.added' : 'reaction.removed',
+    reaction: {
+      messageId: String(next.id),
+      userId: stamp.userId,
+      emoji: stamp.emoji,
+      count: counts[stamp.emoji] ?? 0,
+      at: stamp.at,
+    },
+  };
 }
 
 function memberChange(record: DynamoDBRecord): Change | undefined {
@@ -69,7 +106,7 @@ function memberChange(record: DynamoDBRecord): Change | undefined {
   if (record.eventName === 'INSERT') return { kind: 'member.joined', member };
   const change = next[LAST_CHANGE];
   if (change === MemberChange.role && previous && previous.role !== next.role) {
-    return { kind: 'member.role', member, previous: toMember(previous) };
+    return { kind: 'member.role', member, previous: toMember(previous), ...changedAtOf(next) };
   }
   if (
     change === MemberChange.read &&
@@ -84,8 +121,11 @@ function memberChange(record: DynamoDBRecord): Change | undefined {
 function conversationChange(record: DynamoDBRecord): Change | undefined {
   const next = image(record.dynamodb?.NewImage);
   if (record.eventName !== 'MODIFY' || next?.[LAST_CHANGE] !== ConversationChange.renamed) return undefined;
-  return { kind: 'conversation.renamed', conversation: toConversation(next) };
+  return { kind: 'conversation.renamed', conversation: toConversation(next), ...changedAtOf(next) };
 }
+
+const changedAtOf = (item: Item): { at?: string } =>
+  typeof item.changedAt === 'string' ? { at: item.changedAt } : {};
 
 /** The change a conversation's record means, if any. */
 export function changeOf(record: DynamoDBRecord): Change | undefined {

@@ -11,7 +11,8 @@
  *
  * The read may also see joins committed after the batch (in a later one): a member the batch does not touch
  * joined either before all of its changes or after all of them, so one time of the batch tells which (see
- * joinedAfter; a batch of renames, role changes or removals only carries no time). Not told apart: members
+ * joinedAfter; renames and role changes carry the writer's `changedAt`; a batch of removals only carries no
+ * time). Not told apart: members
  * removed after the batch are missing from the read, and miss its events; their removal, which reaches them,
  * makes that harmless.
  */
@@ -50,12 +51,24 @@ function timeOf(change: Change): string | null {
   switch (change.kind) {
     case 'message.created':
     case 'message.updated':
-    case 'message.deleted':
-      return change.message.deletedAt ?? change.message.editedAt ?? change.message.createdAt;
+    case 'message.deleted': {
+      // The latest thing done to the message: sent, edited, deleted, or a reply counted on it (a thread root).
+      const { createdAt, editedAt, deletedAt, lastReplyAt } = change.message;
+      return [createdAt, editedAt, deletedAt, lastReplyAt].reduce<string>(
+        (latest, at) => (at && at > latest ? at : latest),
+        createdAt,
+      );
+    }
     case 'member.joined':
       return change.member.joinedAt;
     case 'member.read':
       return change.member.lastReadAt;
+    case 'member.role':
+    case 'conversation.renamed':
+      return change.at ?? null;
+    case 'reaction.added':
+    case 'reaction.removed':
+      return change.reaction.at;
     default:
       return null;
   }
@@ -63,7 +76,7 @@ function timeOf(change: Change): string | null {
 
 /**
  * Whether a member the batch does not touch joined after it: later than the batch's latest change whose item
- * says when it was made. A batch of none such (renames, role changes, removals only) cannot tell: the stream's
+ * says when it was made. A batch of none such (removals only) cannot tell: the stream's
  * ApproximateCreationDateTime is too coarse (seconds on AWS, minutes in DynamoDB Local), so its members are
  * taken as read.
  */
@@ -208,6 +221,9 @@ export async function planConversation(
         members.set(change.member.userId, change.member);
         break;
       case 'conversation.renamed':
+      case 'reaction.added':
+      case 'reaction.removed':
+        // Events only: a reaction moves no inbox and changes no preview.
         break;
     }
   }

@@ -35,9 +35,11 @@ import {
   legacyListMessages,
   legacySendMessage,
   listMessages,
+  listReplies,
   markRead,
   sendMessage,
 } from './messages';
+import { addReaction, listReactions, removeReaction } from './reactions';
 import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
@@ -46,6 +48,7 @@ export * from './accounts';
 export * from './conversations';
 export * from './media';
 export * from './messages';
+export * from './reactions';
 export * from './sync';
 export * from './system';
 export * from './users';
@@ -76,11 +79,15 @@ export const routes: readonly RouteDefinition[] = [
   consentToRejoin,
   sendMessage,
   listMessages,
+  listReplies,
   editMessage,
   deleteMessage,
   markRead,
   legacySendMessage,
   legacyListMessages,
+  addReaction,
+  removeReaction,
+  listReactions,
   createMedia,
   getMedia,
   sync,

@@ -3,14 +3,15 @@ import { defineRoute } from '../route-definition';
 import { conversationParamsSchema } from '../schemas/conversations';
 import {
   editMessageRequestSchema,
+  historyQuerySchema,
   legacyMessagesQuerySchema,
   legacySendMessageRequestSchema,
   markReadRequestSchema,
-  messagePageQuerySchema,
   messagePageSchema,
   messageParamsSchema,
   messageSchema,
   readMarkerSchema,
+  repliesQuerySchema,
   sendMessageRequestSchema,
 } from '../schemas/messages';
 
@@ -19,14 +20,16 @@ export const sendMessage = /* @__PURE__ */ defineRoute({
   method: 'POST',
   path: '/conversations/{id}/messages',
   auth: 'user',
-  summary: 'Send a message (201; a retry with the same clientMessageId returns the original with 200)',
+  summary:
+    'Send a message, or a reply with parentMessageId (201; a retry with the same clientMessageId returns the original with 200)',
   tag: 'Messages',
   request: { params: conversationParamsSchema, body: sendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
   alsoReturns: [{ status: 200, description: 'The original message: a retry with the same clientMessageId' }],
-  errors: [404, 413, 415],
+  errors: [404, 409, 413, 415],
   access: {
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    // ConditionCheckItem: a reply to a reply checks the message it answers (threads, docs/data-model.md).
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'],
     cdnSigningKey: true,
   },
   // 5 per second with bursts of 20, as one fixed window of 20 per 4 seconds (docs/architecture.md, "Limits").
@@ -38,10 +41,24 @@ export const listMessages = /* @__PURE__ */ defineRoute({
   method: 'GET',
   path: '/conversations/{id}/messages',
   auth: 'user',
-  summary: 'Message history, newest first (or oldest first after a given id, to catch up)',
+  summary:
+    'Message history, newest first (or oldest first after a given id, to catch up); thread replies only with includeReplies=true',
   tag: 'Messages',
-  request: { params: conversationParamsSchema, query: messagePageQuerySchema },
+  request: { params: conversationParamsSchema, query: historyQuerySchema },
   response: { status: 200, schema: messagePageSchema, description: 'A page of messages' },
+  errors: [404],
+  access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], cdnSigningKey: true },
+});
+
+export const listReplies = /* @__PURE__ */ defineRoute({
+  name: 'list-replies',
+  method: 'GET',
+  path: '/conversations/{id}/messages/{messageId}/replies',
+  auth: 'user',
+  summary: "A message's thread: its replies, oldest first",
+  tag: 'Messages',
+  request: { params: messageParamsSchema, query: repliesQuerySchema },
+  response: { status: 200, schema: messagePageSchema, description: 'A page of replies' },
   errors: [404],
   access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], cdnSigningKey: true },
 });
@@ -57,7 +74,8 @@ export const editMessage = /* @__PURE__ */ defineRoute({
   response: { status: 200, schema: messageSchema, description: 'The edited message' },
   errors: [403, 404, 409, 413, 415],
   access: {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    // Query: the caller's own reactions on the edited message (its `reactions` show `me`).
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
     cdnSigningKey: true,
   },
 });

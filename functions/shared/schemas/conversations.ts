@@ -15,7 +15,10 @@ export const MAX_MEMBERS_PER_REQUEST = 98;
 export const createConversationRequestSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(
     variant('type', [
-      strictObject({ type: v.literal('direct'), userId: idSchema }),
+      strictObject({
+        type: v.literal('direct'),
+        userId: v.pipe(idSchema, v.description('The other user; your own id starts your notes to self')),
+      }),
       strictObject({
         type: v.literal('group'),
         name: conversationNameSchema,

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { FORBIDDEN_IN_TEXT, idSchema, integerParameter, safeIntegerSchema, timestampSchema } from './common';
 import { defineSchema } from './define';
 import { jsonObject, strictObject, variant } from './json-objects';
+import { reactionSummarySchema } from './reactions';
 
 export const MAX_TEXT_LENGTH = 5000;
 
@@ -121,7 +122,20 @@ export const clientMessageIdSchema = /* @__PURE__ */ defineSchema(() =>
 
 export const sendMessageRequestSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(
-    strictObject({ content: messageContentInputSchema, clientMessageId: v.optional(clientMessageIdSchema) }),
+    strictObject({
+      content: messageContentInputSchema,
+      clientMessageId: v.optional(clientMessageIdSchema),
+      parentMessageId: v.optional(
+        v.pipe(
+          v.string(),
+          v.minLength(1),
+          v.maxLength(64),
+          v.description(
+            "Makes the message a reply in that message's thread (a reply to a reply joins the same thread)",
+          ),
+        ),
+      ),
+    }),
     v.metadata({ id: 'SendMessageRequest' }),
   ),
 );
@@ -136,7 +150,12 @@ export const legacySendMessageRequestSchema = /* @__PURE__ */ defineSchema(() =>
     strictObject({
       sender: v.optional(v.pipe(idSchema, v.description('If present, must be the caller'))),
       recipient: v.optional(
-        v.pipe(idSchema, v.description('A user id: the message goes to the direct conversation with them')),
+        v.pipe(
+          idSchema,
+          v.description(
+            'A user id: the message goes to the direct conversation with them (your own id: your notes to self)',
+          ),
+        ),
       ),
       conversationId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
       content: messageContentInputSchema,
@@ -209,6 +228,26 @@ export const messageSchema = /* @__PURE__ */ defineSchema(() =>
       editedAt: v.optional(timestampSchema),
       deletedAt: v.optional(timestampSchema),
       clientMessageId: v.optional(v.string()),
+      parentMessageId: v.optional(
+        v.pipe(v.string(), v.description("A reply: the id of its thread's root message")),
+      ),
+      replyCount: v.optional(
+        v.pipe(
+          safeIntegerSchema,
+          v.description('A thread root: how many replies were sent to it (deleted ones included)'),
+        ),
+      ),
+      lastReplyAt: v.optional(
+        v.pipe(timestampSchema, v.description('A thread root: when its latest reply was sent')),
+      ),
+      reactions: v.optional(
+        v.pipe(
+          v.array(reactionSummarySchema),
+          v.description(
+            'Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes',
+          ),
+        ),
+      ),
     }),
     v.metadata({ id: 'Message' }),
   ),
@@ -255,6 +294,28 @@ export const messagePageQuerySchema = /* @__PURE__ */ defineSchema(() =>
         v.description('Catch-up after a reconnect: messages newer than this id, oldest first'),
       ),
     ),
+  }),
+);
+
+/** `?includeReplies=true|false`: query strings carry text, so the two words are its only values. */
+const includeRepliesParameter = () =>
+  v.optional(
+    v.pipe(
+      v.picklist(['true', 'false']),
+      v.description(
+        'Whether thread replies appear in the history too (default false: messages outside threads and thread roots)',
+      ),
+    ),
+  );
+
+export const historyQuerySchema = /* @__PURE__ */ defineSchema(() =>
+  strictObject({ ...messagePageQuerySchema.entries, includeReplies: includeRepliesParameter() }),
+);
+
+export const repliesQuerySchema = /* @__PURE__ */ defineSchema(() =>
+  strictObject({
+    limit: integerParameter(1, 100, 50),
+    cursor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
   }),
 );
 

@@ -122,6 +122,20 @@ export const conversationUpdatedEventSchema = /* @__PURE__ */ defineSchema(() =>
   }),
 );
 
+/** A member added or removed a reaction; `count` is that emoji's count after the change (0: gone). */
+export const reactionEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    type: v.picklist(['reaction.added', 'reaction.removed']),
+    conversationId: v.string(),
+    messageId: v.string(),
+    userId: idSchema,
+    emoji: v.string(),
+    count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    at: timestampSchema,
+    ...position(),
+  }),
+);
+
 export const typingEventSchema = /* @__PURE__ */ defineSchema(() =>
   v.object({ type: v.literal('typing'), conversationId: v.string(), userId: idSchema }),
 );
@@ -150,6 +164,7 @@ export const feedEventSchema = /* @__PURE__ */ defineSchema(() =>
     memberRemovedEventSchema,
     conversationJoinedEventSchema,
     conversationUpdatedEventSchema,
+    reactionEventSchema,
   ]),
 );
 
@@ -162,6 +177,7 @@ export const realtimeEventSchema = /* @__PURE__ */ defineSchema(() =>
     memberRemovedEventSchema,
     conversationJoinedEventSchema,
     conversationUpdatedEventSchema,
+    reactionEventSchema,
     typingEventSchema,
     pongEventSchema,
     errorEventSchema,

@@ -23,6 +23,8 @@ export interface MessageView {
   };
   /** "Read by Bob", under the newest of one's own messages others have read. */
   receipt?: string;
+  /** Reactions per emoji, with whether they are the person's own. */
+  reactions?: readonly { emoji: string; count: number; me: boolean }[];
 }
 
 export interface MessageActions {
@@ -32,6 +34,56 @@ export interface MessageActions {
   onDiscard: (clientMessageId: string) => void;
   /** A picture or video did not load (its signed URL may have expired). */
   onMediaError: () => void;
+  /** Adds (`on`) or removes the person's reaction with an emoji. */
+  onReact: (messageId: string, emoji: string, on: boolean) => void;
+}
+
+/** Offered by the React button; any other emoji arrives from other clients and shows as a chip. */
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
+
+/** Reaction chips under a message (click to add or take back one's own), and a small picker. */
+function Reactions({ view, onReact }: { view: MessageView; onReact: MessageActions['onReact'] }) {
+  const [picking, setPicking] = useState(false);
+  const messageId = view.id;
+  if (!messageId || !view.content || view.pending) return null;
+  const shown = view.reactions ?? [];
+  const mine = (emoji: string) => shown.some((reaction) => reaction.emoji === emoji && reaction.me);
+  return (
+    <div class="reactions">
+      {shown.map((reaction) => (
+        <button
+          key={reaction.emoji}
+          type="button"
+          class={`reaction${reaction.me ? ' mine' : ''}`}
+          aria-pressed={reaction.me}
+          aria-label={`${reaction.emoji} ${reaction.count}${reaction.me ? ', you reacted' : ''}`}
+          onClick={() => onReact(messageId, reaction.emoji, !reaction.me)}
+        >
+          {reaction.emoji} {reaction.count}
+        </button>
+      ))}
+      <button type="button" class="link-button" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+        React
+      </button>
+      {picking && (
+        <fieldset class="reaction-picker" aria-label="Pick a reaction">
+          {QUICK_REACTIONS.map((emoji) => (
+            <button
+              key={emoji}
+              type="button"
+              aria-label={`React with ${emoji}`}
+              onClick={() => {
+                setPicking(false);
+                onReact(messageId, emoji, !mine(emoji));
+              }}
+            >
+              {emoji}
+            </button>
+          ))}
+        </fieldset>
+      )}
+    </div>
+  );
 }
 
 const KIND_NAMES = { image: 'Picture', video: 'Video', audio: 'Voice note', file: 'File' } as const;
@@ -206,6 +258,7 @@ function MessageItem({ view, actions }: { view: MessageView; actions: MessageAct
           {view.edited && view.content && <span class="edited"> · edited</span>}
         </p>
         <PendingState view={view} actions={actions} />
+        {mode === 'view' && <Reactions view={view} onReact={actions.onReact} />}
         {canChange && mode === 'view' && (
           <div class="message-actions">
             {text && (

@@ -67,7 +67,10 @@ export function mergeMessages(state: ConversationState, incoming: readonly Messa
   const byId = new Map(state.messages.value.map((message) => [message.id, message]));
   for (const message of incoming) {
     const existing = byId.get(message.id);
-    byId.set(message.id, existing ? newer(existing, message) : message);
+    const kept = existing ? newer(existing, message) : message;
+    // Events' messages carry no reactions (the reaction events do): an edit keeps the ones shown.
+    const reactions = kept.deletedAt ? [] : (kept.reactions ?? existing?.reactions);
+    byId.set(message.id, reactions ? { ...kept, reactions } : kept);
   }
   state.messages.value = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -265,7 +268,8 @@ export function applyConversationEvent(event: RealtimeEvent) {
     case 'message.deleted': {
       const { message } = event;
       batch(() => {
-        mergeMessages(state, [message]);
+        // Thread replies stay out of the timeline, as in the history it loads (no includeReplies).
+        if (!message.parentMessageId) mergeMessages(state, [message]);
         if (event.type === 'message.created') {
           // Sending moves the sender's own marker (the server sends no separate read event for it).
           updateMarker(state, message.senderId, message.id, message.createdAt);
@@ -288,6 +292,10 @@ export function applyConversationEvent(event: RealtimeEvent) {
       if (event.userId === me.value?.id) markLeft(state);
       else void loadDetails(state);
       return;
+    case 'reaction.added':
+    case 'reaction.removed':
+      applyReactionEvent(state, event);
+      return;
     case 'typing':
       state.typing.value = { ...state.typing.value, [event.userId]: Date.now() + TYPING_SHOWN_MS };
       setTimeout(() => expireTyping(state), TYPING_SHOWN_MS + 50);
@@ -295,6 +303,53 @@ export function applyConversationEvent(event: RealtimeEvent) {
     default:
       return;
   }
+}
+
+type Reaction = NonNullable<Message['reactions']>[number];
+
+/** A message's reactions with one emoji's count set, and whether it is mine when that changed. */
+function withReaction(reactions: readonly Reaction[], emoji: string, count: number, mine?: boolean) {
+  const previous = reactions.find((reaction) => reaction.emoji === emoji);
+  const others = reactions.filter((reaction) => reaction.emoji !== emoji);
+  const me = mine ?? previous?.me ?? false;
+  const next = count > 0 ? [...others, { emoji, count, me }] : others;
+  return next.sort((a, b) => (a.emoji < b.emoji ? -1 : a.emoji > b.emoji ? 1 : 0));
+}
+
+function setReactions(
+  state: ConversationState,
+  messageId: string,
+  change: (reactions: Reaction[]) => Reaction[],
+) {
+  state.messages.value = state.messages.value.map((message) =>
+    message.id === messageId && !message.deletedAt
+      ? { ...message, reactions: change(message.reactions ?? []) }
+      : message,
+  );
+}
+
+/** The event carries the emoji's count after the change: applying it twice changes nothing. */
+function applyReactionEvent(
+  state: ConversationState,
+  event: Extract<RealtimeEvent, { type: 'reaction.added' | 'reaction.removed' }>,
+) {
+  const mine = event.userId === me.value?.id ? event.type === 'reaction.added' : undefined;
+  setReactions(state, event.messageId, (reactions) =>
+    withReaction(reactions, event.emoji, event.count, mine),
+  );
+}
+
+/** Adds or removes my reaction; the message shows it at once, and the event that follows agrees. */
+export async function toggleReaction(id: string, messageId: string, emoji: string, on: boolean) {
+  const params = { params: { path: { id, messageId, emoji } } };
+  const path = '/conversations/{id}/messages/{messageId}/reactions/{emoji}' as const;
+  const result = await call(on ? api().PUT(path, params) : api().DELETE(path, params));
+  if (!result.ok) return notify(result.problem.detail);
+  setReactions(conversationState(id), messageId, (reactions) => {
+    const shown = reactions.find((reaction) => reaction.emoji === emoji);
+    if (Boolean(shown?.me) === on) return reactions;
+    return withReaction(reactions, emoji, (shown?.count ?? 0) + (on ? 1 : -1), on);
+  });
 }
 
 function expireTyping(state: ConversationState) {

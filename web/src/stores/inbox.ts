@@ -46,7 +46,9 @@ export function titleOf(summary: {
 }): string {
   if (summary.type === 'group') return summary.name ?? 'Group';
   const other = otherMemberOf(summary);
-  return other ? nameOf(other) : 'Direct chat';
+  if (other) return nameOf(other);
+  // A direct conversation whose only member is the user: their notes to self.
+  return summary.members?.length === 1 ? 'Notes to self' : 'Direct chat';
 }
 
 export async function refreshInbox(): Promise<Result<void>> {

@@ -138,6 +138,7 @@ describe('membership changes', () => {
 
   it('answers a rename by an admin demoted between the read and the write with a conflict, and keeps the name', async () => {
     const [owner, admin] = (await createUsers(2)) as [string, string];
+    await contactsOf(owner, [admin]);
     const group = await createGroup(owner, 'Before', [admin]);
     await changeRole(owner, group.id, admin, 'admin');
     // The demotion commits just before the rename's transaction: the race, made deterministic.

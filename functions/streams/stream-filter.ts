@@ -6,7 +6,7 @@
  * A record passes when it means something: a message created, edited or deleted; a membership ended; a
  * membership, read marker, role or group name changed (the writer stamps `lastChange`, see
  * data/changes.ts); a profile whose old image had a picture. What is dropped: inbox entries (their own items,
- * never matched), the read marker a send moves, previews and member counts, typing slots, feed items.
+ * never matched), the read marker a send moves, previews and the member counts of additions (a removal's passes, for its time), typing slots, feed items.
  * A session item removed closes that session's WebSockets. Lambda allows five patterns per event source mapping
  * (ten on request); this list uses five.
  */

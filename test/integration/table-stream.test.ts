@@ -11,7 +11,7 @@ import { ulid } from 'ulid';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamo, tableName } from '../../functions/shared/data/client';
 import { queryEntries } from '../../functions/shared/data/feed-store';
-import { conversationKey, inboxKey, messageKey, userKey } from '../../functions/shared/data/keys';
+import { conversationKey, inboxKey, memberKey, messageKey, userKey } from '../../functions/shared/data/keys';
 import {
   addMembers,
   createDirect,
@@ -249,6 +249,48 @@ describe('the table-stream function', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(await feedOf(member)).toEqual(['conversation.updated']);
+    expect(await feedOf(newcomer)).toEqual([]);
+  });
+
+  it('tells a removal to the members of its time, not to one added after it (its conversation record carries the time)', async () => {
+    const [owner, member, leaver, newcomer] = [
+      await createUser(),
+      await createUser(),
+      await createUser(),
+      await createUser(),
+    ];
+    const { id } = await createGroup(owner, 'Stream', [member, leaver]);
+    const read = async (key: Record<string, string>) =>
+      (await dynamo.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+    const membership = await read(memberKey(id, leaver));
+    await removeMember(owner, id, leaver);
+    const conversation = await read(conversationKey(id));
+    // The removal's transaction, as the stream reports it: the membership's REMOVE and the conversation's MODIFY.
+    const records: DynamoDBRecord[] = [
+      {
+        eventName: 'REMOVE',
+        dynamodb: { Keys: marshall(memberKey(id, leaver)), OldImage: marshall(membership) },
+      },
+      {
+        eventName: 'MODIFY',
+        dynamodb: { Keys: marshall(conversationKey(id)), NewImage: marshall(conversation) },
+      },
+    ].map((record) => {
+      sequence += 1;
+      return {
+        ...record,
+        eventID: `e${sequence}`,
+        dynamodb: { ...record.dynamodb, SequenceNumber: String(sequence) },
+      } as DynamoDBRecord;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond on the writer's clock
+    await addMembers(owner, id, [newcomer]);
+
+    const result = await handleBatch({ Records: records }, { sender: undefined });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await feedOf(member)).toEqual(['member.removed']);
+    expect(await feedOf(leaver)).toEqual(['member.removed']);
     expect(await feedOf(newcomer)).toEqual([]);
   });
 

@@ -31,8 +31,14 @@ export const ConversationChange = {
   created: 'created',
   /** A group was renamed: an event. */
   renamed: 'renamed',
-  /** Members were added or removed (the member count): their own records are the events. */
+  /** Members were added (the member count): their own records are the events. */
   members: 'members',
+  /**
+   * A member left or was removed (the member count). Not an event of its own (the membership's removal is), but
+   * it passes the stream filter to carry the removal's time (`changedAt`), which a removal's record lacks: the
+   * consumer then tells a member added after it from one who was there (projections/conversation-batch.ts).
+   */
+  removed: 'removed',
   /** The last-message preview, kept by the stream consumer. */
   preview: 'preview',
 } as const;
@@ -43,4 +49,5 @@ export const EVENT_CHANGES: readonly string[] = [
   MemberChange.read,
   MemberChange.role,
   ConversationChange.renamed,
+  ConversationChange.removed,
 ];

@@ -416,9 +416,14 @@ export async function removeMember(
       Update: {
         TableName: tableName,
         Key: conversationKey(conversationId),
-        UpdateExpression: 'ADD memberCount :minusOne SET #change = :members',
+        UpdateExpression: `ADD memberCount :minusOne SET #change = :removed${stampClause().set}${changedAt().set}`,
         ExpressionAttributeNames: { '#change': LAST_CHANGE },
-        ExpressionAttributeValues: { ':minusOne': -1, ':members': ConversationChange.members },
+        ExpressionAttributeValues: {
+          ':minusOne': -1,
+          ':removed': ConversationChange.removed,
+          ...stampClause().values,
+          ...changedAt().values,
+        },
       },
     },
     // Gone from the inbox with the membership; the stream consumer deletes it again should a late write of

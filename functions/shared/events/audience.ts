@@ -116,5 +116,7 @@ export function audienceOf(change: Change, roster: Roster, context: AudienceCont
     case 'reaction.added':
     case 'reaction.removed':
       return [{ to: everyone(roster), event: { type: change.kind, conversationId, ...change.reaction } }];
+    case 'conversation.members-removed':
+      return []; // each removal's own record is its event
   }
 }

@@ -26,6 +26,8 @@ export type Change =
   | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord; at?: string }
   | { kind: 'member.read'; member: MemberRecord; previous: MemberRecord | undefined }
   | { kind: 'conversation.renamed'; conversation: ConversationRecord; at?: string }
+  /** Members left or were removed (their memberships' removals are the events): only when, for the batch. */
+  | { kind: 'conversation.members-removed'; at?: string }
   | { kind: 'reaction.added' | 'reaction.removed'; reaction: ReactionChange };
 
 /** A reaction added or removed, with the emoji's count after it (0 when it was the last). */
@@ -120,7 +122,11 @@ function memberChange(record: DynamoDBRecord): Change | undefined {
 
 function conversationChange(record: DynamoDBRecord): Change | undefined {
   const next = image(record.dynamodb?.NewImage);
-  if (record.eventName !== 'MODIFY' || next?.[LAST_CHANGE] !== ConversationChange.renamed) return undefined;
+  if (record.eventName !== 'MODIFY' || !next) return undefined;
+  if (next[LAST_CHANGE] === ConversationChange.removed) {
+    return { kind: 'conversation.members-removed', ...changedAtOf(next) };
+  }
+  if (next[LAST_CHANGE] !== ConversationChange.renamed) return undefined;
   return { kind: 'conversation.renamed', conversation: toConversation(next), ...changedAtOf(next) };
 }
 

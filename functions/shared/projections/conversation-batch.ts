@@ -11,8 +11,8 @@
  *
  * The read may also see joins committed after the batch (in a later one): a member the batch does not touch
  * joined either before all of its changes or after all of them, so one time of the batch tells which (see
- * joinedAfter; renames and role changes carry the writer's `changedAt`; a batch of removals only carries no
- * time). Not told apart: members
+ * joinedAfter; renames and role changes carry the writer's `changedAt`, and a removal's transaction stamps it
+ * on the conversation, whose record comes with the removal's). Not told apart: members
  * removed after the batch are missing from the read, and miss its events; their removal, which reaches them,
  * makes that harmless.
  */
@@ -65,6 +65,7 @@ function timeOf(change: Change): string | null {
       return change.member.lastReadAt;
     case 'member.role':
     case 'conversation.renamed':
+    case 'conversation.members-removed':
       return change.at ?? null;
     case 'reaction.added':
     case 'reaction.removed':
@@ -76,7 +77,7 @@ function timeOf(change: Change): string | null {
 
 /**
  * Whether a member the batch does not touch joined after it: later than the batch's latest change whose item
- * says when it was made. A batch of none such (removals only) cannot tell: the stream's
+ * says when it was made. A batch of none such (a removal whose conversation record fell in another batch) cannot tell: the stream's
  * ApproximateCreationDateTime is too coarse (seconds on AWS, minutes in DynamoDB Local), so its members are
  * taken as read.
  */
@@ -221,9 +222,10 @@ export async function planConversation(
         members.set(change.member.userId, change.member);
         break;
       case 'conversation.renamed':
+      case 'conversation.members-removed':
       case 'reaction.added':
       case 'reaction.removed':
-        // Events only: a reaction moves no inbox and changes no preview.
+        // Events only (or, for removals, only a time): no inbox moves and no preview changes.
         break;
     }
   }

@@ -259,6 +259,7 @@ describe('the table-stream function', () => {
       await createUser(),
       await createUser(),
     ];
+    await Promise.all([member, leaver, newcomer].map((other) => createDirect(owner, other))); // contacts (issue 8)
     const { id } = await createGroup(owner, 'Stream', [member, leaver]);
     const read = async (key: Record<string, string>) =>
       (await dynamo.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;

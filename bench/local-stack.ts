@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { limitEnvironmentName } from '../functions/shared/limits/config';
+import { limitEnvironmentName } from '../functions/shared/limits/names';
 import { limitsOf } from '../functions/shared/route-definition';
 import { routes } from '../functions/shared/routes';
 import { startDynamoDbLocal } from '../local/services';

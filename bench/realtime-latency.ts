@@ -120,6 +120,10 @@ export async function measureRealtimeLatency(
     ];
 
     const members = await Promise.all(Array.from({ length: groupSize - 1 }, () => newUser(api)));
+    // Only contacts (a shared direct conversation) can be put in a group.
+    for (const member of members) {
+      await request(api, 'POST', '/conversations', alice.token, { type: 'direct', userId: member.id });
+    }
     const group = await request(api, 'POST', '/conversations', alice.token, {
       type: 'group',
       name: 'bench',

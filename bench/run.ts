@@ -66,6 +66,14 @@ async function main() {
     headers: auth(alice.token),
     body: { type: 'direct', userId: bob.id },
   });
+  // Only contacts (a shared direct conversation) can be put in a group.
+  for (const other of users.slice(2)) {
+    await call('create-conversation', {
+      routeKey: 'POST /conversations',
+      headers: auth(alice.token),
+      body: { type: 'direct', userId: other.id },
+    });
+  }
   const group = await call('create-conversation', {
     routeKey: 'POST /conversations',
     headers: auth(alice.token),
@@ -328,6 +336,26 @@ async function main() {
       `| ${name} | ${cost.requests} | ${cost.roundTrips} | ${fmt(cost.readUnits)} | ${fmt(cost.writeUnits)} |`,
     );
   }
+
+  // What a limit adds to a call: its counter, one conditional UpdateItem (every figure above includes it: GET
+  // routes run it beside their reads, writes before their work). Measured on its own, counted and refused.
+  const { addToCounter } = await import('../functions/shared/data/limits-store');
+  const windowStart = Math.floor(Date.now() / 1000);
+  const counter = { limit: 'bench', subject: alice.id, windowStart, expiresAt: windowStart + 60 };
+  const counted = await measure(() => addToCounter(counter, 1, 1));
+  const refused = await measure(() => addToCounter(counter, 1, 1));
+  if (counted.result !== 1 || refused.result !== undefined) throw new Error('the bench counter misbehaved');
+  console.log(
+    '\n## What a limit adds to a call: its counter write (DynamoDB Local, ReturnConsumedCapacity)\n',
+  );
+  console.log('| counter write | requests | round trips added on reads | WCU |\n|---|---:|---:|---:|');
+  console.log(
+    `| counted (the call goes on) | ${counted.cost.requests} | 0 | ${fmt(counted.cost.writeUnits)} |`,
+  );
+  // A failed condition comes back as an error without ConsumedCapacity; DynamoDB bills it as a write anyway.
+  console.log(
+    `| refused (429) | ${refused.cost.requests} | 0 | ${fmt(refused.cost.writeUnits)} reported (billed as 1) |`,
+  );
 
   // 2. HTTP latency through the gateway.
   const latency = async (label: string, request: () => Promise<Response>) => {

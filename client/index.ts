@@ -8,6 +8,7 @@ import type { components, paths } from './generated/openapi';
 import type { components as realtimeComponents } from './generated/realtime';
 
 export type { paths } from './generated/openapi';
+export { retryAfterSeconds } from './retry-after';
 /** Every named schema of the API: `Schemas['Message']`, `Schemas['ConversationSummary']`, … */
 export type Schemas = components['schemas'];
 /** RFC 9457 problem details: the body of every error the API answers. */

@@ -8,6 +8,7 @@ import {
   screenshot,
   send,
   signUp,
+  startChat,
   uniqueName,
   useWebApp,
 } from '../support/web-app';
@@ -23,6 +24,9 @@ beforeAll(async () => {
   await signUp(alice.page, web.webUrl, { username: names.alice, displayName: 'Alice' });
   await signUp(bob.page, web.webUrl, { username: names.bob, displayName: 'Bob' });
   await signUp(carol.page, web.webUrl, { username: names.carol, displayName: 'Carol' });
+  // Only people Alice shares a conversation with can be put in her group.
+  await startChat(alice.page, names.bob);
+  await startChat(alice.page, names.carol);
 });
 
 const openSettings = async (person: Person) => {
@@ -81,9 +85,12 @@ describe('a group of three', () => {
     await alice.page.getByLabel('Role of Bob').selectOption('admin');
     await bob.page.reload();
     await openSettings(bob);
-    await eventually(() => bob.page.getByRole('listitem').filter({ hasText: 'Alice' }).innerText()).toContain(
-      'owner',
-    );
+    await eventually(() =>
+      bob.page
+        .getByRole('listitem')
+        .filter({ hasText: `@${names.alice}` })
+        .innerText(),
+    ).toContain('owner');
     // An admin manages members: Bob sees the controls for Carol.
     await bob.page.getByRole('button', { name: 'Remove Carol' }).waitFor();
   });

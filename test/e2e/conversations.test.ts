@@ -4,7 +4,7 @@
  * for non-members as for ids that do not exist.
  */
 import { describe, expect, it } from 'vitest';
-import { type ApiResponse, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { type ApiResponse, makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { expectProblem } from '../support/problems';
 
 const api = useApi();
@@ -28,6 +28,7 @@ function startDirect(caller: SignedInUser, otherId: string) {
 }
 
 async function createGroup(owner: SignedInUser, members: SignedInUser[], name = 'A group') {
+  await makeContacts(api, owner, ...members);
   const response = await api.request('POST', '/conversations', {
     token: owner.token,
     body: { type: 'group', name, memberIds: members.map((member) => member.id) },

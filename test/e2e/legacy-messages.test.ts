@@ -4,7 +4,7 @@
  * `GET /messages?recipient=`.
  */
 import { describe, expect, it } from 'vitest';
-import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { expectProblem } from '../support/problems';
 
 const api = useApi();
@@ -97,6 +97,7 @@ describe('POST /messages', () => {
 
   it('sends to a group named by conversationId instead of recipient', async () => {
     const [alice, bob] = await pair();
+    await makeContacts(api, alice, bob);
     const group = await api.request('POST', '/conversations', {
       token: alice.token,
       body: { type: 'group', name: 'Old and new', memberIds: [bob.id] },

@@ -3,7 +3,7 @@
  * read markers with unread counts, and many members sending to one conversation at once.
  */
 import { describe, expect, it } from 'vitest';
-import { directConversation, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { directConversation, makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { expectProblem } from '../support/problems';
 
 const api = useApi();
@@ -20,6 +20,7 @@ async function signUpMany<N extends number>(count: N): Promise<Users<N>> {
 }
 
 async function groupConversation(owner: SignedInUser, members: SignedInUser[]): Promise<string> {
+  await makeContacts(api, owner, ...members);
   const response = await api.request('POST', '/conversations', {
     token: owner.token,
     body: { type: 'group', name: 'Test group', memberIds: members.map((member) => member.id) },

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageEvent } from '../../functions/shared/schemas/realtime';
-import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { pngImage } from '../support/media-fixtures';
 import { connect, type TestSocket } from '../support/ws';
 
@@ -49,6 +49,7 @@ const sockets = new Map<string, TestSocket>();
 beforeAll(async () => {
   [alice, bob, carol] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api), signUpAndLogin(api)]);
   direct = (await call(alice, 'POST', '/conversations', { type: 'direct', userId: bob.id })).id;
+  await makeContacts(api, alice, carol);
   group = (
     await call(alice, 'POST', '/conversations', {
       type: 'group',

@@ -8,7 +8,7 @@ import { newSigningKey } from '../../functions/shared/auth/token-keys';
 import { connectionOwnerKey, feedHeadKey } from '../../functions/shared/data/keys';
 import type { MessageEvent, RealtimeEvent } from '../../functions/shared/schemas/realtime';
 import { localDynamoClient } from '../../local/stack';
-import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { pngImage } from '../support/media-fixtures';
 import { serverKeySet, signEs256 } from '../support/tokens';
 import { connect, refusalStatus, type TestSocket, type TokenPlacement } from '../support/ws';
@@ -50,14 +50,16 @@ async function call(user: SignedInUser, method: string, path: string, body?: unk
 const direct = async (caller: SignedInUser, other: SignedInUser): Promise<string> =>
   (await call(caller, 'POST', '/conversations', { type: 'direct', userId: other.id })).id;
 
-const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> =>
-  (
+const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> => {
+  await makeContacts(api, owner, ...members);
+  return (
     await call(owner, 'POST', '/conversations', {
       type: 'group',
       name: 'Realtime group',
       memberIds: members.map((member) => member.id),
     })
   ).id;
+};
 
 const send = async (user: SignedInUser, conversationId: string, text: string): Promise<{ id: string }> =>
   call(user, 'POST', `/conversations/${conversationId}/messages`, { content: { type: 'text', text } });
@@ -299,6 +301,7 @@ describe('delivery of messages', () => {
   it('tells members who joins and who leaves; a removed member is told, then hears nothing more', async () => {
     const [alice, bob, carol] = await users(3);
     const conversationId = await group(alice, [bob]);
+    await makeContacts(api, alice, carol);
     const [bobSocket, carolSocket] = await Promise.all([online(bob), online(carol)]);
 
     await call(alice, 'POST', `/conversations/${conversationId}/members`, { userIds: [carol.id] });

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { expectProblem } from '../support/problems';
 import { apiState, SyncClient } from '../support/sync-client';
 
@@ -30,9 +30,13 @@ type Users<N extends number, T extends SignedInUser[] = []> = T['length'] extend
 const users = <N extends number>(count: N) =>
   Promise.all(Array.from({ length: count }, () => signUpAndLogin(api))) as Promise<Users<N>>;
 
-const group = async (owner: SignedInUser, members: SignedInUser[], name = 'Sync group'): Promise<string> =>
-  (await call(owner, 'POST', '/conversations', { type: 'group', name, memberIds: members.map((m) => m.id) }))
-    .id;
+/** A group of the owner's contacts (only people one shares a conversation with can be added: issue 8). */
+const group = async (owner: SignedInUser, members: SignedInUser[], name = 'Sync group'): Promise<string> => {
+  await makeContacts(api, owner, ...members);
+  return (
+    await call(owner, 'POST', '/conversations', { type: 'group', name, memberIds: members.map((m) => m.id) })
+  ).id;
+};
 
 const send = async (user: SignedInUser, conversationId: string, text: string): Promise<string> =>
   (await call(user, 'POST', `/conversations/${conversationId}/messages`, { content: { type: 'text', text } }))
@@ -62,7 +66,11 @@ describe('GET /sync', () => {
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ events: [], hasMore: false, nextCursor: expect.any(String) });
-    expect(response.body.inbox.items.map((item: { id: string }) => item.id)).toEqual([conversationId]);
+    // Besides the group: the direct chat that made its members contacts (older, so listed after it).
+    expect(response.body.inbox.items.map((item: { id: string }) => item.id)).toEqual([
+      conversationId,
+      expect.stringMatching(/^dm_/),
+    ]);
     const after = await api.request('GET', `/sync?since=${encodeURIComponent(response.body.nextCursor)}`, {
       token: bob.token,
     });
@@ -76,7 +84,10 @@ describe('GET /sync', () => {
     const first = await send(alice, kept, 'first');
     await api.drainStreams();
     const client = await newClient(bob, 3);
-    expect(Object.keys(client.state).sort()).toEqual([kept, left].sort());
+    // Besides the two groups: the direct chats that made their members contacts.
+    const groupsIn = (state: Record<string, unknown>) =>
+      Object.keys(state).filter((id) => !id.startsWith('dm_'));
+    expect(groupsIn(client.state).sort()).toEqual([kept, left].sort());
 
     // Bob is offline.
     const second = await send(carol, kept, 'second');
@@ -105,6 +116,7 @@ describe('GET /sync', () => {
   it('gives a member added to a group with history the read marker the API shows for them', async () => {
     const [alice, bob, carol] = await users(3);
     const conversationId = await group(alice, [bob], 'With history');
+    await makeContacts(api, alice, carol); // only contacts can be added
     const latest = await send(alice, conversationId, 'before carol');
     await api.drainStreams();
     const client = await newClient(bob);
@@ -124,6 +136,7 @@ describe('GET /sync', () => {
 
   it('takes a member who was added to a group and removed again while offline through the events in between, and nothing after', async () => {
     const [alice, bob, carol] = await users(3);
+    await makeContacts(api, alice, bob); // only contacts can be added; before bob's client starts
     const client = await newClient(bob);
     const brief = await group(alice, [carol], 'Brief');
 

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageEvent } from '../../functions/shared/schemas/realtime';
-import { type ApiResponse, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { type ApiResponse, makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { expectProblem } from '../support/problems';
 import { connect, type TestSocket } from '../support/ws';
 
@@ -45,14 +45,17 @@ async function call(user: SignedInUser, method: string, path: string, body?: unk
   return response.body;
 }
 
-const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> =>
-  (
+/** A group of the owner's contacts (only people one shares a conversation with can be added: issue 8). */
+const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> => {
+  await makeContacts(api, owner, ...members);
+  return (
     await call(owner, 'POST', '/conversations', {
       type: 'group',
       name: 'Threads',
       memberIds: members.map((member) => member.id),
     })
   ).id;
+};
 
 const post = (
   user: SignedInUser,

@@ -47,6 +47,11 @@ async function createUsers(count: number): Promise<string[]> {
   return ids;
 }
 
+/** Makes `owner` a contact of each of `others` (a direct conversation), as groups require (issue 8). */
+async function contactsOf(owner: string, others: string[]): Promise<void> {
+  for (const batch of chunks(others, 25)) await Promise.all(batch.map((other) => createDirect(owner, other)));
+}
+
 /** memberCount as stored, and the number of membership items actually there. */
 async function counts(conversationId: string) {
   const [conversation, { members }] = await Promise.all([
@@ -74,6 +79,7 @@ describe('the group size limit', () => {
   it('lets a group grow to exactly the limit in batches, then refuses one more with a conflict naming userIds', async () => {
     const limit = config.maxGroupMembers;
     const [owner, ...others] = (await createUsers(limit + 1)) as [string, ...string[]];
+    await contactsOf(owner, others);
     const fitting = others.slice(0, limit - 1);
     const extra = others[limit - 1] as string;
     const group = await createGroup(owner, 'Full house', fitting.slice(0, 98));
@@ -89,6 +95,7 @@ describe('the group size limit', () => {
   it('lets only one of two concurrent additions through when together they would pass the limit', async () => {
     const limit = config.maxGroupMembers;
     const [owner, ...others] = (await createUsers(limit + 40)) as [string, ...string[]];
+    await contactsOf(owner, others);
     const group = await createGroup(owner, 'Nearly full', others.slice(0, 98));
     for (const batch of chunks(others.slice(98, limit - 60), 98)) await addMembers(owner, group.id, batch);
     const before = await counts(group.id);
@@ -116,6 +123,7 @@ describe('the group size limit', () => {
 describe('membership changes', () => {
   it('keeps memberCount equal to the membership items through concurrent additions and departures', async () => {
     const [owner, ...others] = (await createUsers(31)) as [string, ...string[]];
+    await contactsOf(owner, others);
     const initial = others.slice(0, 10);
     const group = await createGroup(owner, 'Busy', initial);
 
@@ -130,6 +138,7 @@ describe('membership changes', () => {
 
   it('answers a rename by an admin demoted between the read and the write with a conflict, and keeps the name', async () => {
     const [owner, admin] = (await createUsers(2)) as [string, string];
+    await contactsOf(owner, [admin]);
     const group = await createGroup(owner, 'Before', [admin]);
     await changeRole(owner, group.id, admin, 'admin');
     // The demotion commits just before the rename's transaction: the race, made deterministic.
@@ -156,6 +165,7 @@ describe('membership changes', () => {
 
   it('looks up each user once when a request names the same user twice', async () => {
     const [owner, bob, carol] = (await createUsers(3)) as [string, string, string];
+    await contactsOf(owner, [bob, carol]);
 
     const group = await createGroup(owner, 'Twice', [bob, bob, owner]);
     const grown = await addMembers(owner, group.id, [carol, carol, bob]);

@@ -119,6 +119,7 @@ describe('a global table replica', () => {
 
   it('stamps memberships and conversations on every write that is an event (joins, read markers, roles, renames)', async () => {
     const [owner, member] = [await createUser(), await createUser()];
+    await createDirect(owner, member); // a contact (issue 8)
     const { id } = await createGroup(owner, 'Stamped', [member]);
     const item = async (key: Record<string, string>) =>
       (await dynamo.send(new GetCommand({ TableName: tableName, Key: key }))).Item;

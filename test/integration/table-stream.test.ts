@@ -211,6 +211,7 @@ describe('the table-stream function', () => {
     /** A group with a member who leaves it; `rejoin` adds them again, after what the test did meanwhile. */
     async function groupLeftBy() {
       const [owner, member, leaver] = [await createUser(), await createUser(), await createUser()];
+      await Promise.all([createDirect(owner, member), createDirect(owner, leaver)]); // contacts (issue 8)
       const { id } = await createGroup(owner, 'Stream', [member, leaver]);
       await removeMember(owner, id, leaver);
       // The stream batch of what happens meanwhile is handled once the leaver is back (its members are read
@@ -237,6 +238,7 @@ describe('the table-stream function', () => {
 
   it('tells a rename alone (a batch with no message) to the members of its time, not to one added after it', async () => {
     const [owner, member, newcomer] = [await createUser(), await createUser(), await createUser()];
+    await Promise.all([createDirect(owner, member), createDirect(owner, newcomer)]); // contacts (issue 8)
     const { id } = await createGroup(owner, 'Stream', [member]);
     const records = [await renamed(owner, id, 'Before the newcomer')];
     await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond on the writer's clock
@@ -257,6 +259,7 @@ describe('the table-stream function', () => {
       await createUser(),
       await createUser(),
     ];
+    await Promise.all([member, leaver, newcomer].map((other) => createDirect(owner, other))); // contacts (issue 8)
     const { id } = await createGroup(owner, 'Stream', [member, leaver]);
     const read = async (key: Record<string, string>) =>
       (await dynamo.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;

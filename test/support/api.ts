@@ -155,6 +155,21 @@ export async function directConversation(
 }
 
 /**
+ * Makes `user` a contact of each of `others`, as a user does: by starting a direct conversation with them.
+ * Only contacts (people who share a conversation) may add someone to a group (issue 8); call this before
+ * creating a group with, or adding, users who have not met yet. Waits until the stream consumers have
+ * processed the new conversations, so their events never reach a socket opened afterwards.
+ */
+export async function makeContacts(
+  api: TestApi,
+  user: SignedInUser,
+  ...others: SignedInUser[]
+): Promise<void> {
+  await Promise.all(others.map((other) => directConversation(api, user, other)));
+  await api.drainStreams();
+}
+
+/**
  * A request sent from another loopback address (127.0.0.2, ...), so the gateway sees another client IP
  * (`requestContext.http.sourceIp`), as API Gateway would for another client.
  */

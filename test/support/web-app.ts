@@ -42,8 +42,12 @@ export interface Person {
   errors: string[];
 }
 
-/** Starts the stack, the app and the browser for the current test file; stops them after it. */
-export function useWebApp(): WebTestEnvironment {
+/**
+ * Starts the stack, the app and the browser for the current test file; stops them after it. Limits are off
+ * unless `env` turns them on, as with `useApi` (e.g. `{ RATE_LIMITS: 'on', RATE_LIMIT_SEND_MESSAGE: '2/6' }`),
+ * set before the functions load.
+ */
+export function useWebApp(options: { env?: Record<string, string> } = {}): WebTestEnvironment {
   let dataDir: string | undefined;
   let stop: (() => Promise<void>) | undefined;
   const contexts: BrowserContext[] = [];
@@ -66,6 +70,9 @@ export function useWebApp(): WebTestEnvironment {
   } satisfies WebTestEnvironment;
 
   beforeAll(async () => {
+    // A file's limit settings never leak into the next file run by the same worker.
+    for (const name of Object.keys(process.env)) if (name.startsWith('RATE_LIMIT')) delete process.env[name];
+    Object.assign(process.env, { RATE_LIMITS: 'off' }, options.env);
     dataDir = await mkdtemp(join(tmpdir(), 'chat-web-'));
     const served = await serveWebApp((allowedOrigins) =>
       startApi({ port: 0, dataDir: dataDir as string, allowedOrigins }),

@@ -139,7 +139,12 @@ function Conversation({ id }: { id: string }) {
       content: pending.content,
       createdAt: pending.createdAt,
       edited: false,
-      pending: { clientMessageId: pending.clientMessageId, state: pending.state, error: pending.error },
+      pending: {
+        clientMessageId: pending.clientMessageId,
+        state: pending.state,
+        error: pending.error,
+        retryAt: pending.retryAt,
+      },
     });
   }
   const typingNames = Object.keys(state.typing.value)

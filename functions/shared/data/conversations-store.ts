@@ -6,12 +6,13 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { MessagePreview } from '../schemas/messages';
 import { ConversationChange, LAST_CHANGE, MemberChange } from './changes';
-import { cancellationCodes, dynamo, tableName, transactWrite } from './client';
+import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
 import { type InboxRecord, inboxItem } from './inbox-store';
-import { conversationKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
+import { conversationKey, leftMarkerKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
 import { originStamp } from './origin';
 
 export type Role = 'owner' | 'admin' | 'member';
@@ -119,6 +120,33 @@ export function memberCondition(conversationId: string, userId: string, roles?: 
   };
 }
 
+/** Written in the transaction of a member leaving a group (not of one being removed). */
+export const putLeftMarker = (conversationId: string, userId: string, leftAt: string): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: { ...leftMarkerKey(conversationId, userId), type: 'LeftMember', conversationId, userId, leftAt },
+  },
+});
+
+/** Records that a user who left agrees to be added again; false when they have not left this conversation. */
+export async function consentToRejoin(conversationId: string, userId: string, at: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: leftMarkerKey(conversationId, userId),
+        UpdateExpression: 'SET consentedAt = if_not_exists(consentedAt, :at)',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * Writes a new conversation and its first members in one transaction, conditional on the conversation not
  * existing yet (for direct chats the id is derived from the pair, so a second create finds it) and on every
@@ -206,10 +234,14 @@ export async function getConversation(conversationId: string): Promise<Conversat
   return Item ? toConversation(Item) : undefined;
 }
 
-/** BatchGetItem in chunks of 100, retrying unprocessed keys. Returns items in no particular order. */
+/**
+ * BatchGetItem in chunks of 100, retrying unprocessed keys. Returns items in no particular order.
+ * `consistent` reads strongly consistently (twice the cost: 1 RCU per item up to 4 KB).
+ */
 export async function batchGet(
   keys: Record<string, string>[],
   projection?: string[],
+  options: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const results: Record<string, unknown>[] = [];
   // BatchGetItem rejects a request that names the same key twice.
@@ -226,6 +258,7 @@ export async function batchGet(
             RequestItems: {
               [tableName]: {
                 Keys: pending,
+                ...(options.consistent ? { ConsistentRead: true } : {}),
                 ...(projection
                   ? {
                       ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '),

@@ -55,6 +55,15 @@ export const inboxIndexKey = (userId: string, activityId: string) => ({
   GSI1SK: `ACT#${activityId}`,
 });
 
+/**
+ * Left a group: refuses adds by others until the user agrees to come back (`consentedAt`). Sorts before
+ * `MEMBER#`, so reading the conversation with its members never reads it.
+ */
+export const leftMarkerKey = (conversationId: string, userId: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `LEFT#${userId}`,
+});
+
 /** A message, sorted by its ULID within the conversation. */
 export const messageKey = (conversationId: string, messageId: string) => ({
   PK: `CONV#${conversationId}`,

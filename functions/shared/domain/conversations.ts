@@ -9,7 +9,7 @@ import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
 import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
-import { conversationKey, inboxKey, memberKey, userKey } from '../data/keys';
+import { conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
 import { stampClause } from '../data/origin';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { inboxCursor } from './cursors';
@@ -128,27 +128,78 @@ export async function createDirect(callerId: string, otherUserId: string, now = 
   return { created, details: await withProfiles(conversation, members, callerId) };
 }
 
-/** Errors name positions in the request's own list; `exceptId` (the caller) is neither looked up nor named. */
-async function assertUsersExist(userIds: string[], field: string, exceptId?: string) {
-  // BatchGetItem rejects a request naming the same key twice, so each id is looked up once.
-  const lookup = [...new Set(userIds)].filter((userId) => userId !== exceptId);
-  const found = await store.batchGet(
-    lookup.map((userId) => userKey(userId)),
-    ['id'],
-  );
-  const existing = new Set(found.map((item) => item.id as string));
-  const unknown = userIds
+const pairKey = (key: { PK: string; SK: string }) => `${key.PK}\u0000${key.SK}`;
+
+/**
+ * Who may be added to a group (issue 8): only existing users the adder shares a direct conversation with
+ * (its id derives from the pair, so one key per user answers "do we share one?"), and, in an existing group,
+ * nobody who left it and has not agreed to come back. One BatchGetItem answers all three for every user;
+ * strongly consistent, so a direct conversation started or a group left a moment ago counts. Errors name
+ * positions in the request's own list; users in `skip` (the caller, current members) are not checked.
+ */
+async function assertAddable(
+  callerId: string,
+  userIds: string[],
+  field: string,
+  skip: ReadonlySet<string>,
+  conversationId?: string,
+) {
+  const checked = userIds
     .map((userId, index) => ({ userId, index }))
-    .filter(({ userId }) => userId !== exceptId && !existing.has(userId));
-  if (unknown.length > 0) {
-    throw new ValidationError(
-      `Unknown user ids: ${unknown.map(({ userId }) => userId).join(', ')}.`,
-      unknown.map(({ userId, index }) => ({
-        field: `${field}.${index}`,
-        message: `"${userId}" is not a user`,
-      })),
-    );
-  }
+    .filter(({ userId }) => !skip.has(userId));
+  if (checked.length === 0) return;
+  const direct = (userId: string) => conversationKey(directConversationId(callerId, userId));
+  const found = await store.batchGet(
+    [...new Set(checked.map(({ userId }) => userId))].flatMap((userId) => [
+      userKey(userId),
+      direct(userId),
+      ...(conversationId ? [leftMarkerKey(conversationId, userId)] : []),
+    ]),
+    ['PK', 'SK', 'consentedAt'],
+    { consistent: true },
+  );
+  const items = new Map(found.map((item) => [pairKey(item as { PK: string; SK: string }), item]));
+  const refuse = (
+    failing: typeof checked,
+    message: (userId: string) => string,
+    error: (problems: { field: string; message: string }[]) => Error,
+  ) => {
+    if (failing.length > 0)
+      throw error(
+        failing.map(({ userId, index }) => ({ field: `${field}.${index}`, message: message(userId) })),
+      );
+  };
+  const unknown = checked.filter(({ userId }) => !items.has(pairKey(userKey(userId))));
+  refuse(
+    unknown,
+    (userId) => `"${userId}" is not a user`,
+    (problems) =>
+      new ValidationError(`Unknown user ids: ${unknown.map(({ userId }) => userId).join(', ')}.`, problems),
+  );
+  // The refusal names no reason beyond the rule: nothing about the user's other conversations.
+  refuse(
+    checked.filter(({ userId }) => !items.has(pairKey(direct(userId)))),
+    () => 'shares no conversation with you',
+    (problems) =>
+      new ForbiddenError(
+        'You can only add people you share a conversation with: start a direct conversation with them first.',
+        problems,
+      ),
+  );
+  if (!conversationId) return;
+  refuse(
+    checked.filter(({ userId }) => {
+      const marker = items.get(pairKey(leftMarkerKey(conversationId, userId)));
+      return marker !== undefined && marker.consentedAt === undefined;
+    }),
+    () => 'left this group and has not agreed to be added again',
+    (problems) =>
+      new ForbiddenError(
+        'Someone who left this group can be added again only after they agree to it ' +
+          '(PUT /conversations/{id}/rejoin-consent).',
+        problems,
+      ),
+  );
 }
 
 export async function createGroup(callerId: string, name: string, memberIds: string[], now = new Date()) {
@@ -158,7 +209,7 @@ export async function createGroup(callerId: string, name: string, memberIds: str
       { field: 'memberIds', message: `must name at most ${config.maxGroupMembers - 1} other users` },
     ]);
   }
-  if (others.length > 0) await assertUsersExist(memberIds, 'memberIds', callerId);
+  await assertAddable(callerId, memberIds, 'memberIds', new Set([callerId]));
   const at = now.toISOString();
   const conversation: ConversationRecord = {
     id: ulid(now.getTime()),
@@ -256,8 +307,8 @@ export async function addMembers(
 ) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
   requireGroupModerator(conversation, me, 'change the members');
-  await assertUsersExist(userIds, 'userIds');
   const existing = new Set(members.map((member) => member.userId));
+  await assertAddable(callerId, userIds, 'userIds', existing, conversationId);
   const added = [...new Set(userIds)].filter((userId) => !existing.has(userId));
   if (added.length === 0) return withProfiles(conversation, members, callerId);
   const total = conversation.memberCount + added.length;
@@ -306,6 +357,16 @@ export async function addMembers(
   return details;
 }
 
+/**
+ * A user who left a group agrees to be added again (by someone they share a conversation with). Only who
+ * left the group may: for anyone else, the group is not found. Agreeing twice changes nothing.
+ */
+export async function consentToRejoin(callerId: string, conversationId: string, now = new Date()) {
+  if (!(await store.consentToRejoin(conversationId, callerId, now.toISOString()))) {
+    throw new NotFoundError(`No group "${conversationId}" that you left.`);
+  }
+}
+
 /** The member who becomes owner when the last owner leaves: the longest-standing admin, else member. */
 function successorOf(leaver: MemberRecord, members: MemberRecord[]): MemberRecord | undefined {
   const others = members.filter((member) => member.userId !== leaver.userId);
@@ -316,7 +377,12 @@ function successorOf(leaver: MemberRecord, members: MemberRecord[]): MemberRecor
 }
 
 /** Removes a member, or leaves when the target is the caller. The last owner leaving hands ownership on. */
-export async function removeMember(callerId: string, conversationId: string, targetId: string) {
+export async function removeMember(
+  callerId: string,
+  conversationId: string,
+  targetId: string,
+  now = new Date(),
+) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
   const target = members.find((member) => member.userId === targetId);
   const leaving = targetId === callerId;
@@ -363,7 +429,10 @@ export async function removeMember(callerId: string, conversationId: string, tar
     // Gone from the inbox with the membership; the stream consumer deletes it again should a late write of
     // the entry (a message fanned out just before) bring it back.
     deleteInboxEntryItem(conversationId, removed.userId),
-    ...(leaving ? [] : [store.memberCondition(conversationId, callerId, MODERATORS)]),
+    // Leaving (not being removed) refuses re-adds by others until the user agrees (consentToRejoin).
+    leaving
+      ? store.putLeftMarker(conversationId, callerId, now.toISOString())
+      : store.memberCondition(conversationId, callerId, MODERATORS),
     ...(successor
       ? [
           {

@@ -6,9 +6,9 @@
  */
 import type { RouteLimit } from '../route-definition';
 
-/** `send-message` -> `RATE_LIMIT_SEND_MESSAGE`. */
-export const limitEnvironmentName = (name: string) =>
-  `RATE_LIMIT_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+import { limitEnvironmentName } from './names';
+
+export { limitEnvironmentName };
 
 export interface LimitOverride {
   limit: number;

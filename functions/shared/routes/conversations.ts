@@ -1,6 +1,7 @@
 /**
  * Conversations, their members and roles. Membership changes read the members (Query, BatchGetItem) and write
- * in one conditional transaction (UpdateItem, ConditionCheckItem).
+ * in one conditional transaction (UpdateItem, ConditionCheckItem). A user is added only by someone they share
+ * a conversation with, and not again after leaving until they agree (`consent-to-rejoin`).
  */
 import { defineRoute } from '../route-definition';
 import {
@@ -32,7 +33,7 @@ export const createConversation = /* @__PURE__ */ defineRoute({
   alsoReturns: [
     { status: 200, description: 'The direct conversation with this user, which already existed' },
   ],
-  errors: [404, 409, 413, 415],
+  errors: [403, 404, 409, 413, 415],
   access: {
     table: ['dynamodb:PutItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
   },
@@ -122,8 +123,22 @@ export const removeMember = /* @__PURE__ */ defineRoute({
       'dynamodb:UpdateItem',
       'dynamodb:ConditionCheckItem',
       'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
     ],
   },
+});
+
+export const consentToRejoin = /* @__PURE__ */ defineRoute({
+  name: 'consent-to-rejoin',
+  method: 'PUT',
+  path: '/conversations/{id}/rejoin-consent',
+  auth: 'user',
+  summary: 'Agree to be added again to a group you left (until then, nobody can add you back)',
+  tag: 'Conversations',
+  request: { params: conversationParamsSchema },
+  response: { status: 204, description: 'Agreed; members you share a conversation with may add you again' },
+  errors: [404],
+  access: { table: ['dynamodb:UpdateItem'] },
 });
 
 export const changeMemberRole = /* @__PURE__ */ defineRoute({

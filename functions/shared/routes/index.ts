@@ -21,6 +21,7 @@ import {
 import {
   addMembers,
   changeMemberRole,
+  consentToRejoin,
   createConversation,
   getConversation,
   listConversations,
@@ -75,6 +76,7 @@ export const routes: readonly RouteDefinition[] = [
   addMembers,
   removeMember,
   changeMemberRole,
+  consentToRejoin,
   sendMessage,
   listMessages,
   listReplies,

@@ -1,5 +1,5 @@
 /** A conversation's messages: oldest at the top, newest at the bottom; own messages can be edited and deleted. */
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Schemas } from '../../../client';
 import { type ActionResult, ErrorText, formatTime, useAction } from './common';
 
@@ -14,7 +14,13 @@ export interface MessageView {
   content: Schemas['Message']['content'] | Schemas['SendMessageRequest']['content'];
   createdAt: string;
   edited: boolean;
-  pending?: { clientMessageId: string; state: 'sending' | 'waiting' | 'failed'; error?: string };
+  pending?: {
+    clientMessageId: string;
+    state: 'sending' | 'waiting' | 'failed';
+    error?: string;
+    /** Set when the server said to wait (429): the countdown shows when it is sent again. */
+    retryAt?: number;
+  };
   /** "Read by Bob", under the newest of one's own messages others have read. */
   receipt?: string;
   /** Reactions per emoji, with whether they are the person's own. */
@@ -157,10 +163,27 @@ function Content({ view, onMediaError }: { view: MessageView; onMediaError: () =
   );
 }
 
+/** "Sending too fast, retrying in N s", counting down each second. */
+function RetryCountdown({ retryAt }: { retryAt: number }) {
+  const secondsLeft = () => Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+  const [seconds, setSeconds] = useState(secondsLeft);
+  useEffect(() => {
+    const timer = setInterval(() => setSeconds(secondsLeft()), 1000);
+    return () => clearInterval(timer);
+  });
+  return (
+    <p class="status-line" role="status">
+      Sending too fast, retrying in {seconds} s
+    </p>
+  );
+}
+
 function PendingState({ view, actions }: { view: MessageView; actions: MessageActions }) {
   const pending = view.pending;
   if (!pending) return null;
   if (pending.state === 'sending') return <p class="status-line">Sending…</p>;
+  if (pending.state === 'waiting' && pending.retryAt !== undefined)
+    return <RetryCountdown retryAt={pending.retryAt} />;
   if (pending.state === 'waiting')
     return <p class="status-line">Pending: will be sent when the connection returns.</p>;
   return (

@@ -2,7 +2,8 @@
  * Messages on their way: each gets a clientMessageId when the person sends it and keeps it through every
  * retry, so the server stores it once however often it is sent (a retry of a stored one returns the
  * original). Network failures and busy answers are retried (with backoff, and at once when the socket comes
- * back); a refusal (4xx) stays on screen with the server's reason.
+ * back); "too many requests" (429) is retried when its Retry-After says, and nothing is sent before then; a
+ * refusal (other 4xx) stays on screen with the server's reason.
  */
 import { signal } from '@preact/signals';
 import type { Schemas } from '../../../client';
@@ -20,11 +21,15 @@ export interface PendingMessage {
   state: 'sending' | 'waiting' | 'failed';
   attempts: number;
   error?: string;
+  /** When a rate-limited message is sent again (epoch ms), for the countdown on screen. */
+  retryAt?: number;
 }
 
 const STORAGE_KEY = 'chat.outbox';
 export const outbox = signal<PendingMessage[]>([]);
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
+/** Until when the server asked us to send nothing (epoch ms; 0 when it did not). */
+let rateLimitedUntil = 0;
 
 function save() {
   // Text survives a reload of the tab (media ids too: the upload is already done).
@@ -41,8 +46,9 @@ function patch(clientMessageId: string, change: Partial<PendingMessage> | null) 
   save();
 }
 
-async function deliver(item: PendingMessage) {
-  patch(item.clientMessageId, { state: 'sending', attempts: item.attempts + 1 });
+/** Sends one message; false when the server refused it for now (429), so nothing more is sent before then. */
+async function deliver(item: PendingMessage): Promise<boolean> {
+  patch(item.clientMessageId, { state: 'sending', attempts: item.attempts + 1, retryAt: undefined });
   const result = await call(
     api().POST('/conversations/{id}/messages', {
       params: { path: { id: item.conversationId } },
@@ -52,7 +58,19 @@ async function deliver(item: PendingMessage) {
   if (result.ok) {
     mergeMessages(conversationState(item.conversationId), [result.value]);
     patch(item.clientMessageId, null);
-    return;
+    return true;
+  }
+  if (result.problem.status === 429 && result.retryAfter !== undefined) {
+    const seconds = Math.max(1, result.retryAfter);
+    rateLimitedUntil = Date.now() + seconds * 1000;
+    patch(item.clientMessageId, {
+      state: 'waiting',
+      error: result.problem.detail,
+      retryAt: rateLimitedUntil,
+    });
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => flushOutbox(), seconds * 1000);
+    return false;
   }
   if (isTransient(result.problem)) {
     patch(item.clientMessageId, { state: 'waiting', error: result.problem.detail });
@@ -60,6 +78,7 @@ async function deliver(item: PendingMessage) {
   } else {
     patch(item.clientMessageId, { state: 'failed', error: result.problem.detail });
   }
+  return true;
 }
 
 function scheduleRetry(attempts: number) {
@@ -77,6 +96,13 @@ export function sendMessage(conversationId: string, content: OutgoingContent) {
     state: 'sending',
     attempts: 0,
   };
+  const waitMs = rateLimitedUntil - Date.now();
+  if (waitMs > 0) {
+    // Refused a moment ago: queue behind the others, sent when the wait is over (flushOutbox).
+    outbox.value = [...outbox.value, { ...item, state: 'waiting', retryAt: rateLimitedUntil }];
+    save();
+    return;
+  }
   outbox.value = [...outbox.value, item];
   save();
   void deliver(item);
@@ -85,10 +111,19 @@ export function sendMessage(conversationId: string, content: OutgoingContent) {
 /** Sends again everything that is waiting, in the order it was written (called when the socket reconnects). */
 export async function flushOutbox() {
   clearTimeout(retryTimer);
-  for (const item of outbox.value.filter((pending) => pending.state === 'waiting')) await deliver(item);
+  const waitMs = rateLimitedUntil - Date.now();
+  if (waitMs > 0) {
+    // A reconnect does not cut short the wait the server asked for.
+    retryTimer = setTimeout(() => flushOutbox(), waitMs);
+    return;
+  }
+  for (const item of outbox.value.filter((pending) => pending.state === 'waiting')) {
+    if (!(await deliver(item))) return;
+  }
 }
 
 export function retryMessage(clientMessageId: string) {
+  if (rateLimitedUntil > Date.now()) return;
   const item = outbox.value.find((pending) => pending.clientMessageId === clientMessageId);
   if (item) void deliver(item);
 }
@@ -123,6 +158,7 @@ export function restoreOutbox() {
 
 export function clearOutbox() {
   clearTimeout(retryTimer);
+  rateLimitedUntil = 0;
   outbox.value = [];
   sessionStorage.removeItem(STORAGE_KEY);
 }

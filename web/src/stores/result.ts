@@ -1,7 +1,8 @@
 /** How stores report the outcome of an API call: the value, or the problem details to show the person. */
-import { type Problem, toProblem } from '../../../client';
+import { type Problem, retryAfterSeconds, toProblem } from '../../../client';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; problem: Problem };
+/** `retryAfter`: the seconds a refusal (429) asked us to wait (its Retry-After), when it said. */
+export type Result<T> = { ok: true; value: T } | { ok: false; problem: Problem; retryAfter?: number };
 
 export const failure = (detail: string, status = 0): { ok: false; problem: Problem } => ({
   ok: false,
@@ -15,7 +16,12 @@ export async function call<T>(
   try {
     const { data, error, response } = await request;
     if (response.ok) return { ok: true, value: data as T };
-    return { ok: false, problem: toProblem(error, response) };
+    const retryAfter = retryAfterSeconds(response);
+    return {
+      ok: false,
+      problem: toProblem(error, response),
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    };
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     return { ok: false, problem: toProblem(undefined) };

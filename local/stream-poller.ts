@@ -107,8 +107,16 @@ export function startStreamPoller(options: {
   const shardLoops = new Set<Promise<void>>();
   let running = true;
   let firstDescribe = true;
-  /** Polls in a row (across shards) that found nothing, with every lane idle: how drain() knows it is done. */
-  let quietPolls = 0;
+  /**
+   * How drain() knows it is done: polls are numbered; for each shard being read, the number of its latest poll
+   * that found nothing while every lane was idle. Drained means every shard came back empty from a poll that
+   * started after the drain began (a poll already under way when it began may still bring records), with nothing
+   * dispatched since.
+   */
+  let pollNumber = 0;
+  let lastDispatch = 0;
+  const quietFrom = new Map<string, number>();
+  const reading = new Set<string>();
   let queued = 0;
   let busyLanes = 0;
   /** Wakes the shard loops sleeping after an empty poll. */
@@ -280,9 +288,12 @@ export function startStreamPoller(options: {
   async function pollShard(shardId: string, firstIterator: string) {
     const dispatch = lanesFor(shardId);
     let iterator: string | undefined = firstIterator;
+    reading.add(shardId);
     while (running && iterator) {
       try {
         while (running && queued > MAX_QUEUED_RECORDS) await sleep(IDLE_POLL_MS);
+        pollNumber += 1;
+        const thisPoll = pollNumber;
         const page: { Records?: _Record[]; NextShardIterator?: string } = await client.send(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
         );
@@ -292,9 +303,11 @@ export function startStreamPoller(options: {
         );
         const accepted = options.accept ? records.filter(options.accept) : records;
         if (accepted.length > 0) dispatch(accepted);
-        if (records.length > 0) quietPolls = 0;
-        else {
-          if (busyLanes === 0 && queued === 0) quietPolls += 1;
+        if (records.length > 0) {
+          lastDispatch = ++pollNumber;
+          quietFrom.delete(shardId);
+        } else {
+          if (busyLanes === 0 && queued === 0) quietFrom.set(shardId, thisPoll);
           await idle();
         }
       } catch (error) {
@@ -302,6 +315,9 @@ export function startStreamPoller(options: {
         await sleep(IDLE_POLL_MS * 10);
       }
     }
+    // A closed shard (its last records read) is no longer waited for.
+    reading.delete(shardId);
+    quietFrom.delete(shardId);
   }
 
   const refresher = (async () => {
@@ -330,8 +346,17 @@ export function startStreamPoller(options: {
       client.destroy();
     },
     async drain() {
-      quietPolls = 0;
-      while (quietPolls < 3 || busyLanes > 0 || queued > 0) await sleep(IDLE_POLL_MS);
+      // Rounds until one in which no shard brought anything: handling records writes items whose own records
+      // (previews, feeds) come in the next round.
+      for (;;) {
+        const from = ++pollNumber;
+        const drained = () =>
+          busyLanes === 0 &&
+          queued === 0 &&
+          [...reading].every((shardId) => (quietFrom.get(shardId) ?? 0) > from);
+        while (!drained()) await sleep(IDLE_POLL_MS);
+        if (lastDispatch < from) return;
+      }
     },
   };
 }

@@ -90,7 +90,7 @@ describe('the group size limit', () => {
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
     await expect(attempt).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'userIds' })] });
     expect(await counts(group.id)).toEqual({ memberCount: limit, memberItems: limit });
-  }, 60_000);
+  }, 180_000);
 
   it('lets only one of two concurrent additions through when together they would pass the limit', async () => {
     const limit = config.maxGroupMembers;
@@ -117,7 +117,7 @@ describe('the group size limit', () => {
     expect([before.memberCount + first.length, before.memberCount + second.length]).toContain(
       after.memberCount,
     );
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('membership changes', () => {
@@ -134,7 +134,7 @@ describe('membership changes', () => {
 
     const after = await counts(group.id);
     expect(after.memberCount).toBe(after.memberItems);
-  }, 60_000);
+  }, 180_000);
 
   it('answers a rename by an admin demoted between the read and the write with a conflict, and keeps the name', async () => {
     const [owner, admin] = (await createUsers(2)) as [string, string];
@@ -238,5 +238,5 @@ describe('read markers', () => {
     expect(await countUnreadBetween(conversationId, bob, null, newest)).toBe(100);
     expect(await countUnreadBetween(conversationId, bob, ids[99] as string, newest)).toBe(5);
     expect(await countUnreadBetween(conversationId, alice, null, newest)).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });

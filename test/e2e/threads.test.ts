@@ -440,6 +440,24 @@ describe('replying to what cannot be replied to', () => {
     expect(known.body.detail).toBe(unknown.body.detail);
     await expectUnchanged(alice, id, before);
   });
+
+  it('answers 404, not 409, to a non-member replying to a deleted message or a deleted reply', async () => {
+    const { alice, bob, id, root, first } = await setup();
+    await call(bob, 'DELETE', `/conversations/${id}/messages/${first.id}`);
+    await call(alice, 'DELETE', `/conversations/${id}/messages/${root.id}`);
+    const mallory = (await users(1))[0];
+    const before = await history(alice, id, '?limit=100&includeReplies=true');
+
+    const toRoot = await post(mallory, id, 'x', { parentMessageId: root.id });
+    const toReply = await post(mallory, id, 'x', { parentMessageId: first.id });
+    const unknown = await post(mallory, id, 'x', { parentMessageId: UNKNOWN_ID });
+
+    expectProblem(toRoot, 404);
+    expectProblem(toReply, 404);
+    expect(toRoot.body.detail).toBe(unknown.body.detail);
+    expect(toReply.body.detail).toBe(unknown.body.detail);
+    await expectUnchanged(alice, id, before);
+  });
 });
 
 describe('thread events', () => {

@@ -325,7 +325,7 @@ export async function getMessage(
 }
 
 /** How many Query calls a history page without replies makes at most, however many replies it skips. */
-export const HISTORY_QUERIES_WITHOUT_REPLIES = 4;
+const HISTORY_QUERIES_WITHOUT_REPLIES = 4;
 
 /**
  * A page of messages: newest first, strictly older than `beforeId`; or, with `afterId`, oldest first and

@@ -172,22 +172,19 @@ const parentDeleted = () =>
 
 /**
  * The root of the thread a reply to `parentId` joins: the parent itself, or the root of the parent's own thread
- * (threads are one level deep). Read with the caller's membership, in parallel: a non-member learns nothing of
- * the conversation's messages. The send transaction checks again that root and parent are still there.
+ * (threads are one level deep). A live parent needs no membership read: the send transaction's membership
+ * condition turns a non-member away (404) and checks again that root and parent are still there. Only a
+ * missing or deleted parent reads the membership first, so that a non-member learns nothing of the
+ * conversation's messages.
  */
 async function threadRootOf(callerId: string, conversationId: string, parentId: string): Promise<string> {
-  const [member, parent] = await Promise.all([
-    getMember(conversationId, callerId),
-    isUlid(parentId) ? store.getMessage(conversationId, parentId) : Promise.resolve(undefined),
+  const parent = isUlid(parentId) ? await store.getMessage(conversationId, parentId) : undefined;
+  if (parent && !parent.deletedAt) return parent.parentMessageId ?? parent.id;
+  if (!(await getMember(conversationId, callerId))) throw conversationNotFound(conversationId);
+  if (parent) throw parentDeleted();
+  throw new ValidationError(`No message "${parentId}" in this conversation to reply to.`, [
+    { field: PARENT, message: 'is not a message of this conversation' },
   ]);
-  if (!member) throw conversationNotFound(conversationId);
-  if (!parent) {
-    throw new ValidationError(`No message "${parentId}" in this conversation to reply to.`, [
-      { field: PARENT, message: 'is not a message of this conversation' },
-    ]);
-  }
-  if (parent.deletedAt) throw parentDeleted();
-  return parent.parentMessageId ?? parent.id;
 }
 
 /**

@@ -282,7 +282,7 @@ export const messagePageSchema = /* @__PURE__ */ defineSchema(() =>
   ),
 );
 
-export const messagePageQuerySchema = /* @__PURE__ */ defineSchema(() =>
+const messagePageQuerySchema = /* @__PURE__ */ defineSchema(() =>
   strictObject({
     limit: integerParameter(1, 100, 50),
     cursor: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),

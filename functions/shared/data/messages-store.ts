@@ -406,7 +406,7 @@ export async function queryReplies(
 }
 
 /** How many messages one unread count reads at most: the bound on the work a count may cost. */
-export const UNREAD_COUNT_PAGE = 100;
+const UNREAD_COUNT_PAGE = 100;
 
 /**
  * Messages after `afterId` up to `upToId` (inclusive) from others than `userId`, not deleted: one Query page of

@@ -58,8 +58,8 @@ export function metadataProblem(value: unknown, depth = 1): string | undefined {
 }
 
 /** A voice note's length is at most a day; its waveform at most 100 samples of 0-255. */
-export const MAX_AUDIO_DURATION_MS = 86_400_000;
-export const MAX_WAVEFORM_SAMPLES = 100;
+const MAX_AUDIO_DURATION_MS = 86_400_000;
+const MAX_WAVEFORM_SAMPLES = 100;
 
 export const messageContentInputSchema = /* @__PURE__ */ defineSchema(() => {
   /** `{type: "string"}` is what older clients send; it is the same as `text` and stored as `text`. */

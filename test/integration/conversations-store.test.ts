@@ -10,7 +10,7 @@ import { config, readConfig } from '../../functions/shared/config';
 import { dynamo, tableName } from '../../functions/shared/data/client';
 import { getConversation, queryMembers } from '../../functions/shared/data/conversations-store';
 import { memberKey, userKey } from '../../functions/shared/data/keys';
-import { countUnreadBetween, moveReadMarker } from '../../functions/shared/data/messages-store';
+import { countUnreadBetween, tryMoveReadMarker } from '../../functions/shared/data/messages-store';
 import {
   addMembers,
   changeRole,
@@ -197,9 +197,11 @@ describe('read markers', () => {
     const foreign = await send(alice, other, text('elsewhere'));
     const conversationId = (await createDirect(alice, bob)).details.id;
     const latest = await send(alice, conversationId, text('here'));
-    await moveReadMarker(conversationId, bob, latest.message.id, new Date().toISOString());
+    await tryMoveReadMarker(conversationId, bob, latest.message.id, new Date().toISOString());
 
-    const outcome = await moveReadMarker(conversationId, bob, foreign.message.id, new Date().toISOString());
+    const outcome = (
+      await tryMoveReadMarker(conversationId, bob, foreign.message.id, new Date().toISOString())
+    ).outcome;
 
     expect(outcome).toBe('no-message');
   });
@@ -209,10 +211,14 @@ describe('read markers', () => {
     const conversationId = (await createDirect(alice, bob)).details.id;
     const older = await send(alice, conversationId, text('older'));
     const newer = await send(alice, conversationId, text('newer'));
-    await moveReadMarker(conversationId, bob, newer.message.id, new Date().toISOString());
+    await tryMoveReadMarker(conversationId, bob, newer.message.id, new Date().toISOString());
 
-    const backwards = await moveReadMarker(conversationId, bob, older.message.id, new Date().toISOString());
-    const outsider = await moveReadMarker(conversationId, carol, older.message.id, new Date().toISOString());
+    const backwards = (
+      await tryMoveReadMarker(conversationId, bob, older.message.id, new Date().toISOString())
+    ).outcome;
+    const outsider = (
+      await tryMoveReadMarker(conversationId, carol, older.message.id, new Date().toISOString())
+    ).outcome;
 
     expect(backwards).toBe('not-forward');
     expect(outsider).toBe('not-member');

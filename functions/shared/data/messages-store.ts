@@ -571,7 +571,3 @@ export async function tryMoveReadMarker(
     throw error;
   }
 }
-
-/** `tryMoveReadMarker`'s outcome alone. */
-export const moveReadMarker = async (...args: Parameters<typeof tryMoveReadMarker>) =>
-  (await tryMoveReadMarker(...args)).outcome;

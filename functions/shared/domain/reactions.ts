@@ -14,8 +14,6 @@ import { isUlid, reactionCursor } from './cursors';
 import { canonicalEmoji } from './emoji';
 import { ulid } from './ids';
 
-export { MAX_DISTINCT_EMOJI } from '../data/reactions-store';
-
 function emojiOf(input: string): string {
   const emoji = canonicalEmoji(input);
   if (emoji === undefined) {

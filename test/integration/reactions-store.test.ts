@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamo, tableName } from '../../functions/shared/data/client';
 import { memberKey, messageKey } from '../../functions/shared/data/keys';
 import { changeReaction } from '../../functions/shared/data/reactions-store';
+import { isAwsServiceFailure } from '../../functions/shared/http/problem-responses';
 
 const conflict = () =>
   Object.assign(new Error('Transaction cancelled'), {
@@ -103,5 +104,34 @@ describe('changeReaction under transaction conflicts', () => {
       new GetCommand({ TableName: tableName, Key: messageKey(target.conversationId, target.messageId) }),
     );
     expect(message?.reactions).toEqual({ '👍': 1 });
+  });
+});
+
+describe('changeReaction when every guess is overtaken', () => {
+  it('gives up after four guesses with a retryable failure (a 503), not a 500', async () => {
+    const target = await memberAndMessage();
+    // Others keep moving the count between 1 and 2: "the last one" and "decrement" are each wrong in turn.
+    let transactions = 0;
+    vi.spyOn(dynamo, 'send').mockImplementation((async () => {
+      transactions += 1;
+      const count = transactions % 2 === 1 ? '2' : '1';
+      throw Object.assign(new Error('Transaction cancelled'), {
+        name: 'TransactionCanceledException',
+        $metadata: { httpStatusCode: 400 },
+        CancellationReasons: [
+          { Code: 'None' },
+          { Code: 'ConditionalCheckFailed', Item: { reactions: { M: { '👍': { N: count } } } } },
+          { Code: 'None' },
+          { Code: 'None' },
+        ],
+      });
+    }) as typeof dynamo.send);
+
+    const failure = await changeReaction(target, { ...stampFor(target.userId), added: false }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(transactions).toBe(4);
+    expect(isAwsServiceFailure(failure)).toBe(true);
   });
 });

@@ -179,7 +179,11 @@ export async function changeReaction(target: ReactionTarget, stamp: ReactionStam
       guesses++;
     }
   }
-  throw new Error('the reaction could not be committed');
+  // Every guess overtaken by others changing the same count: a race the client may retry, so a 503 (the name
+  // marks it as a retryable service failure, problem-responses.ts), never a 500.
+  throw Object.assign(new Error('the reaction count kept changing under this change'), {
+    name: 'TransactionConflictException',
+  });
 }
 
 /**

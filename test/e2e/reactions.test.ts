@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RealtimeEvent } from '../../functions/shared/schemas/realtime';
-import { makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { conversationHelpers } from '../support/conversation-helpers';
 import { expectProblem } from '../support/problems';
 import { connect, type TestSocket } from '../support/ws';
 
@@ -24,35 +25,10 @@ async function online(user: SignedInUser): Promise<TestSocket> {
   return socket;
 }
 
-/** A tuple of exactly N users, so destructured users are never possibly undefined. */
-type Users<N extends number, T extends SignedInUser[] = []> = T['length'] extends N
-  ? T
-  : Users<N, [...T, SignedInUser]>;
-
-const users = <N extends number>(count: N) =>
-  Promise.all(Array.from({ length: count }, () => signUpAndLogin(api))) as Promise<Users<N>>;
-
-async function call(user: SignedInUser, method: string, path: string, body?: unknown) {
-  const response = await api.request(method, path, { token: user.token, body });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-  return response.body;
-}
-
-/** A group of the owner's contacts (only people one shares a conversation with can be added: issue 8). */
-const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> => {
-  await makeContacts(api, owner, ...members);
-  return (
-    await call(owner, 'POST', '/conversations', {
-      type: 'group',
-      name: 'Reactions',
-      memberIds: members.map((member) => member.id),
-    })
-  ).id;
-};
-
-const send = async (user: SignedInUser, conversationId: string, text = 'react to me'): Promise<string> =>
-  (await call(user, 'POST', `/conversations/${conversationId}/messages`, { content: { type: 'text', text } }))
-    .id;
+const { users, call, group: groupOf, send: sendText } = conversationHelpers(api);
+const group = (owner: SignedInUser, members: SignedInUser[]) => groupOf(owner, members, 'Reactions');
+const send = (user: SignedInUser, conversationId: string, text = 'react to me') =>
+  sendText(user, conversationId, text);
 
 const reactionPath = (conversationId: string, messageId: string, emoji: string) =>
   `/conversations/${conversationId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`;

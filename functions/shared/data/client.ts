@@ -49,6 +49,15 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** A transaction cancelled only because another touched the same items at the same moment: a retry may pass. */
+export function isConflictOnly(codes: readonly string[] | undefined): boolean {
+  return Boolean(codes?.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed'));
+}
+
+/** The wait before retry number `attempt` (from 1) of a conflicting transaction: doubling, with jitter. */
+export const conflictBackoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
+
 /**
  * Runs a transaction, retrying when DynamoDB cancels it only because another transaction touched the same
  * items at the same moment (`TransactionConflict`). Retrying turns a lost race into its real outcome, e.g. a
@@ -64,11 +73,8 @@ export async function transactWrite(
       await client.send(new TransactWriteCommand(input));
       return;
     } catch (error) {
-      const codes = cancellationCodes(error);
-      const conflictOnly =
-        codes?.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
-      if (!conflictOnly || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
+      if (!isConflictOnly(cancellationCodes(error)) || attempt >= attempts) throw error;
+      await conflictBackoff(attempt);
     }
   }
 }

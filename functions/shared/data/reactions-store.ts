@@ -7,8 +7,15 @@
  * `reaction.added` / `reaction.removed` event (projections/changes.ts), so the reaction items themselves
  * never reach the stream consumer. docs/data-model.md ("Reactions") has the costs.
  */
-import { QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, cancelledItem, dynamo, tableName, transactWrite } from './client';
+import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  cancellationCodes,
+  cancelledItem,
+  conflictBackoff,
+  dynamo,
+  isConflictOnly,
+  tableName,
+} from './client';
 import { memberCondition } from './conversations-store';
 import { messageKey, reactedKey, reactedPrefix, reactionKey, reactionPrefix } from './keys';
 import { originStamp } from './origin';
@@ -16,7 +23,10 @@ import { originStamp } from './origin';
 /** At most this many distinct emoji on one message (a condition of the adding transaction). */
 export const MAX_DISTINCT_EMOJI = 20;
 
-/** Transactions on one hot message conflict under load; each conflict is retried with backoff. */
+/**
+ * Transactions on one hot message conflict under load; each conflict is retried with backoff, up to this
+ * many conflicts per request in all (about 2.5 s of waiting at most).
+ */
 const CONFLICT_ATTEMPTS = 8;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -120,26 +130,34 @@ function reactionItems(target: ReactionTarget, stamp: ReactionStamp): TransactIt
  * Adds (`stamp.added`) or removes the caller's reaction: one transaction of the membership check, the count on
  * the message, and the two reaction items. A repeat (already there, already gone) writes nothing. One round
  * trip, unless the first guess of the count change was wrong (the message's first reaction, or the last one
- * of an emoji being removed when more remain): then a second with the right one.
+ * of an emoji being removed when more remain): then another with the right one. Conflicts with concurrent
+ * reactions are retried with backoff from one budget for the whole call, whichever guess they interrupt, so
+ * the work (and the wait) per request stays bounded: at most CONFLICT_ATTEMPTS + 4 transactions.
  */
 export async function changeReaction(target: ReactionTarget, stamp: ReactionStamp): Promise<ReactionOutcome> {
   let change: CountChange = stamp.added ? 'increment' : 'last';
-  for (let attempt = 0; attempt < 4; attempt++) {
+  let conflicts = 0;
+  for (let guesses = 1; guesses <= 4; ) {
     try {
-      await transactWrite(
-        {
+      await dynamo.send(
+        new TransactWriteCommand({
           TransactItems: [
             memberCondition(target.conversationId, target.userId),
             messageUpdate(target, stamp, change),
             ...reactionItems(target, stamp),
           ],
-        },
-        CONFLICT_ATTEMPTS,
+        }),
       );
       return 'changed';
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
+      if (isConflictOnly(codes)) {
+        // Still conflicting after the budget: a 503 (problem-responses.ts), the client retries later.
+        if (++conflicts >= CONFLICT_ATTEMPTS) throw error;
+        await conflictBackoff(conflicts);
+        continue;
+      }
       const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
       // In order: a non-member learns nothing about the message; a missing or deleted message comes before
       // whether the caller's reaction is there.
@@ -158,9 +176,14 @@ export async function changeReaction(target: ReactionTarget, stamp: ReactionStam
       } else {
         change = count > 1 ? 'decrement' : 'last';
       }
+      guesses++;
     }
   }
-  throw new Error('the reaction could not be committed');
+  // Every guess overtaken by others changing the same count: a race the client may retry, so a 503 (the name
+  // marks it as a retryable service failure, problem-responses.ts), never a 500.
+  throw Object.assign(new Error('the reaction count kept changing under this change'), {
+    name: 'TransactionConflictException',
+  });
 }
 
 /**

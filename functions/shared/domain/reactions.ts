@@ -14,8 +14,6 @@ import { isUlid, reactionCursor } from './cursors';
 import { canonicalEmoji } from './emoji';
 import { ulid } from './ids';
 
-export { MAX_DISTINCT_EMOJI } from '../data/reactions-store';
-
 function emojiOf(input: string): string {
   const emoji = canonicalEmoji(input);
   if (emoji === undefined) {
@@ -81,13 +79,17 @@ export async function listReactors(
     ? reactionCursor.decode(query.cursor, conversationId, messageId, emoji)
     : undefined;
   // Membership, the message and the page in parallel; the page is discarded unless the caller is a member.
+  // A message id that is no ULID names no message: neither it nor its page is read.
+  const known = isUlid(messageId);
   const [member, message, page] = await Promise.all([
     getMember(conversationId, callerId),
-    isUlid(messageId) ? getMessage(conversationId, messageId) : Promise.resolve(undefined),
-    store.queryReactors({ conversationId, messageId, emoji }, { limit: query.limit, afterUserId }),
+    known ? getMessage(conversationId, messageId) : undefined,
+    known
+      ? store.queryReactors({ conversationId, messageId, emoji }, { limit: query.limit, afterUserId })
+      : undefined,
   ]);
   if (!member) throw conversationNotFound(conversationId);
-  if (!message) throw noMessage(messageId);
+  if (!message || !page) throw noMessage(messageId);
   // A deleted message shows no reactions; its reaction items stay behind unread.
   if (message.deletedAt) return { items: [], nextCursor: null };
   const last = page.reactors.at(-1);

@@ -8,7 +8,8 @@ import { newSigningKey } from '../../functions/shared/auth/token-keys';
 import { connectionOwnerKey, feedHeadKey } from '../../functions/shared/data/keys';
 import type { MessageEvent, RealtimeEvent } from '../../functions/shared/schemas/realtime';
 import { localDynamoClient } from '../../local/stack';
-import { makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { makeContacts, type SignedInUser, useApi } from '../support/api';
+import { conversationHelpers } from '../support/conversation-helpers';
 import { pngImage } from '../support/media-fixtures';
 import { serverKeySet, signEs256 } from '../support/tokens';
 import { connect, refusalStatus, type TestSocket, type TokenPlacement } from '../support/ws';
@@ -33,33 +34,13 @@ async function online(user: SignedInUser, placement: TokenPlacement = 'query'): 
   return socket;
 }
 
-/** A tuple of exactly N users, so destructured users are never possibly undefined. */
-type Users<N extends number, T extends SignedInUser[] = []> = T['length'] extends N
-  ? T
-  : Users<N, [...T, SignedInUser]>;
-
-const users = <N extends number>(count: N) =>
-  Promise.all(Array.from({ length: count }, () => signUpAndLogin(api))) as Promise<Users<N>>;
-
-async function call(user: SignedInUser, method: string, path: string, body?: unknown) {
-  const response = await api.request(method, path, { token: user.token, body });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-  return response.body;
-}
+const helpers = conversationHelpers(api);
+const { users, call } = helpers;
+const group = (owner: SignedInUser, members: SignedInUser[]) =>
+  helpers.group(owner, members, 'Realtime group');
 
 const direct = async (caller: SignedInUser, other: SignedInUser): Promise<string> =>
   (await call(caller, 'POST', '/conversations', { type: 'direct', userId: other.id })).id;
-
-const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> => {
-  await makeContacts(api, owner, ...members);
-  return (
-    await call(owner, 'POST', '/conversations', {
-      type: 'group',
-      name: 'Realtime group',
-      memberIds: members.map((member) => member.id),
-    })
-  ).id;
-};
 
 const send = async (user: SignedInUser, conversationId: string, text: string): Promise<{ id: string }> =>
   call(user, 'POST', `/conversations/${conversationId}/messages`, { content: { type: 'text', text } });

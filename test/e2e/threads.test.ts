@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageEvent } from '../../functions/shared/schemas/realtime';
-import { type ApiResponse, makeContacts, type SignedInUser, signUpAndLogin, useApi } from '../support/api';
+import { type ApiResponse, type SignedInUser, useApi } from '../support/api';
+import { conversationHelpers } from '../support/conversation-helpers';
 import { expectProblem } from '../support/problems';
 import { connect, type TestSocket } from '../support/ws';
 
@@ -31,31 +32,9 @@ interface Msg {
   content: { type: string; text?: string } | null;
 }
 
-/** A tuple of exactly N users, so destructured users are never possibly undefined. */
-type Users<N extends number, T extends SignedInUser[] = []> = T['length'] extends N
-  ? T
-  : Users<N, [...T, SignedInUser]>;
-
-const users = <N extends number>(count: N) =>
-  Promise.all(Array.from({ length: count }, () => signUpAndLogin(api))) as Promise<Users<N>>;
-
-async function call(user: SignedInUser, method: string, path: string, body?: unknown) {
-  const response = await api.request(method, path, { token: user.token, body });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-  return response.body;
-}
-
-/** A group of the owner's contacts (only people one shares a conversation with can be added: issue 8). */
-const group = async (owner: SignedInUser, members: SignedInUser[]): Promise<string> => {
-  await makeContacts(api, owner, ...members);
-  return (
-    await call(owner, 'POST', '/conversations', {
-      type: 'group',
-      name: 'Threads',
-      memberIds: members.map((member) => member.id),
-    })
-  ).id;
-};
+const helpers = conversationHelpers(api);
+const { users, call } = helpers;
+const group = (owner: SignedInUser, members: SignedInUser[]) => helpers.group(owner, members, 'Threads');
 
 const post = (
   user: SignedInUser,

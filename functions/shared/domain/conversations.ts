@@ -242,10 +242,10 @@ export async function getDetails(callerId: string, conversationId: string): Prom
 
 /** Reads the conversation and the caller's membership; NotFound unless the caller is a member. */
 async function requireMembership(callerId: string, conversationId: string) {
-  const { conversation, members } = await store.getConversationWithMembers(conversationId);
+  const { conversation, members, changedAt } = await store.getConversationWithMembers(conversationId);
   const me = members.find((member) => member.userId === callerId);
   if (!conversation || !me) throw conversationNotFound(conversationId);
-  return { conversation, members, me };
+  return { conversation, members, me, changedAt };
 }
 
 function requireGroupModerator(conversation: ConversationRecord, me: MemberRecord, action: string) {
@@ -305,7 +305,7 @@ export async function addMembers(
   userIds: string[],
   now = new Date(),
 ) {
-  const { conversation, members, me } = await requireMembership(callerId, conversationId);
+  const { conversation, members, me, changedAt } = await requireMembership(callerId, conversationId);
   requireGroupModerator(conversation, me, 'change the members');
   const existing = new Set(members.map((member) => member.userId));
   await assertAddable(callerId, userIds, 'userIds', existing, conversationId);
@@ -337,12 +337,16 @@ export async function addMembers(
           TableName: tableName,
           Key: conversationKey(conversationId),
           UpdateExpression: 'ADD memberCount :added SET #change = :members',
-          ConditionExpression: 'memberCount <= :room',
+          // Nobody left (or was removed, or renamed it) since the checks: a user added and gone again in
+          // between would have left a marker those checks did not see. One condition on an item already in
+          // the transaction, where one check per added user's marker would not fit its 100 items.
+          ConditionExpression: `memberCount <= :room AND ${changedAt ? 'changedAt = :seen' : 'attribute_not_exists(changedAt)'}`,
           ExpressionAttributeNames: { '#change': LAST_CHANGE },
           ExpressionAttributeValues: {
             ':added': added.length,
             ':room': config.maxGroupMembers - added.length,
             ':members': ConversationChange.members,
+            ...(changedAt ? { ':seen': changedAt } : {}),
           },
         },
       },

@@ -34,6 +34,11 @@ const IDLE_POLL_MS = 50;
 const SHARD_REFRESH_MS = 1000;
 /** Records waiting in lanes beyond which polling pauses (as Lambda does not read far ahead of its batches). */
 const MAX_QUEUED_RECORDS = 5000;
+/**
+ * drain() gives up, naming the shard, when a shard it waits for has gone this long without a poll that
+ * answered (every poll failing, or one hanging): a clear error rather than a test timing out on its own.
+ */
+const DRAIN_STALL_MS = 10_000;
 
 export interface DeliverySettings {
   batchSize: number;
@@ -73,7 +78,11 @@ export interface StreamPoller {
   stop(): Promise<void>;
   /** Something was written: poll now rather than at the next interval. */
   nudge(): void;
-  /** Resolves once every record written so far has been handed to the handler (for tests and benchmarks). */
+  /**
+   * Resolves once every record written so far has been handed to the handler (for tests and benchmarks);
+   * rejects, naming the shard and its last error, when a shard's polls have failed (or one has hung) for
+   * DRAIN_STALL_MS.
+   */
   drain(): Promise<void>;
 }
 
@@ -117,6 +126,9 @@ export function startStreamPoller(options: {
   let lastDispatch = 0;
   const quietFrom = new Map<string, number>();
   const reading = new Set<string>();
+  /** Per shard being read: when a poll last answered, and the error of the last failed poll since then. */
+  const answeredAt = new Map<string, number>();
+  const lastError = new Map<string, unknown>();
   let queued = 0;
   let busyLanes = 0;
   /** Wakes the shard loops sleeping after an empty poll. */
@@ -289,15 +301,22 @@ export function startStreamPoller(options: {
     const dispatch = lanesFor(shardId);
     let iterator: string | undefined = firstIterator;
     reading.add(shardId);
+    answeredAt.set(shardId, Date.now());
     while (running && iterator) {
       try {
-        while (running && queued > MAX_QUEUED_RECORDS) await sleep(IDLE_POLL_MS);
+        while (running && queued > MAX_QUEUED_RECORDS) {
+          // Waiting on the lanes, not on DynamoDB: not a stall.
+          answeredAt.set(shardId, Date.now());
+          await sleep(IDLE_POLL_MS);
+        }
         pollNumber += 1;
         const thisPoll = pollNumber;
         const page: { Records?: _Record[]; NextShardIterator?: string } = await client.send(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
         );
         iterator = page.NextShardIterator;
+        answeredAt.set(shardId, Date.now());
+        lastError.delete(shardId);
         const records = (page.Records ?? []).map((record) =>
           toLambdaRecord(record, options.streamArn, options.region),
         );
@@ -311,6 +330,7 @@ export function startStreamPoller(options: {
           await idle();
         }
       } catch (error) {
+        lastError.set(shardId, error);
         if (running) options.onError?.(error);
         await sleep(IDLE_POLL_MS * 10);
       }
@@ -318,6 +338,23 @@ export function startStreamPoller(options: {
     // A closed shard (its last records read) is no longer waited for.
     reading.delete(shardId);
     quietFrom.delete(shardId);
+    answeredAt.delete(shardId);
+    lastError.delete(shardId);
+  }
+
+  function assertNotStalled() {
+    for (const shardId of reading) {
+      const silentMs = Date.now() - (answeredAt.get(shardId) ?? Date.now());
+      if (silentMs < DRAIN_STALL_MS) continue;
+      const error = lastError.get(shardId);
+      throw new Error(
+        `Stream poller: drain() gave up: shard ${shardId} has had no answered poll for ${Math.round(silentMs / 1000)} s` +
+          (error === undefined
+            ? ' (a poll is hanging)'
+            : ` (last error: ${error instanceof Error ? error.message : String(error)})`),
+        { cause: error },
+      );
+    }
   }
 
   const refresher = (async () => {
@@ -354,7 +391,10 @@ export function startStreamPoller(options: {
           busyLanes === 0 &&
           queued === 0 &&
           [...reading].every((shardId) => (quietFrom.get(shardId) ?? 0) > from);
-        while (!drained()) await sleep(IDLE_POLL_MS);
+        while (!drained()) {
+          assertNotStalled();
+          await sleep(IDLE_POLL_MS);
+        }
         if (lastDispatch < from) return;
       }
     },

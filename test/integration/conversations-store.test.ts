@@ -163,6 +163,30 @@ describe('membership changes', () => {
     expect((await getConversation(group.id))?.name).toBe('Before');
   });
 
+  it('refuses with a conflict an addition of someone who, between its checks and its write, was added and left', async () => {
+    const [owner, admin, carol] = (await createUsers(3)) as [string, string, string];
+    await contactsOf(owner, [admin, carol]);
+    await contactsOf(admin, [carol]);
+    const group = await createGroup(owner, 'Left', [admin]);
+    await changeRole(owner, group.id, admin, 'admin');
+    // The admin's checks find no left marker; the owner adds Carol and she leaves just before the admin's
+    // transaction: her membership is gone again, so only the conversation's own change can refuse it.
+    const send = dynamo.send.bind(dynamo);
+    vi.spyOn(dynamo, 'send').mockImplementation((async (command: unknown) => {
+      if (command instanceof TransactWriteCommand) {
+        vi.mocked(dynamo.send).mockRestore();
+        await addMembers(owner, group.id, [carol]);
+        await removeMember(carol, group.id, carol);
+      }
+      return send(command as never);
+    }) as typeof dynamo.send);
+
+    await expect(addMembers(admin, group.id, [carol])).rejects.toBeInstanceOf(ConflictError);
+    expect((await queryMembers(group.id)).members.map((member) => member.userId).sort()).toEqual(
+      [owner, admin].sort(),
+    );
+  });
+
   it('looks up each user once when a request names the same user twice', async () => {
     const [owner, bob, carol] = (await createUsers(3)) as [string, string, string];
     await contactsOf(owner, [bob, carol]);

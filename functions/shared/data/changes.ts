@@ -6,16 +6,6 @@
  */
 export const LAST_CHANGE = 'lastChange';
 
-/**
- * When a rename or a role change was made (the writer's clock), stamped beside `lastChange`: unlike messages,
- * joins and read markers, those items say no time of their own, and the stream consumer needs one to tell a
- * member who joined after the change (whose join it may already see) from one who was there for it.
- */
-export const changedAt = (at = new Date().toISOString()) => ({
-  set: ', changedAt = :changedAt',
-  values: { ':changedAt': at },
-});
-
 export const MemberChange = {
   /** A new membership (a conversation created, members added). */
   joined: 'joined',

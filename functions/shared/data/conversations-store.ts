@@ -189,11 +189,18 @@ export async function createConversation(
   }
 }
 
-/** The conversation and all its members in one Query (`MEMBER#…` and `META` sort next to each other). */
+/**
+ * The conversation and all its members in one Query (`MEMBER#…` and `META` sort next to each other), with the
+ * conversation's `changedAt` (its last rename or removal of a member), for writes that must not commit over one.
+ */
 export async function getConversationWithMembers(
   conversationId: string,
   options: { consistent?: boolean } = {},
-): Promise<{ conversation: ConversationRecord | undefined; members: MemberRecord[] }> {
+): Promise<{
+  conversation: ConversationRecord | undefined;
+  members: MemberRecord[];
+  changedAt: string | undefined;
+}> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -217,6 +224,7 @@ export async function getConversationWithMembers(
   return {
     conversation: meta ? toConversation(meta) : undefined,
     members: items.filter((item) => item.SK !== 'META').map(toMember),
+    changedAt: meta?.changedAt as string | undefined,
   };
 }
 

@@ -131,6 +131,7 @@ function sendItems(
   moveLastReply = true,
 ): TransactItem[] {
   const { conversationId, senderId, clientMessageId } = message;
+  const stamp = stampClause();
   return [
     {
       Put: {
@@ -144,7 +145,7 @@ function sendItems(
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, senderId),
-            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent${stampClause().set}`,
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent${stamp.set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
@@ -152,7 +153,7 @@ function sendItems(
               ':id': message.id,
               ':at': message.createdAt,
               ':sent': MemberChange.sent,
-              ...stampClause().values,
+              ...stamp.values,
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
@@ -445,6 +446,7 @@ export async function editMessageText(
   text: string,
   editedAt: string,
 ): Promise<'edited' | 'conflict'> {
+  const stamp = stampClause();
   try {
     await transactWrite({
       TransactItems: [
@@ -452,13 +454,13 @@ export async function editMessageText(
           Update: {
             TableName: tableName,
             Key: messageKey(message.conversationId, message.id),
-            UpdateExpression: `SET content = :content, editedAt = :at${stampClause().set}`,
+            UpdateExpression: `SET content = :content, editedAt = :at${stamp.set}`,
             ConditionExpression: 'senderId = :sender AND attribute_not_exists(deletedAt)',
             ExpressionAttributeValues: {
               ':content': { type: 'text', text },
               ':at': editedAt,
               ':sender': message.senderId,
-              ...stampClause().values,
+              ...stamp.values,
             },
           },
         },
@@ -479,6 +481,7 @@ export async function tombstoneMessage(
   deletedAt: string,
   asModerator: boolean,
 ): Promise<'deleted' | 'conflict'> {
+  const stamp = stampClause();
   try {
     await transactWrite({
       TransactItems: [
@@ -486,9 +489,9 @@ export async function tombstoneMessage(
           Update: {
             TableName: tableName,
             Key: messageKey(message.conversationId, message.id),
-            UpdateExpression: `SET deletedAt = :at, deletedBy = :caller${stampClause().set} REMOVE content`,
+            UpdateExpression: `SET deletedAt = :at, deletedBy = :caller${stamp.set} REMOVE content`,
             ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
-            ExpressionAttributeValues: { ':at': deletedAt, ':caller': callerId, ...stampClause().values },
+            ExpressionAttributeValues: { ':at': deletedAt, ':caller': callerId, ...stamp.values },
           },
         },
         memberCondition(message.conversationId, callerId, asModerator ? ['owner', 'admin'] : undefined),
@@ -519,6 +522,7 @@ export async function tryMoveReadMarker(
   messageId: string,
   at: string,
 ): Promise<ReadMarkerMove> {
+  const stamp = stampClause();
   try {
     await transactWrite({
       TransactItems: [
@@ -533,7 +537,7 @@ export async function tryMoveReadMarker(
           Update: {
             TableName: tableName,
             Key: memberKey(conversationId, userId),
-            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :read${stampClause().set}`,
+            UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :read${stamp.set}`,
             ConditionExpression:
               'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
@@ -541,7 +545,7 @@ export async function tryMoveReadMarker(
               ':id': messageId,
               ':at': at,
               ':read': MemberChange.read,
-              ...stampClause().values,
+              ...stamp.values,
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },

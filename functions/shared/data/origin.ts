@@ -24,10 +24,27 @@ export function connectedHere(item: object, region = config.region): boolean {
   return typeof where !== 'string' || region === undefined || where === region;
 }
 
-/** The region stamp as an `UpdateExpression` clause (`, writtenIn = :writtenIn`) and its value. */
-export function stampClause(region = config.region): { set: string; values: Record<string, string> } {
-  const stamp = originStamp(region);
-  return stamp.writtenIn
-    ? { set: ', writtenIn = :writtenIn', values: { ':writtenIn': stamp.writtenIn } }
-    : { set: '', values: {} };
+/**
+ * The stamps of a write made with an `UpdateExpression`, in one value so that each write builds them once:
+ * `set` to append to its SET list (`, writtenIn = :writtenIn`, and `, changedAt = :changedAt` when given) and
+ * `values` to spread into its `ExpressionAttributeValues`.
+ *
+ * `changedAt` is for renames and role changes and the member count of a removal (the writer's clock), stamped
+ * beside `lastChange` (data/changes.ts): unlike messages, joins and read markers, those items say no time of
+ * their own, and the stream consumer needs one to tell a member who joined after the change (whose join it
+ * may already see) from one who was there for it.
+ */
+export function stampClause(
+  options: { changedAt?: string } = {},
+  region = config.region,
+): { set: string; values: Record<string, string> } {
+  const { writtenIn } = originStamp(region);
+  const { changedAt } = options;
+  return {
+    set: (writtenIn ? ', writtenIn = :writtenIn' : '') + (changedAt ? ', changedAt = :changedAt' : ''),
+    values: {
+      ...(writtenIn ? { ':writtenIn': writtenIn } : {}),
+      ...(changedAt ? { ':changedAt': changedAt } : {}),
+    },
+  };
 }

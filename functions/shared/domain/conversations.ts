@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { config } from '../config';
-import { ConversationChange, changedAt, LAST_CHANGE, MemberChange } from '../data/changes';
+import { ConversationChange, LAST_CHANGE, MemberChange } from '../data/changes';
 import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
@@ -242,10 +242,10 @@ export async function getDetails(callerId: string, conversationId: string): Prom
 
 /** Reads the conversation and the caller's membership; NotFound unless the caller is a member. */
 async function requireMembership(callerId: string, conversationId: string) {
-  const { conversation, members } = await store.getConversationWithMembers(conversationId);
+  const { conversation, members, changedAt } = await store.getConversationWithMembers(conversationId);
   const me = members.find((member) => member.userId === callerId);
   if (!conversation || !me) throw conversationNotFound(conversationId);
-  return { conversation, members, me };
+  return { conversation, members, me, changedAt };
 }
 
 function requireGroupModerator(conversation: ConversationRecord, me: MemberRecord, action: string) {
@@ -278,19 +278,19 @@ async function commitMemberChange(
 export async function rename(callerId: string, conversationId: string, name: string) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
   requireGroupModerator(conversation, me, 'change the name');
+  const stamp = stampClause({ changedAt: new Date().toISOString() });
   await commitMemberChange([
     {
       Update: {
         TableName: tableName,
         Key: conversationKey(conversationId),
-        UpdateExpression: `SET #name = :name, #change = :renamed${stampClause().set}${changedAt().set}`,
+        UpdateExpression: `SET #name = :name, #change = :renamed${stamp.set}`,
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#name': 'name', '#change': LAST_CHANGE },
         ExpressionAttributeValues: {
           ':name': name,
           ':renamed': ConversationChange.renamed,
-          ...stampClause().values,
-          ...changedAt().values,
+          ...stamp.values,
         },
       },
     },
@@ -305,7 +305,7 @@ export async function addMembers(
   userIds: string[],
   now = new Date(),
 ) {
-  const { conversation, members, me } = await requireMembership(callerId, conversationId);
+  const { conversation, members, me, changedAt } = await requireMembership(callerId, conversationId);
   requireGroupModerator(conversation, me, 'change the members');
   const existing = new Set(members.map((member) => member.userId));
   await assertAddable(callerId, userIds, 'userIds', existing, conversationId);
@@ -337,12 +337,16 @@ export async function addMembers(
           TableName: tableName,
           Key: conversationKey(conversationId),
           UpdateExpression: 'ADD memberCount :added SET #change = :members',
-          ConditionExpression: 'memberCount <= :room',
+          // Nobody left (or was removed, or renamed it) since the checks: a user added and gone again in
+          // between would have left a marker those checks did not see. One condition on an item already in
+          // the transaction, where one check per added user's marker would not fit its 100 items.
+          ConditionExpression: `memberCount <= :room AND ${changedAt ? 'changedAt = :seen' : 'attribute_not_exists(changedAt)'}`,
           ExpressionAttributeNames: { '#change': LAST_CHANGE },
           ExpressionAttributeValues: {
             ':added': added.length,
             ':room': config.maxGroupMembers - added.length,
             ':members': ConversationChange.members,
+            ...(changedAt ? { ':seen': changedAt } : {}),
           },
         },
       },
@@ -402,6 +406,9 @@ export async function removeMember(
   }
   const removed = target ?? me;
   const successor = removed.role === 'owner' ? successorOf(removed, members) : undefined;
+  // One time for the removal, the ownership it hands on and the left marker.
+  const at = now.toISOString();
+  const stamp = stampClause({ changedAt: at });
   await commitMemberChange([
     {
       Delete: {
@@ -416,13 +423,12 @@ export async function removeMember(
       Update: {
         TableName: tableName,
         Key: conversationKey(conversationId),
-        UpdateExpression: `ADD memberCount :minusOne SET #change = :removed${stampClause().set}${changedAt().set}`,
+        UpdateExpression: `ADD memberCount :minusOne SET #change = :removed${stamp.set}`,
         ExpressionAttributeNames: { '#change': LAST_CHANGE },
         ExpressionAttributeValues: {
           ':minusOne': -1,
           ':removed': ConversationChange.removed,
-          ...stampClause().values,
-          ...changedAt().values,
+          ...stamp.values,
         },
       },
     },
@@ -431,7 +437,7 @@ export async function removeMember(
     deleteInboxEntryItem(conversationId, removed.userId),
     // Leaving (not being removed) refuses re-adds by others until the user agrees (consentToRejoin).
     leaving
-      ? store.putLeftMarker(conversationId, callerId, now.toISOString())
+      ? store.putLeftMarker(conversationId, callerId, at)
       : store.memberCondition(conversationId, callerId, MODERATORS),
     ...(successor
       ? [
@@ -439,14 +445,13 @@ export async function removeMember(
             Update: {
               TableName: tableName,
               Key: memberKey(conversationId, successor.userId),
-              UpdateExpression: `SET #role = :owner, #change = :role${stampClause().set}${changedAt().set}`,
+              UpdateExpression: `SET #role = :owner, #change = :role${stamp.set}`,
               ConditionExpression: 'attribute_exists(PK)',
               ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
               ExpressionAttributeValues: {
                 ':owner': 'owner',
                 ':role': MemberChange.role,
-                ...stampClause().values,
-                ...changedAt().values,
+                ...stamp.values,
               },
             },
           },
@@ -471,12 +476,13 @@ export async function changeRole(
   // Otherwise an admin could demote another admin and then remove them, which admins may not do.
   if (target.role === 'admin' && me.role !== 'owner')
     throw new ForbiddenError("Only an owner can change an admin's role.");
+  const stamp = stampClause({ changedAt: new Date().toISOString() });
   await commitMemberChange([
     {
       Update: {
         TableName: tableName,
         Key: memberKey(conversationId, targetId),
-        UpdateExpression: `SET #role = :role, #change = :changed${stampClause().set}${changedAt().set}`,
+        UpdateExpression: `SET #role = :role, #change = :changed${stamp.set}`,
         // The target's role as read: the rules above were decided on it (an owner's never matches).
         ConditionExpression: 'attribute_exists(PK) AND #role = :current',
         ExpressionAttributeNames: { '#role': 'role', '#change': LAST_CHANGE },
@@ -484,8 +490,7 @@ export async function changeRole(
           ':role': role,
           ':current': target.role,
           ':changed': MemberChange.role,
-          ...stampClause().values,
-          ...changedAt().values,
+          ...stamp.values,
         },
       },
     },

@@ -39,8 +39,6 @@ export interface ReactionChange {
   at: string;
 }
 
-export type MembershipChange = Extract<Change, { member: MemberRecord }>;
-
 /** A change with where it came from: its index in the batch and its place in the stream. */
 export interface RecordedChange {
   index: number;

@@ -30,7 +30,7 @@ import type { Change, RecordedChange } from './changes';
 import type { InboxOp } from './inbox';
 import type { PreviewChanges } from './previews';
 
-export interface ConversationState {
+interface ConversationState {
   conversation: ConversationRecord | undefined;
   members: MemberRecord[];
 }
@@ -42,9 +42,6 @@ export interface ConversationPlan {
   inbox: Map<string, InboxOp[]>;
   preview: PreviewChanges;
 }
-
-export const loadConversationState = (conversationId: string): Promise<ConversationState> =>
-  getConversationWithMembers(conversationId, { consistent: true });
 
 /** When a change was made, where its item says (the writer's clock). */
 function timeOf(change: Change): string | null {
@@ -112,9 +109,8 @@ function membersBefore(state: ConversationState, changes: readonly RecordedChang
 export async function planConversation(
   conversationId: string,
   changes: readonly RecordedChange[],
-  load: (conversationId: string) => Promise<ConversationState> = loadConversationState,
 ): Promise<ConversationPlan> {
-  const state = await load(conversationId);
+  const state = await getConversationWithMembers(conversationId, { consistent: true });
   const finalMembers = new Map(state.members.map((member) => [member.userId, member]));
   // The last membership change of each user in the batch, to tell which joins the snapshots already show.
   const lastMembershipChange = new Map<string, number>();

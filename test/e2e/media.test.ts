@@ -631,6 +631,8 @@ describe('files and voice notes', () => {
         `attachment; filename="F_llig _Q3_.pdf"; filename*=UTF-8''F%C3%A4llig%20%22Q3%22.pdf`,
       );
       expect(fetched.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+      // The preview is written beside the live delivery, not before it: wait until the stream is handled.
+      await api.drainStreams();
       const inbox = await api.request('GET', '/conversations', { token: bob.token });
       expect(inbox.body.items[0].lastMessage).toMatchObject({ type: 'file', preview: '[file]' });
       expect(bobSocket.invalid).toEqual([]);

@@ -1,4 +1,5 @@
 /** A conversation's messages: oldest at the top, newest at the bottom; own messages can be edited and deleted. */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Schemas } from '../../../client';
 import { type ActionResult, ErrorText, formatTime, useAction } from './common';
@@ -41,8 +42,19 @@ export interface MessageActions {
 /** Offered by the React button; any other emoji arrives from other clients and shows as a chip. */
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 
-/** Reaction chips under a message (click to add or take back one's own), and a small picker. */
-function Reactions({ view, onReact }: { view: MessageView; onReact: MessageActions['onReact'] }) {
+/**
+ * Reaction chips under a message (click to add or take back one's own), a small picker, and the message's
+ * other actions (`children`: Edit and Delete on one's own), all in one row.
+ */
+function Reactions({
+  view,
+  onReact,
+  children,
+}: {
+  view: MessageView;
+  onReact: MessageActions['onReact'];
+  children?: ComponentChildren;
+}) {
   const [picking, setPicking] = useState(false);
   const messageId = view.id;
   if (!messageId || !view.content || view.pending) return null;
@@ -82,6 +94,7 @@ function Reactions({ view, onReact }: { view: MessageView; onReact: MessageActio
           ))}
         </fieldset>
       )}
+      {children}
     </div>
   );
 }
@@ -258,10 +271,9 @@ function MessageItem({ view, actions }: { view: MessageView; actions: MessageAct
           {view.edited && view.content && <span class="edited"> · edited</span>}
         </p>
         <PendingState view={view} actions={actions} />
-        {mode === 'view' && <Reactions view={view} onReact={actions.onReact} />}
-        {canChange && mode === 'view' && (
-          <div class="message-actions">
-            {text && (
+        {mode === 'view' && (
+          <Reactions view={view} onReact={actions.onReact}>
+            {canChange && text && (
               <button
                 type="button"
                 class="link-button"
@@ -273,10 +285,12 @@ function MessageItem({ view, actions }: { view: MessageView; actions: MessageAct
                 Edit
               </button>
             )}
-            <button type="button" class="link-button" onClick={() => setMode('confirm-delete')}>
-              Delete
-            </button>
-          </div>
+            {canChange && (
+              <button type="button" class="link-button" onClick={() => setMode('confirm-delete')}>
+                Delete
+              </button>
+            )}
+          </Reactions>
         )}
         {mode === 'confirm-delete' && (
           <div class="message-actions">
@@ -335,6 +349,7 @@ export function MessageList({
     }
     previous.current = { first, last: lastMessage?.key, height: element.scrollHeight };
   });
+
 
   return (
     <div

@@ -149,6 +149,10 @@ describe('chatting in the web app', () => {
         getComputedStyle(link.closest('.bubble') ?? link).backgroundColor,
       ]);
     expect(linkColour, 'the download link is not the colour of its bubble').not.toBe(bubbleColour);
+    // The players and pictures got their size after their messages were shown: the newest is still fully in view.
+    await eventually(() =>
+      messages(alice.page).evaluate((log) => log.scrollHeight - log.scrollTop - log.clientHeight),
+    ).toBeLessThanOrEqual(1);
     await screenshot(alice.page, 'files-desktop');
     await bob.page.setViewportSize(PHONE);
     const overflow = await player.evaluate(

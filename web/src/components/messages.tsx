@@ -350,6 +350,19 @@ export function MessageList({
     previous.current = { first, last: lastMessage?.key, height: element.scrollHeight };
   });
 
+  // A picture, video or player gets its size after its message is shown, making the list taller: a person who
+  // was at the bottom stays there (the newest message fully in view).
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const element = scroller.current;
+    const content = list.current;
+    if (!element || !content || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (nearBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
 
   return (
     <div
@@ -371,7 +384,7 @@ export function MessageList({
         </button>
       )}
       {messages.length === 0 && !hasOlder && <p class="muted">No messages yet. Say hello!</p>}
-      <ol class="messages">
+      <ol class="messages" ref={list}>
         {messages.map((view) => (
           <MessageItem key={view.key} view={view} actions={actions} />
         ))}

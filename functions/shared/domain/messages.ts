@@ -108,6 +108,12 @@ async function newMessage(
   };
 }
 
+/** A message as its send answers it, a retry's too: as it was sent, so with no reactions. */
+const presentAsSent = async (message: MessageRecord): Promise<Message> => ({
+  ...(await presentMessage(message)),
+  reactions: [],
+});
+
 async function storeMessage(
   message: MessageRecord,
   thread?: store.ThreadTarget,
@@ -117,9 +123,9 @@ async function storeMessage(
   if (result.outcome === 'parent-gone') throw parentDeleted();
   // A new message has no reactions; a retry answers with the message as it was sent.
   if (result.outcome === 'duplicate')
-    return { message: { ...(await presentMessage(result.original)), reactions: [] }, created: false };
+    return { message: await presentAsSent(result.original), created: false };
   metrics.count('MessagesSent', { type: message.content?.type });
-  return { message: { ...(await presentMessage(message)), reactions: [] }, created: true };
+  return { message: await presentAsSent(message), created: true };
 }
 
 export async function send(
@@ -160,7 +166,7 @@ async function retriedReply(
   const original = await store.getByClientMessageId(conversationId, callerId, clientMessageId);
   if (!original) throw error;
   // As any retry: the message as it was sent (storeMessage).
-  return { message: { ...(await presentMessage(original)), reactions: [] }, created: false };
+  return { message: await presentAsSent(original), created: false };
 }
 
 const PARENT = 'parentMessageId';

@@ -194,6 +194,7 @@ describe('with the keyboard alone', () => {
     }
     expect(reached, 'Shift+Tab reaches the Edit button of the message').toBe(true);
     await page.keyboard.press('Enter');
+    await eventually(() => page.evaluate(() => document.activeElement?.id.startsWith('edit-'))).toBe(true);
     await page.keyboard.press('End');
     await page.keyboard.type(' (edited by keyboard)');
     await page.keyboard.press('Enter');

@@ -216,6 +216,12 @@ function MessageItem({ view, actions }: { view: MessageView; actions: MessageAct
   const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete'>('view');
   const text = view.content && 'text' in view.content ? view.content.text : '';
   const [draft, setDraft] = useState(text);
+  const editBox = useRef<HTMLTextAreaElement>(null);
+  // Focus the edit box in the same task that shows it: the autofocus attribute only takes effect at the
+  // next rendering frame, so keys typed right after choosing Edit went to the button that had just gone.
+  useLayoutEffect(() => {
+    if (mode === 'edit') editBox.current?.focus();
+  }, [mode]);
   const edit = useAction(async (value: string) => actions.onEdit(view.id as string, value));
   const remove = useAction(async () => actions.onDelete(view.id as string));
   const canChange = view.mine && view.id && view.content && !view.pending;
@@ -250,8 +256,7 @@ function MessageItem({ view, actions }: { view: MessageView; actions: MessageAct
                   void save();
                 }
               }}
-              // biome-ignore lint/a11y/noAutofocus: the person just asked to edit this message
-              autoFocus
+              ref={editBox}
             />
             <ErrorText>{edit.error}</ErrorText>
             <div class="row">

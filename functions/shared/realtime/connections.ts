@@ -9,6 +9,7 @@ import { config } from '../config';
 import { deleteConnectionOwner, saveConnectionOwner } from '../data/connections-store';
 import { addConnection, type ConnectionInfo, getHead, removeConnections } from '../data/feed-store';
 import { connectedHere } from '../data/origin';
+import { metrics } from '../metrics';
 import type { ConnectionClosingReason } from '../schemas/realtime';
 import type { ConnectionSender } from './connection-sender';
 import { closeWithReason } from './delivery';
@@ -55,6 +56,9 @@ export async function openConnection(
   );
   const forget = [...stale, ...oldest].map((other) => other.connectionId);
   if (forget.length > 0) await removeConnections(userId, forget);
+  if (stale.length > 0) metrics.record('StaleConnectionsRemoved', stale.length);
+  // The per-user connection limit at work: the new connection stays, the oldest was refused from now on.
+  if (oldest.length > 0) metrics.record('CallsRefusedByLimits', oldest.length, { route: 'connect' });
 }
 
 /** $disconnect: forgets the connection; returns its user, when it was still known. */

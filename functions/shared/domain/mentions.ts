@@ -1,6 +1,7 @@
 /**
- * Mentions: `@username` in a text message names a member. The parser is pure (unit-tested); resolving the
- * names to the conversation's members is one round trip for most conversations (data/mentions-store.ts).
+ * Mentions: `@username` in a text message names a member. The parser is pure (no I/O, unit-tested);
+ * resolving the names to the conversation's members is one round trip for most conversations
+ * (data/mentions-store.ts, called from domain/messages.ts).
  *
  * The rules (docs/data-model.md, "Mentions"):
  * - A mention starts with `@` at the start of the text, after whitespace, or after an opening bracket or
@@ -12,7 +13,6 @@
  * - Names compare ignoring case (as usernames are unique ignoring case); each counts once, in order of first
  *   appearance, and only the first MAX_MENTIONS distinct names are resolved: the bound on a send's work.
  */
-import { resolveMemberNames } from '../data/mentions-store';
 import { USERNAME_PATTERN } from '../schemas/users';
 
 /** Distinct names resolved per message; further ones stay plain text. */
@@ -41,8 +41,3 @@ export function parseMentions(text: string): string[] {
   return [...names];
 }
 
-/** The ids of the conversation's members the text mentions (see data/mentions-store.ts for the cost). */
-export async function mentionedMembers(conversationId: string, text: string): Promise<string[]> {
-  const names = parseMentions(text);
-  return names.length ? resolveMemberNames(conversationId, names) : [];
-}

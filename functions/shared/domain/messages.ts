@@ -1,6 +1,7 @@
 /** Messages: send (idempotent), history, edit, delete, read markers. Only members read or write. */
 
 import { getMember } from '../data/conversations-store';
+import { resolveMemberNames } from '../data/mentions-store';
 import type { MessageRecord, StoredContent } from '../data/messages-store';
 import * as store from '../data/messages-store';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -11,7 +12,7 @@ import { conversationNotFound, directConversationId, openDirect } from './conver
 import { isUlid, messageCursor, repliesCursor } from './cursors';
 import { ulid } from './ids';
 import { requireReadyMedia } from './media';
-import { mentionedMembers } from './mentions';
+import { parseMentions } from './mentions';
 import { reactionsShown } from './reactions';
 
 export type { MessageRecord };
@@ -90,6 +91,12 @@ export function previewOf(message: MessageRecord): MessagePreview {
     preview,
     createdAt: message.createdAt,
   };
+}
+
+/** The ids of the conversation's members the text mentions; reads nothing when it has no `@name`. */
+async function mentionedMembers(conversationId: string, text: string): Promise<string[]> {
+  const names = parseMentions(text);
+  return names.length ? resolveMemberNames(conversationId, names) : [];
 }
 
 type SendInput = { content: MessageContentInput; clientMessageId?: string; parentMessageId?: string };

@@ -40,4 +40,3 @@ export function parseMentions(text: string): string[] {
   }
   return [...names];
 }
-

@@ -128,7 +128,7 @@ function Conversation({ id }: { id: string }) {
       edited: Boolean(message.editedAt),
       receipt: message.id === receiptFor ? receiptText(readers, direct) : undefined,
       reactions: message.reactions ?? [],
-      mentionedNames: message.mentionedUserIds.flatMap((userId) => {
+      mentionedNames: (message.mentionedUserIds ?? []).flatMap((userId) => {
         const username = userId === myId ? me.value?.username : profiles.value[userId]?.username;
         return username ? [username.toLowerCase()] : [];
       }),

@@ -389,9 +389,13 @@ export async function markRead(
 
 /**
  * Older clients know text content as `{type: "string"}`; they get it back the way they send it, in the shape
- * they know (reactions are for the current API).
+ * they know (reactions and mentions are for the current API).
  */
-export function asLegacyMessage({ reactions: _reactions, ...message }: Message): Message {
+export function asLegacyMessage({
+  reactions: _reactions,
+  mentionedUserIds: _mentioned,
+  ...message
+}: Message): Message {
   return message.content?.type === 'text'
     ? { ...message, content: { type: 'string', text: message.content.text } }
     : message;

@@ -214,7 +214,7 @@ describe('mention events', () => {
 
     const sent = await sendText(alice, conversationId, `@${bob.username} and @${alice.username}`);
     const [toAlice, toBob, toCarol] = await Promise.all(
-      [aliceSocket, bobSocket, carolSocket].map((socket) => socket.waitFor(createdEvent(sent.id))),
+      [aliceSocket, bobSocket, carolSocket].map((socket) => socket.waitFor(createdEvent(sent.id), 10_000)),
     );
 
     expect(toBob).toMatchObject({ mentioned: true, message: { mentionedUserIds: [bob.id, alice.id] } });
@@ -223,6 +223,8 @@ describe('mention events', () => {
     expect(toCarol).toMatchObject({ message: { mentionedUserIds: [bob.id, alice.id] } });
     expect(toAlice).not.toHaveProperty('mentioned');
 
+    // Feed entries are stored after the posts (docs/data-model.md, "The change feed"): let the consumer finish.
+    await api.drainStreams();
     const [bobSynced, carolSynced] = await Promise.all([
       call(bob, 'GET', `/sync?since=${encodeURIComponent(bobStart.nextCursor)}`),
       call(carol, 'GET', `/sync?since=${encodeURIComponent(carolStart.nextCursor)}`),
@@ -243,6 +245,7 @@ describe('mention events', () => {
     });
     const updated = await bobSocket.waitFor(
       (event) => event.type === 'message.updated' && event.message.id === sent.id,
+      10_000,
     );
 
     expect(updated).toMatchObject({ message: { mentionedUserIds: [bob.id] } });

@@ -152,6 +152,32 @@ async function main() {
         }),
     ],
     [
+      'POST …/messages (text mentioning 3 members, group of 10)',
+      () =>
+        sendTo(group.id, alice.token, {
+          content: {
+            type: 'text',
+            text: users
+              .slice(1, 4)
+              .map((user) => `@${user.username}`)
+              .join(' '),
+          },
+        }),
+    ],
+    [
+      'POST …/messages (text naming 20: 9 members, 11 unknown; group of 10)',
+      () =>
+        sendTo(group.id, alice.token, {
+          content: {
+            type: 'text',
+            text: [
+              ...users.slice(1).map((user) => `@${user.username}`),
+              ...Array.from({ length: 11 }, (_, i) => `@nobody_${i}`),
+            ].join(' '),
+          },
+        }),
+    ],
+    [
       'POST …/messages (retry, same clientMessageId)',
       async () => {
         const body = { content: { type: 'text', text: 'once' }, clientMessageId: 'bench-retry' };

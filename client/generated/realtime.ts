@@ -37,6 +37,8 @@ export interface components {
              * @description A thread root: when its latest reply was sent
              */
             lastReplyAt?: string;
+            /** @description The members the text mentions as `@username`, in order of first mention (at most 20 names are resolved; unknown names and non-members stay plain text): in every response and event of the current API (empty when none, and once deleted); left out by the older clients' endpoints (POST and GET /messages) */
+            mentionedUserIds?: string[];
             /** @description Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes */
             reactions?: components["schemas"]["ReactionSummary"][];
         };
@@ -160,6 +162,11 @@ export interface components {
             type: "message.created" | "message.updated" | "message.deleted";
             conversationId: string;
             message: components["schemas"]["Message"];
+            /**
+             * @description `message.created` only, and only in the event of a member the message mentions (see `message.mentionedUserIds`)
+             * @constant
+             */
+            mentioned?: true;
             /** @description The event's position in your own stream of changes (1, 2, 3, …) */
             seq: number;
             /** @description Pass as `since` to GET /sync to continue after this event */

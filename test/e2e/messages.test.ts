@@ -82,6 +82,7 @@ describe('sending a message', () => {
       senderId: alice.id,
       content: { type: 'text', text: 'hello Bob' },
       createdAt: expect.any(String),
+      mentionedUserIds: [],
       reactions: [],
     });
     expect(Date.parse(response.body.createdAt)).toBeGreaterThanOrEqual(before - 1000);

@@ -265,8 +265,11 @@ describe('read markers', () => {
     const ids = sent.sort();
     const newest = ids.at(-1) as string;
 
-    expect(await countUnreadBetween(conversationId, bob, null, newest)).toBe(100);
-    expect(await countUnreadBetween(conversationId, bob, ids[99] as string, newest)).toBe(5);
-    expect(await countUnreadBetween(conversationId, alice, null, newest)).toBe(0);
+    expect(await countUnreadBetween(conversationId, bob, null, newest)).toEqual({ unread: 100, mentions: 0 });
+    expect(await countUnreadBetween(conversationId, bob, ids[99] as string, newest)).toEqual({
+      unread: 5,
+      mentions: 0,
+    });
+    expect(await countUnreadBetween(conversationId, alice, null, newest)).toEqual({ unread: 0, mentions: 0 });
   }, 180_000);
 });

@@ -68,6 +68,7 @@ function Sidebar({ activeId }: { activeId: string | null }) {
           : 'No messages yet',
         lastActivityAt: summary.lastActivityAt,
         unreadCount: summary.unreadCount,
+        unreadMentionCount: summary.unreadMentionCount,
         href: paths.conversation(summary.id),
       }))}
       activeId={activeId}
@@ -127,6 +128,10 @@ function Conversation({ id }: { id: string }) {
       edited: Boolean(message.editedAt),
       receipt: message.id === receiptFor ? receiptText(readers, direct) : undefined,
       reactions: message.reactions ?? [],
+      mentionedNames: (message.mentionedUserIds ?? []).flatMap((userId) => {
+        const username = userId === myId ? me.value?.username : profiles.value[userId]?.username;
+        return username ? [username.toLowerCase()] : [];
+      }),
     };
   });
   for (const pending of outbox.value) {

@@ -25,6 +25,8 @@ export interface InboxRecord {
   /** The ULID that places the entry in the inbox: the newest message's id, or when the member joined. */
   activityId: string;
   unreadCount: number;
+  /** Of those, the messages that mention the member (their `mentionedUserIds`): counted the same way. */
+  unreadMentionCount: number;
   /** The member's read marker, as far as the consumer applied it (or a send set it). */
   readUpTo: string | null;
   /** The newest message the consumer applied. */
@@ -41,6 +43,7 @@ export function toInbox(item: Record<string, unknown>): InboxRecord {
     userId: item.userId as string,
     activityId: String(item.GSI1SK ?? '').slice('ACT#'.length),
     unreadCount: Number(item.unreadCount ?? 0),
+    unreadMentionCount: Number(item.unreadMentionCount ?? 0),
     readUpTo: (item.readUpTo as string | undefined) ?? null,
     latestMessageId: (item.latestMessageId as string | undefined) ?? null,
     appliedUpTo: (item.appliedUpTo as string | undefined) ?? null,
@@ -54,6 +57,7 @@ export const inboxItem = (record: InboxRecord) => ({
   conversationId: record.conversationId,
   userId: record.userId,
   unreadCount: record.unreadCount,
+  unreadMentionCount: record.unreadMentionCount,
   ...(record.readUpTo ? { readUpTo: record.readUpTo } : {}),
   ...(record.latestMessageId ? { latestMessageId: record.latestMessageId } : {}),
   ...(record.appliedUpTo ? { appliedUpTo: record.appliedUpTo } : {}),
@@ -135,6 +139,7 @@ export async function advanceInboxEntry(
     latestMessageId: string;
     appliedUpTo: string;
     unreadDelta: number;
+    mentionDelta: number;
     assume: { appliedBefore: string; readBefore?: string };
   },
 ): Promise<InboxWriteOutcome> {
@@ -144,13 +149,15 @@ export async function advanceInboxEntry(
     '(attribute_not_exists(latestMessageId) OR latestMessageId <= :latest)',
     ...(change.assume.readBefore ? ['(attribute_not_exists(readUpTo) OR readUpTo < :readBefore)'] : []),
     ...(change.unreadDelta < 0 ? ['unreadCount >= :decrease'] : []),
+    ...(change.mentionDelta < 0 ? ['unreadMentionCount >= :mentionDecrease'] : []),
   ];
+  const mentionAdd = change.mentionDelta !== 0 ? ', unreadMentionCount :mentionDelta' : '';
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName,
         Key: inboxKey(conversationId, userId),
-        UpdateExpression: `SET ${IDENTITY_SET}, GSI1SK = :activity, latestMessageId = :latest, appliedUpTo = :applied ADD unreadCount :delta`,
+        UpdateExpression: `SET ${IDENTITY_SET}, GSI1SK = :activity, latestMessageId = :latest, appliedUpTo = :applied ADD unreadCount :delta${mentionAdd}`,
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
@@ -162,6 +169,8 @@ export async function advanceInboxEntry(
           ':appliedBefore': change.assume.appliedBefore,
           ...(change.assume.readBefore ? { ':readBefore': change.assume.readBefore } : {}),
           ...(change.unreadDelta < 0 ? { ':decrease': -change.unreadDelta } : {}),
+          ...(change.mentionDelta !== 0 ? { ':mentionDelta': change.mentionDelta } : {}),
+          ...(change.mentionDelta < 0 ? { ':mentionDecrease': -change.mentionDelta } : {}),
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -172,7 +181,9 @@ export async function advanceInboxEntry(
   }
 }
 
-const FIELDS = ['unreadCount', 'readUpTo', 'latestMessageId', 'appliedUpTo'] as const;
+const FIELDS = ['unreadCount', 'unreadMentionCount', 'readUpTo', 'latestMessageId', 'appliedUpTo'] as const;
+/** Counters: 0 is also an absent attribute (entries written before a counter existed). */
+const COUNTERS: ReadonlySet<string> = new Set(['unreadCount', 'unreadMentionCount']);
 
 /**
  * Writes `next` as the whole entry, provided the entry is still exactly `expected` (null: absent): the exact
@@ -203,13 +214,13 @@ export async function replaceInboxEntry(
     values[':expectedActivity'] = inboxIndexKey(next.userId, expected.activityId).GSI1SK;
     for (const field of FIELDS) {
       const value = expected[field];
-      if (value === null || (field === 'unreadCount' && value === 0)) {
+      if (value === null || (COUNTERS.has(field) && value === 0)) {
         parts.push(
-          field === 'unreadCount'
-            ? '(attribute_not_exists(unreadCount) OR unreadCount = :zero)'
+          COUNTERS.has(field)
+            ? `(attribute_not_exists(${field}) OR ${field} = :zero)`
             : `attribute_not_exists(${field})`,
         );
-        if (field === 'unreadCount') values[':zero'] = 0;
+        if (COUNTERS.has(field)) values[':zero'] = 0;
       } else {
         parts.push(`${field} = :expected_${field}`);
         values[`:expected_${field}`] = value;

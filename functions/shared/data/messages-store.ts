@@ -48,6 +48,8 @@ export interface MessageRecord {
   lastReplyAt?: string;
   /** Reactions: how many users reacted with each emoji (kept by data/reactions-store.ts); absent when none. */
   reactions?: Record<string, number>;
+  /** The members the text mentions (domain/mentions.ts), in order of first mention; absent when none. */
+  mentionedUserIds?: string[];
 }
 
 /**
@@ -87,6 +89,9 @@ export function toMessage(item: Record<string, unknown>): MessageRecord {
     ...(typeof item.replyCount === 'number' ? { replyCount: item.replyCount } : {}),
     ...(item.lastReplyAt ? { lastReplyAt: item.lastReplyAt as string } : {}),
     ...(item.reactions ? { reactions: item.reactions as Record<string, number> } : {}),
+    ...(Array.isArray(item.mentionedUserIds) && item.mentionedUserIds.length
+      ? { mentionedUserIds: item.mentionedUserIds as string[] }
+      : {}),
   };
 }
 
@@ -167,7 +172,8 @@ function sendItems(
               Key: inboxKey(conversationId, senderId),
               // The entry exists from the join on (written with the membership, or by the stream consumer); a
               // missing one fails the condition and the send goes through without the move (see above).
-              UpdateExpression: 'SET GSI1SK = :activity, readUpTo = :id, unreadCount = :zero',
+              UpdateExpression:
+                'SET GSI1SK = :activity, readUpTo = :id, unreadCount = :zero, unreadMentionCount = :zero',
               ConditionExpression:
                 'GSI1SK < :activity AND (attribute_not_exists(readUpTo) OR readUpTo < :id)',
               ExpressionAttributeValues: {
@@ -410,43 +416,54 @@ export async function queryReplies(
 const UNREAD_COUNT_PAGE = 100;
 
 /**
- * Messages after `afterId` up to `upToId` (inclusive) from others than `userId`, not deleted: one Query page of
- * at most UNREAD_COUNT_PAGE messages, whatever the conversation holds (a member who sends and deletes
- * thousands of messages cannot make it read more). When more than a page follows the marker, it counts what
- * is in the first page.
+ * Messages after `afterId` up to `upToId` (inclusive) from others than `userId`, not deleted, and how many of
+ * them mention `userId`: one Query page of at most UNREAD_COUNT_PAGE messages, whatever the conversation holds
+ * (a member who sends and deletes thousands of messages cannot make it read more). When more than a page
+ * follows the marker, it counts what is in the first page. Only two small attributes come back (the read costs
+ * what a COUNT does: capacity is charged on the items evaluated).
  */
 export async function countUnreadBetween(
   conversationId: string,
   userId: string,
   afterId: string | null,
   upToId: string,
-): Promise<number> {
+): Promise<{ unread: number; mentions: number }> {
   const response = await dynamo.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       FilterExpression: 'senderId <> :me AND attribute_not_exists(deletedAt)',
+      // senderId: every message has one, so every counted message comes back (never an empty item).
+      ProjectionExpression: 'senderId, mentionedUserIds',
       ExpressionAttributeValues: {
         ':pk': conversationKey(conversationId).PK,
         ':from': MESSAGE_PREFIX,
         ':to': messageKey(conversationId, upToId).SK,
         ':me': userId,
       },
-      Select: 'COUNT',
       Limit: UNREAD_COUNT_PAGE,
       ...(afterId ? { ExclusiveStartKey: messageKey(conversationId, afterId) } : {}),
     }),
   );
-  return response.Count ?? 0;
+  const items = response.Items ?? [];
+  const mentions = items.filter(
+    (item) => Array.isArray(item.mentionedUserIds) && item.mentionedUserIds.includes(userId),
+  ).length;
+  return { unread: items.length, mentions };
 }
 
-/** Edits text; conditional on the caller being the sender, still a member, and the message not deleted. */
+/**
+ * Edits text, with the members it now mentions (none: the attribute is removed); conditional on the caller
+ * being the sender, still a member, and the message not deleted.
+ */
 export async function editMessageText(
   message: MessageRecord,
   text: string,
   editedAt: string,
+  mentionedUserIds: readonly string[] = [],
 ): Promise<'edited' | 'conflict'> {
   const stamp = stampClause();
+  const mentions = mentionedUserIds.length > 0;
   try {
     await transactWrite({
       TransactItems: [
@@ -454,10 +471,13 @@ export async function editMessageText(
           Update: {
             TableName: tableName,
             Key: messageKey(message.conversationId, message.id),
-            UpdateExpression: `SET content = :content, editedAt = :at${stamp.set}`,
+            UpdateExpression: `SET content = :content, editedAt = :at${stamp.set}${
+              mentions ? ', mentionedUserIds = :mentioned' : ' REMOVE mentionedUserIds'
+            }`,
             ConditionExpression: 'senderId = :sender AND attribute_not_exists(deletedAt)',
             ExpressionAttributeValues: {
               ':content': { type: 'text', text },
+              ...(mentions ? { ':mentioned': [...mentionedUserIds] } : {}),
               ':at': editedAt,
               ':sender': message.senderId,
               ...stamp.values,
@@ -489,7 +509,8 @@ export async function tombstoneMessage(
           Update: {
             TableName: tableName,
             Key: messageKey(message.conversationId, message.id),
-            UpdateExpression: `SET deletedAt = :at, deletedBy = :caller${stamp.set} REMOVE content`,
+            // Who was mentioned goes with the text: a tombstone shows neither.
+            UpdateExpression: `SET deletedAt = :at, deletedBy = :caller${stamp.set} REMOVE content, mentionedUserIds`,
             ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
             ExpressionAttributeValues: { ':at': deletedAt, ':caller': callerId, ...stamp.values },
           },

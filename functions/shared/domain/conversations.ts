@@ -69,6 +69,7 @@ export function newInboxEntry(member: MemberRecord, latestMessageId: string | nu
     userId: member.userId,
     activityId: ulidFloor(Date.parse(member.joinedAt)),
     unreadCount: 0,
+    unreadMentionCount: 0,
     readUpTo: member.lastReadMessageId,
     latestMessageId,
     appliedUpTo: null,
@@ -543,6 +544,7 @@ export async function listForUser(callerId: string, limit: number, cursor?: stri
         ...conversation,
         myRole: membership.role,
         unreadCount: Math.min(entry.unreadCount, UNREAD_SHOWN_UP_TO),
+        unreadMentionCount: Math.min(entry.unreadMentionCount, UNREAD_SHOWN_UP_TO),
         ...(roster?.complete && roster.members.length <= SMALL_CONVERSATION
           ? { members: roster.members }
           : {}),

@@ -1,6 +1,7 @@
 /** Messages: send (idempotent), history, edit, delete, read markers. Only members read or write. */
 
 import { getMember } from '../data/conversations-store';
+import { resolveMemberNames } from '../data/mentions-store';
 import type { MessageRecord, StoredContent } from '../data/messages-store';
 import * as store from '../data/messages-store';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -11,6 +12,7 @@ import { conversationNotFound, directConversationId, openDirect } from './conver
 import { isUlid, messageCursor, repliesCursor } from './cursors';
 import { ulid } from './ids';
 import { requireReadyMedia } from './media';
+import { parseMentions } from './mentions';
 import { reactionsShown } from './reactions';
 
 export type { MessageRecord };
@@ -53,7 +55,8 @@ export async function resolveContent(content: MessageContentInput, senderId: str
  * are left out: the reader's view of them needs the reader (presentFor; events leave them out).
  */
 export async function presentMessage(record: MessageRecord, now = new Date()): Promise<Message> {
-  const { reactions: _counts, ...message } = record;
+  const { reactions: _counts, ...stored } = record;
+  const message = { ...stored, mentionedUserIds: record.mentionedUserIds ?? [] };
   const content = message.content;
   if (!content || content.type === 'text') return { ...message, content };
   const { url, expiresAt } = await signedUrl(content.key, now);
@@ -90,6 +93,12 @@ export function previewOf(message: MessageRecord): MessagePreview {
   };
 }
 
+/** The ids of the conversation's members the text mentions; reads nothing when it has no `@name`. */
+async function mentionedMembers(conversationId: string, text: string): Promise<string[]> {
+  const names = parseMentions(text);
+  return names.length ? resolveMemberNames(conversationId, names) : [];
+}
+
 type SendInput = { content: MessageContentInput; clientMessageId?: string; parentMessageId?: string };
 
 async function newMessage(
@@ -98,13 +107,18 @@ async function newMessage(
   input: SendInput,
   now: Date,
 ): Promise<MessageRecord> {
+  const content = await resolveContent(input.content, callerId);
+  // Only text mentions anyone; resolving reads only when the text has an `@name` (domain/mentions.ts).
+  const mentionedUserIds =
+    content.type === 'text' ? await mentionedMembers(conversationId, content.text) : [];
   return {
     id: ulid(now.getTime()),
     conversationId,
     senderId: callerId,
-    content: await resolveContent(input.content, callerId),
+    content,
     createdAt: now.toISOString(),
     ...(input.clientMessageId ? { clientMessageId: input.clientMessageId } : {}),
+    ...(mentionedUserIds.length ? { mentionedUserIds } : {}),
   };
 }
 
@@ -301,7 +315,11 @@ export async function edit(
   text: string,
   now = new Date(),
 ) {
-  const { message } = await loadForChange(callerId, conversationId, messageId);
+  // The mentions are resolved beside the checks' reads (the same round trip); only a member's edit uses them.
+  const [{ message }, mentionedUserIds] = await Promise.all([
+    loadForChange(callerId, conversationId, messageId),
+    mentionedMembers(conversationId, text),
+  ]);
   if (message.senderId !== callerId) throw new ForbiddenError('Only the sender can edit a message.');
   if (message.deletedAt) throw new ConflictError('A deleted message cannot be edited.');
   if (message.content?.type !== 'text') {
@@ -310,11 +328,17 @@ export async function edit(
     ]);
   }
   const editedAt = now.toISOString();
-  const outcome = await store.editMessageText(message, text, editedAt);
+  const outcome = await store.editMessageText(message, text, editedAt, mentionedUserIds);
   if (outcome === 'conflict')
     throw new ConflictError('The message was deleted, or you left the conversation, meanwhile.');
+  const { mentionedUserIds: _before, ...unmentioned } = message;
   const [edited] = await presentFor(callerId, conversationId, [
-    { ...message, content: { type: 'text', text }, editedAt },
+    {
+      ...unmentioned,
+      content: { type: 'text', text },
+      editedAt,
+      ...(mentionedUserIds.length ? { mentionedUserIds } : {}),
+    },
   ]);
   return edited as Message;
 }
@@ -369,9 +393,13 @@ export async function markRead(
 
 /**
  * Older clients know text content as `{type: "string"}`; they get it back the way they send it, in the shape
- * they know (reactions are for the current API).
+ * they know (reactions and mentions are for the current API).
  */
-export function asLegacyMessage({ reactions: _reactions, ...message }: Message): Message {
+export function asLegacyMessage({
+  reactions: _reactions,
+  mentionedUserIds: _mentioned,
+  ...message
+}: Message): Message {
   return message.content?.type === 'text'
     ? { ...message, content: { type: 'string', text: message.content.text } }
     : message;

@@ -36,7 +36,18 @@ const everyone = (roster: Roster) => [...roster.members.keys()];
 export function audienceOf(change: Change, roster: Roster, context: AudienceContext): Addressed[] {
   const { conversationId } = context;
   switch (change.kind) {
-    case 'message.created':
+    case 'message.created': {
+      // A mentioned member (not the sender mentioning themselves) is told so in their own event only.
+      const { message } = change;
+      const event = { type: change.kind, conversationId, message } as const;
+      const mentioned = new Set((message.mentionedUserIds ?? []).filter((id) => id !== message.senderId));
+      const to = everyone(roster);
+      const told = to.filter((userId) => mentioned.has(userId));
+      return [
+        { to: to.filter((userId) => !mentioned.has(userId)), event },
+        ...(told.length ? [{ to: told, event: { ...event, mentioned: true as const } }] : []),
+      ];
+    }
     case 'message.updated':
     case 'message.deleted':
       return [

@@ -14,6 +14,8 @@ export type StoredEvent =
       type: 'message.created' | 'message.updated' | 'message.deleted';
       conversationId: string;
       message: MessageRecord;
+      /** `message.created` to a member the message mentions (only in that member's own event). */
+      mentioned?: true;
     }
   | {
       type: 'conversation.read';
@@ -75,6 +77,7 @@ export async function presentEvent(event: StoredEvent, now = new Date()): Promis
         type: event.type,
         conversationId: event.conversationId,
         message: await presentMessage(event.message, now),
+        ...(event.mentioned ? { mentioned: true as const } : {}),
       };
     case 'conversation.joined': {
       const { members, ...conversation } = event.conversation;

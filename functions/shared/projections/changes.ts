@@ -17,8 +17,9 @@ import { type Item, readImage as image } from '../data/stream-image';
 
 export type Change =
   | { kind: 'message.created'; message: MessageRecord }
-  | { kind: 'message.updated'; message: MessageRecord }
-  | { kind: 'message.deleted'; message: MessageRecord }
+  /** `mentionedBefore`: whom the message mentioned before the change (an edit may change it; a deletion clears it). */
+  | { kind: 'message.updated'; message: MessageRecord; mentionedBefore: string[] }
+  | { kind: 'message.deleted'; message: MessageRecord; mentionedBefore: string[] }
   | { kind: 'member.joined'; member: MemberRecord }
   /** Left or removed: the membership as it was. */
   | { kind: 'member.left'; member: MemberRecord }
@@ -64,13 +65,14 @@ function messageChange(record: DynamoDBRecord): Change | undefined {
   const message = toMessage(next);
   if (record.eventName === 'INSERT') return { kind: 'message.created', message };
   if (record.eventName !== 'MODIFY') return undefined;
-  if (next.deletedAt && !previous?.deletedAt) return { kind: 'message.deleted', message };
+  const mentionedBefore = previous ? (toMessage(previous).mentionedUserIds ?? []) : [];
+  if (next.deletedAt && !previous?.deletedAt) return { kind: 'message.deleted', message, mentionedBefore };
   if (next.editedAt && next.editedAt !== previous?.editedAt && !next.deletedAt) {
-    return { kind: 'message.updated', message };
+    return { kind: 'message.updated', message, mentionedBefore };
   }
   // A reply counted on its thread's root (the send transaction's ADD): members see the new count and time.
   if (next.replyCount !== previous?.replyCount && !next.deletedAt)
-    return { kind: 'message.updated', message };
+    return { kind: 'message.updated', message, mentionedBefore };
   return reactionChange(next, previous);
 }
 

@@ -169,8 +169,15 @@ export async function planConversation(
     switch (change.kind) {
       case 'message.created': {
         const { message } = change;
+        const mentioned = new Set(message.mentionedUserIds);
         for (const userId of members.keys()) {
-          op(userId, { kind: 'message', position, id: message.id, senderId: message.senderId });
+          op(userId, {
+            kind: 'message',
+            position,
+            id: message.id,
+            senderId: message.senderId,
+            ...(mentioned.has(userId) ? { mentioned: true } : {}),
+          });
         }
         createdInBatch.set(message.id, message);
         break;
@@ -178,10 +185,25 @@ export async function planConversation(
       case 'message.updated':
       case 'message.deleted': {
         const { message } = change;
+        const before = new Set(change.mentionedBefore);
         if (change.kind === 'message.deleted') {
           for (const userId of members.keys()) {
             if (userId !== message.senderId) {
-              op(userId, { kind: 'deleted', position, id: message.id, senderId: message.senderId });
+              op(userId, {
+                kind: 'deleted',
+                position,
+                id: message.id,
+                senderId: message.senderId,
+                ...(before.has(userId) ? { mentioned: true } : {}),
+              });
+            }
+          }
+        } else {
+          // An edit that adds or removes a member's mention changes their unread mentions (projections/inbox.ts).
+          const after = new Set(message.mentionedUserIds);
+          for (const userId of members.keys()) {
+            if (userId !== message.senderId && before.has(userId) !== after.has(userId)) {
+              op(userId, { kind: 'mention', position, id: message.id, delta: after.has(userId) ? 1 : -1 });
             }
           }
         }

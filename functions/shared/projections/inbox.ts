@@ -10,6 +10,12 @@
  * and deleting messages. The one imprecision: a member more than 100 messages behind who moves their marker
  * gets the count of the next 100 messages (it grows from there with new messages).
  *
+ * Unread mentions (`unreadMentionCount`) are the unread messages that mention the member, kept alongside in
+ * the same updates: a message counted unread counts as a mention too when its `mentionedUserIds` has the
+ * member; its deletion takes both back; an edit that adds or removes the member's mention of a message still
+ * unread adds or takes one (so the counter always equals what a recount finds); a recount counts both in its
+ * one Query.
+ *
  * Idempotent: each entry records the stream position of the last change it applied (`appliedUpTo`), and a
  * redelivered record at or before it changes nothing.
  */
@@ -25,8 +31,12 @@ import {
 import { countUnreadBetween } from '../data/messages-store';
 
 export type InboxOp =
-  | { kind: 'message'; position: string; id: string; senderId: string }
-  | { kind: 'deleted'; position: string; id: string; senderId: string }
+  /** `mentioned`: the message mentions this member. */
+  | { kind: 'message'; position: string; id: string; senderId: string; mentioned?: boolean }
+  /** `mentioned`: the message mentioned this member before its deletion. */
+  | { kind: 'deleted'; position: string; id: string; senderId: string; mentioned?: boolean }
+  /** An edit added (+1) or removed (-1) this member's mention. */
+  | { kind: 'mention'; position: string; id: string; delta: 1 | -1 }
   | { kind: 'read'; position: string; messageId: string }
   | {
       kind: 'joined';
@@ -37,8 +47,14 @@ export type InboxOp =
     }
   | { kind: 'removed'; position: string };
 
-/** Counts a member's unread messages after `afterId` up to `upToId`; bounded (see countUnreadBetween). */
-export type UnreadCounter = (afterId: string | null, upToId: string) => Promise<number>;
+/**
+ * Counts a member's unread messages after `afterId` up to `upToId`, and those of them that mention the member;
+ * bounded (see countUnreadBetween).
+ */
+export type UnreadCounter = (
+  afterId: string | null,
+  upToId: string,
+) => Promise<{ unread: number; mentions: number }>;
 
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 
@@ -54,6 +70,7 @@ export async function foldInbox(
     ...member,
     activityId,
     unreadCount: 0,
+    unreadMentionCount: 0,
     readUpTo: null,
     latestMessageId: null,
     appliedUpTo: null,
@@ -63,8 +80,16 @@ export async function foldInbox(
     if (current.readUpTo !== null && messageId <= current.readUpTo) return;
     current.readUpTo = messageId;
     const latest = current.latestMessageId;
-    current.unreadCount = latest === null || messageId >= latest ? 0 : await count(messageId, latest);
+    const counted =
+      latest === null || messageId >= latest ? { unread: 0, mentions: 0 } : await count(messageId, latest);
+    current.unreadCount = counted.unread;
+    current.unreadMentionCount = counted.mentions;
   };
+  /** Whether a message of someone else is among the unread ones the entry counts. */
+  const isCounted = (current: InboxRecord, id: string) =>
+    (current.readUpTo === null || id > current.readUpTo) &&
+    current.latestMessageId !== null &&
+    id <= current.latestMessageId;
   for (const op of ops) {
     if (entry?.appliedUpTo && op.position <= entry.appliedUpTo) continue;
     switch (op.kind) {
@@ -82,18 +107,21 @@ export async function foldInbox(
         entry.activityId = later(entry.activityId, op.id) as string;
         entry.latestMessageId = later(entry.latestMessageId, op.id);
         if (op.senderId === member.userId) await recount(entry, op.id);
-        else if (entry.readUpTo === null || op.id > entry.readUpTo) entry.unreadCount += 1;
+        else if (entry.readUpTo === null || op.id > entry.readUpTo) {
+          entry.unreadCount += 1;
+          if (op.mentioned) entry.unreadMentionCount += 1;
+        }
         break;
       }
       case 'deleted':
-        if (
-          entry &&
-          op.senderId !== member.userId &&
-          (entry.readUpTo === null || op.id > entry.readUpTo) &&
-          entry.latestMessageId !== null &&
-          op.id <= entry.latestMessageId
-        ) {
+        if (entry && op.senderId !== member.userId && isCounted(entry, op.id)) {
           entry.unreadCount = Math.max(0, entry.unreadCount - 1);
+          if (op.mentioned) entry.unreadMentionCount = Math.max(0, entry.unreadMentionCount - 1);
+        }
+        break;
+      case 'mention':
+        if (entry && isCounted(entry, op.id)) {
+          entry.unreadMentionCount = Math.max(0, entry.unreadMentionCount + op.delta);
         }
         break;
       case 'read':
@@ -113,12 +141,15 @@ export async function foldInbox(
 function advanceOf(member: { userId: string }, ops: readonly InboxOp[]) {
   let latest: string | undefined;
   let delta = 0;
+  let mentionDelta = 0;
   let readBefore: string | undefined;
   for (const op of ops) {
+    // Edits of mentions (rare) take the exact path: whether the message is still unread needs the entry.
     if (op.kind !== 'message' && op.kind !== 'deleted') return undefined;
     if (op.kind === 'message' && (latest === undefined || op.id > latest)) latest = op.id;
     if (op.senderId === member.userId) continue;
     delta += op.kind === 'message' ? 1 : -1;
+    if (op.mentioned) mentionDelta += op.kind === 'message' ? 1 : -1;
     if (readBefore === undefined || op.id < readBefore) readBefore = op.id;
   }
   const first = ops[0];
@@ -129,6 +160,7 @@ function advanceOf(member: { userId: string }, ops: readonly InboxOp[]) {
     latestMessageId: latest,
     appliedUpTo: last.position,
     unreadDelta: delta,
+    mentionDelta,
     assume: { appliedBefore: first.position, ...(readBefore ? { readBefore } : {}) },
   };
 }

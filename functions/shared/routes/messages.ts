@@ -29,7 +29,15 @@ export const sendMessage = /* @__PURE__ */ defineRoute({
   errors: [404, 409, 413, 415],
   access: {
     // ConditionCheckItem: a reply to a reply checks the message it answers (threads, docs/data-model.md).
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem'],
+    // BatchGetItem and Query: resolving mentions (username claims, members; docs/data-model.md, "Mentions").
+    table: [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:GetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+    ],
     cdnSigningKey: true,
   },
   // 5 per second with bursts of 20, as one fixed window of 20 per 4 seconds (docs/architecture.md, "Limits").
@@ -74,8 +82,15 @@ export const editMessage = /* @__PURE__ */ defineRoute({
   response: { status: 200, schema: messageSchema, description: 'The edited message' },
   errors: [403, 404, 409, 413, 415],
   access: {
-    // Query: the caller's own reactions on the edited message (its `reactions` show `me`).
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+    // Query: the caller's own reactions on the edited message (its `reactions` show `me`), and with
+    // BatchGetItem resolving the mentions of the new text.
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+    ],
     cdnSigningKey: true,
   },
 });

@@ -114,6 +114,10 @@ export const conversationSummarySchema = /* @__PURE__ */ defineSchema(() =>
         safeIntegerSchema,
         v.description('Messages after your read marker; capped at 100 (show "99+")'),
       ),
+      unreadMentionCount: v.pipe(
+        safeIntegerSchema,
+        v.description('Of those, the messages that mention you (a mention badge); capped at 100'),
+      ),
       myRole: roleSchema,
     }),
     v.metadata({ id: 'ConversationSummary' }),

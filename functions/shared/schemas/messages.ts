@@ -240,6 +240,14 @@ export const messageSchema = /* @__PURE__ */ defineSchema(() =>
       lastReplyAt: v.optional(
         v.pipe(timestampSchema, v.description('A thread root: when its latest reply was sent')),
       ),
+      mentionedUserIds: v.optional(
+        v.pipe(
+          v.array(idSchema),
+          v.description(
+            "The members the text mentions as `@username`, in order of first mention (at most 20 names are resolved; unknown names and non-members stay plain text): in every response and event of the current API (empty when none, and once deleted); left out by the older clients' endpoints (POST and GET /messages)",
+          ),
+        ),
+      ),
       reactions: v.optional(
         v.pipe(
           v.array(reactionSummarySchema),

@@ -40,6 +40,14 @@ export const messageEventSchema = /* @__PURE__ */ defineSchema(() =>
     conversationId: v.string(),
     /** As the HTTP API shows it; a deleted message has `content: null` and `deletedAt`. */
     message: messageSchema,
+    mentioned: v.optional(
+      v.pipe(
+        v.literal(true),
+        v.description(
+          '`message.created` only, and only in the event of a member the message mentions (see `message.mentionedUserIds`)',
+        ),
+      ),
+    ),
     ...position(),
   }),
 );

@@ -8,6 +8,8 @@ export interface InboxItem {
   preview: string;
   lastActivityAt: string;
   unreadCount: number;
+  /** Of the unread messages, those that mention the person: an "@" badge. */
+  unreadMentionCount: number;
   href: string;
 }
 
@@ -63,12 +65,19 @@ export function InboxPanel({
                 </span>
                 <span class="inbox-meta">
                   <time dateTime={item.lastActivityAt}>{formatTime(item.lastActivityAt)}</time>
-                  {item.unreadCount > 0 && (
-                    <span class="badge">
-                      {unread}
-                      <span class="visually-hidden"> unread</span>
-                    </span>
-                  )}
+                  <span class="inbox-badges">
+                    {item.unreadMentionCount > 0 && (
+                      <span class="badge mention-badge" title="You were mentioned">
+                        @<span class="visually-hidden"> you were mentioned</span>
+                      </span>
+                    )}
+                    {item.unreadCount > 0 && (
+                      <span class="badge">
+                        {unread}
+                        <span class="visually-hidden"> unread</span>
+                      </span>
+                    )}
+                  </span>
                 </span>
               </a>
             </li>

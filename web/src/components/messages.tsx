@@ -26,6 +26,8 @@ export interface MessageView {
   receipt?: string;
   /** Reactions per emoji, with whether they are the person's own. */
   reactions?: readonly { emoji: string; count: number; me: boolean }[];
+  /** The usernames (lower-case) of the members the message mentions: their `@name` is highlighted. */
+  mentionedNames?: readonly string[];
 }
 
 export interface MessageActions {
@@ -112,10 +114,36 @@ function formatDuration(milliseconds: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
+/** Characters after which an `@` starts a mention (as the server reads them: functions/shared/domain/mentions.ts). */
+const MENTION_OPENER = /[\s([{<"'“‘«]/;
+
+/** Text with the server-resolved mentions (`@name` of a member in `names`) highlighted. */
+function TextWithMentions({ text, names }: { text: string; names: readonly string[] }) {
+  if (names.length === 0) return <>{text}</>;
+  const parts: ComponentChildren[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/@([A-Za-z0-9_.-]+)/g)) {
+    const at = match.index ?? 0;
+    const before = text[at - 1];
+    const name = (match[1] ?? '').replace(/[.-]+$/, '');
+    const opens = before === undefined || MENTION_OPENER.test(before);
+    if (!opens || text[at + match[0].length] === '@' || !names.includes(name.toLowerCase())) continue;
+    parts.push(text.slice(last, at), <span class="mention">@{name}</span>);
+    last = at + 1 + name.length;
+  }
+  parts.push(text.slice(last));
+  return <>{parts}</>;
+}
+
 function Content({ view, onMediaError }: { view: MessageView; onMediaError: () => void }) {
   const content = view.content;
   if (!content) return <p class="tombstone">This message was deleted.</p>;
-  if ('text' in content) return <p class="text">{content.text}</p>;
+  if ('text' in content)
+    return (
+      <p class="text">
+        <TextWithMentions text={content.text} names={view.mentionedNames ?? []} />
+      </p>
+    );
   const caption = typeof content.metadata?.caption === 'string' ? content.metadata.caption : undefined;
   if (!('url' in content)) return <p class="muted">{KIND_NAMES[content.type]} (sending…)</p>;
   if (content.type === 'file') {

@@ -95,7 +95,11 @@ function update(conversationId: string, change: (summary: Summary) => Summary, t
 }
 
 export function markReadInInbox(conversationId: string) {
-  update(conversationId, (summary) => (summary.unreadCount ? { ...summary, unreadCount: 0 } : summary));
+  update(conversationId, (summary) =>
+    summary.unreadCount || summary.unreadMentionCount
+      ? { ...summary, unreadCount: 0, unreadMentionCount: 0 }
+      : summary,
+  );
 }
 
 /** Merges a conversation the person just created, renamed or joined. */
@@ -106,6 +110,7 @@ export function upsertConversation(details: Schemas['ConversationDetails']) {
     myRole,
     members: members.map(({ userId, role }) => ({ userId, role })),
     unreadCount: inbox.value.find((item) => item.id === details.id)?.unreadCount ?? 0,
+    unreadMentionCount: inbox.value.find((item) => item.id === details.id)?.unreadMentionCount ?? 0,
   };
   if (!update(details.id, () => summary)) inbox.value = [summary, ...inbox.value];
 }
@@ -120,6 +125,7 @@ export function applyInboxEvent(event: RealtimeEvent) {
     case 'message.created': {
       const { message } = event;
       const fromOther = message.senderId !== myId;
+      const counts = fromOther && !isViewing(event.conversationId);
       const known = update(
         event.conversationId,
         (summary) =>
@@ -130,10 +136,12 @@ export function applyInboxEvent(event: RealtimeEvent) {
                 ...summary,
                 lastMessage: previewOf(message),
                 lastActivityAt: message.createdAt,
-                unreadCount:
-                  fromOther && !isViewing(event.conversationId)
-                    ? Math.min(100, summary.unreadCount + 1)
-                    : summary.unreadCount,
+                unreadCount: counts ? Math.min(100, summary.unreadCount + 1) : summary.unreadCount,
+                // `mentioned` is in the mentioned person's own event only.
+                unreadMentionCount:
+                  counts && event.mentioned
+                    ? Math.min(100, summary.unreadMentionCount + 1)
+                    : summary.unreadMentionCount,
               },
         true,
       );

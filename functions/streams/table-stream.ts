@@ -16,7 +16,9 @@
  * written, then reads the inbox; whatever that position covers already shows in the inbox.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { toAccountDeletion } from '../shared/data/account-deletion-store';
 import { writtenHere } from '../shared/data/origin';
+import { continueAccountDeletion } from '../shared/domain/account-deletion';
 import { readImage as image } from '../shared/data/stream-image';
 import { byRecipientSlices, postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
@@ -35,7 +37,7 @@ import {
   emptyReport,
   forEachConcurrently,
 } from '../shared/realtime/delivery';
-import { PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
+import { ACCOUNT_DELETION_STEPS, PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
 const INBOX_CONCURRENCY = 32;
@@ -82,6 +84,11 @@ async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender
   }
   const next = image(record.dynamodb?.NewImage);
   const previous = image(record.dynamodb?.OldImage);
+  if (sortKey === ACCOUNT_DELETION_STEPS.sortKey) {
+    // Each write of the marker runs the sweep's next step, once, in the region that wrote it.
+    if (next && writtenHere(next)) await continueAccountDeletion(toAccountDeletion(next), { sender });
+    return;
+  }
   if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) await onProfileChanged(previous, next);
 }
 

@@ -116,7 +116,11 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const maxConnectionsPerUser = read.positiveInt('MAX_CONNECTIONS_PER_USER', 10, 1000);
   const readReceiptsUpToMembers = read.positiveInt('READ_RECEIPTS_UP_TO_MEMBERS', 32, 10_000);
   /** 30 days: long enough that nobody picks up a deleted name to pose as its owner the next morning. */
-  const usernameCoolingSeconds = read.positiveInt('USERNAME_COOLING_SECONDS', 30 * 24 * 3600, 365 * 24 * 3600);
+  const usernameCoolingSeconds = read.positiveInt(
+    'USERNAME_COOLING_SECONDS',
+    30 * 24 * 3600,
+    365 * 24 * 3600,
+  );
   /**
    * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
    * locally the local gateway). Set for the functions that post to connections, and only for them.

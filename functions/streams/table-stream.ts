@@ -18,8 +18,8 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { toAccountDeletion } from '../shared/data/account-deletion-store';
 import { writtenHere } from '../shared/data/origin';
-import { continueAccountDeletion } from '../shared/domain/account-deletion';
 import { readImage as image } from '../shared/data/stream-image';
+import { continueAccountDeletion } from '../shared/domain/account-deletion';
 import { byRecipientSlices, postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
 import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';

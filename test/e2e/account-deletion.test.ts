@@ -5,7 +5,7 @@
  * the cooling period (shortened here to 2 s), not before.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { conversationHelpers } from '../support/conversation-helpers';
@@ -45,15 +45,20 @@ describe('DELETE /users/me', () => {
     expect(deleted.body).toEqual({ status: 'deleting', requestedAt: expect.any(String) });
     await api.drainStreams();
     await closedWithin(socket);
-    const refreshed = await api.request('POST', '/token/refresh', { body: { refreshToken: user.refreshToken } });
+    const refreshed = await api.request('POST', '/token/refresh', {
+      body: { refreshToken: user.refreshToken },
+    });
     expectProblem(refreshed, 401);
     const login = await api.request('POST', '/login', {
       body: { username: user.username, password: user.password },
     });
     expectProblem(login, 401);
     // The access token still verifies until it expires, but there is no account behind it any more.
-    expectProblem(await api.request('GET', '/users/me', { token: user.token }), 404);
-    expectProblem(await api.request('GET', `/users/by-username/${user.username}`, { token: user.token }), 404);
+    expectProblem(await api.request('GET', `/users/${user.id}`, { token: user.token }), 404);
+    expectProblem(
+      await api.request('GET', `/users/by-username/${user.username}`, { token: user.token }),
+      404,
+    );
   });
 
   it('leaves the groups (ownership passes on) and anonymises the messages, keeping the others whole', async () => {
@@ -69,7 +74,11 @@ describe('DELETE /users/me', () => {
         parentMessageId: leaverSaid,
       })
     ).id;
-    await call(leaver, 'PUT', `/conversations/${groupId}/messages/${bobSaid}/reactions/${encodeURIComponent('👍')}`);
+    await call(
+      leaver,
+      'PUT',
+      `/conversations/${groupId}/messages/${bobSaid}/reactions/${encodeURIComponent('👍')}`,
+    );
     const leaverDirect = await send(leaver, direct, 'just for you');
     await api.drainStreams();
 
@@ -82,14 +91,17 @@ describe('DELETE /users/me', () => {
     expect(details.members.find((member: any) => member.userId === carol.id).role).toBe('owner');
     const history = await messagesOf(bob, groupId);
     const byId = new Map(history.map((message) => [message.id, message]));
-    // Every message is still there, in order; the leaver's has no content left, the others' are untouched.
-    expect(history.map((message) => message.id)).toEqual([leaverSaid, bobSaid, bobReplied]);
+    // Every message is still there (newest first); the leaver's has no content left, the others' are untouched.
+    expect(history.map((message) => message.id)).toEqual([bobReplied, bobSaid, leaverSaid]);
     expect(byId.get(leaverSaid)).toMatchObject({ senderId: leaver.id, deletedAt: expect.any(String) });
     expect(byId.get(leaverSaid).content ?? null).toBeNull();
     expect(JSON.stringify(history)).not.toContain('my secret');
     expect(byId.get(bobSaid)).toMatchObject({ content: { type: 'text', text: 'hello all' } });
     expect(byId.get(bobSaid).reactions ?? []).toEqual([]);
-    expect(byId.get(bobReplied)).toMatchObject({ parentMessageId: leaverSaid, content: { text: 'an answer' } });
+    expect(byId.get(bobReplied)).toMatchObject({
+      parentMessageId: leaverSaid,
+      content: { text: 'an answer' },
+    });
     // The direct conversation stays the other member's, with the leaver's message anonymised.
     const directHistory = await messagesOf(bob, direct);
     expect(directHistory.map((message) => message.id)).toEqual([leaverDirect]);
@@ -117,7 +129,9 @@ describe('DELETE /users/me', () => {
     // Every step again, as a replayed (redriven or duplicated) stream record would run it.
     for (let step = 0; step < (finished?.step ?? 0); step++) {
       const replayed = { ...(finished as NonNullable<typeof finished>), status: 'sweeping' as const, step };
-      expect(await continueAccountDeletion({ ...replayed, current: undefined }, { sender: undefined })).toBe(false);
+      expect(await continueAccountDeletion({ ...replayed, current: undefined }, { sender: undefined })).toBe(
+        false,
+      );
       expect(
         await continueAccountDeletion(
           { ...replayed, current: { conversationId: groupId } },
@@ -134,11 +148,51 @@ describe('DELETE /users/me', () => {
     ]);
   });
 
+  it('resumes the sweep where it stopped when a step fails half-way (the stream retries it)', async () => {
+    const { dynamo } = await import('../../functions/shared/data/client');
+    const { getAccountDeletion } = await import('../../functions/shared/data/account-deletion-store');
+    const [leaver, bob] = await users(2);
+    const groupId = await group(leaver, [bob]);
+    const sent = [await send(leaver, groupId, 'one'), await send(leaver, groupId, 'two')];
+    sent.push(await send(leaver, groupId, 'three'));
+    await api.drainStreams();
+    // A fault DynamoDB Local does not produce: the second anonymising write fails, twice.
+    const send_ = dynamo.send.bind(dynamo);
+    let anonymising = 0;
+    const spy = vi.spyOn(dynamo, 'send').mockImplementation(((command: {
+      input: { UpdateExpression?: string };
+    }) => {
+      if (command.input.UpdateExpression?.startsWith('SET deletedAt = :at, deletedBy = :user')) {
+        anonymising += 1;
+        if (anonymising === 2 || anonymising === 3) return Promise.reject(new Error('injected fault'));
+      }
+      return send_(command as never);
+    }) as never);
+
+    try {
+      expect((await deleteAccount(leaver)).status).toBe(202);
+      await api.drainStreams();
+    } finally {
+      spy.mockRestore();
+    }
+
+    expect(anonymising).toBeGreaterThan(3);
+    expect(await getAccountDeletion(leaver.id)).toMatchObject({ status: 'done' });
+    const history = await messagesOf(bob, groupId);
+    expect(history.map((message) => message.id).sort()).toEqual([...sent].sort());
+    expect(history.every((message) => message.deletedAt && !message.content)).toBe(true);
+    expect((await call(bob, 'GET', `/conversations/${groupId}`)).members).toEqual([
+      expect.objectContaining({ userId: bob.id, role: 'owner' }),
+    ]);
+  });
+
   it('frees the username after the cooling period, and not before', async () => {
     const user = await signUpAndLogin(api);
     expect((await deleteAccount(user)).status).toBe(202);
     const signUp = () =>
-      api.request('POST', '/users', { body: { username: user.username.toUpperCase(), password: 'another password' } });
+      api.request('POST', '/users', {
+        body: { username: user.username.toUpperCase(), password: 'another password' },
+      });
 
     expectProblem(await signUp(), 409, 'username');
     await sleep((COOLING_SECONDS + 1.1) * 1000);
@@ -174,12 +228,23 @@ describe('DELETE /users/me', () => {
 
     expectProblem(await api.request('DELETE', '/users/me', { token: user.token, body: {} }), 400, 'password');
     expectProblem(
-      await api.request('DELETE', '/users/me', { token: user.token, body: { password: user.password, extra: 1 } }),
+      await api.request('DELETE', '/users/me', {
+        token: user.token,
+        body: { password: user.password, extra: 1 },
+      }),
       400,
     );
-    expectProblem(await api.request('DELETE', '/users/me', { token: user.token, body: { password: 42 } }), 400, 'password');
     expectProblem(
-      await api.request('DELETE', '/users/me', { token: user.token, rawBody: '{"password":', headers: { 'content-type': 'application/json' } }),
+      await api.request('DELETE', '/users/me', { token: user.token, body: { password: 42 } }),
+      400,
+      'password',
+    );
+    expectProblem(
+      await api.request('DELETE', '/users/me', {
+        token: user.token,
+        rawBody: '{"password":',
+        headers: { 'content-type': 'application/json' },
+      }),
       400,
     );
     expectProblem(await api.request('DELETE', '/users/me', { body: { password: user.password } }), 401);

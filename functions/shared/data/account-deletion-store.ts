@@ -3,9 +3,22 @@
  * by a tombstone, the deletion marker written), the marker that records the sweep's progress, and the sweep's
  * reads and writes in each conversation. Knows DynamoDB; knows nothing of HTTP.
  */
-import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '../errors';
-import { cancellationCodes, dynamo, homeDynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
+import {
+  cancellationCodes,
+  dynamo,
+  homeDynamo,
+  isConditionalCheckFailed,
+  tableName,
+  transactWrite,
+} from './client';
 import {
   accountDeletionKey,
   clientMessagePrefix,
@@ -238,11 +251,17 @@ export async function ownReactions(
       TableName: tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ProjectionExpression: 'messageId, emoji',
-      ExpressionAttributeValues: { ':pk': conversationKey(conversationId).PK, ':prefix': reactedPrefix(userId) },
+      ExpressionAttributeValues: {
+        ':pk': conversationKey(conversationId).PK,
+        ':prefix': reactedPrefix(userId),
+      },
       Limit: limit,
     }),
   );
-  return (page.Items ?? []).map((item) => ({ messageId: item.messageId as string, emoji: item.emoji as string }));
+  return (page.Items ?? []).map((item) => ({
+    messageId: item.messageId as string,
+    emoji: item.emoji as string,
+  }));
 }
 
 /**

@@ -293,6 +293,33 @@ export class Media extends Construct implements MediaAccess {
     }
   }
 
+  /**
+   * Lets a function delete a deleted account's files (the table-stream function, which runs the sweep): list
+   * the served prefixes (`<prefix><user>/`) and delete under them. Never quarantine, never other buckets.
+   */
+  grantDeleteAccountFiles(role: iam.IRole) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['avatars/*', 'attachments/*'] } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [this.bucket.arnForObjects('attachments/*')],
+      }),
+    );
+    for (const finding of this.objectPrefixFindings(['attachments/'])) {
+      Validations.of(role).acknowledge({
+        id: finding,
+        reason:
+          "A deleted account's files are under attachments/<user>/ (and avatars/<user>/): listed and deleted.",
+      });
+    }
+  }
+
   /** Lets a function delete replaced profile pictures (the table-stream function). */
   grantDeleteProfilePictures(role: iam.IRole) {
     role.addToPrincipalPolicy(

@@ -298,9 +298,28 @@ describe('the stream processor', () => {
     expect(STREAM_FILTER_PATTERNS.length).toBeLessThanOrEqual(5);
   });
 
-  it('may delete profile pictures (replaced ones) and nothing else in the media bucket', () => {
+  it("may delete profile pictures and a deleted account's files, list only the served prefixes, and nothing else", () => {
     const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
-    expect(s3GrantsOf(fn?.Properties.Role['Fn::GetAtt'][0] as string)).toEqual(['s3:DeleteObject avatars/*']);
+    const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+    const grants = s3GrantsOf(roleId);
+    expect(grants.filter((grant) => grant.startsWith('s3:DeleteObject'))).toEqual([
+      's3:DeleteObject attachments/*',
+      's3:DeleteObject avatars/*',
+    ]);
+    expect(grants.filter((grant) => !grant.startsWith('s3:DeleteObject'))).toEqual([
+      expect.stringMatching(/^s3:ListBucket /),
+    ]);
+    const listing = Object.values(resources)
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::IAM::Policy' &&
+          resource.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId),
+      )
+      .flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Condition?: unknown }[],
+      )
+      .find((statement) => statement.Action === 's3:ListBucket');
+    expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['avatars/*', 'attachments/*'] } });
   });
 
   it('may query, read, update and delete items and batch-write feed entries in the table, and read its stream', () => {
@@ -316,6 +335,7 @@ describe('the stream processor', () => {
       .sort();
     expect(actions).toEqual([
       'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
       'dynamodb:DeleteItem',
       'dynamodb:DescribeStream',
       'dynamodb:GetItem',

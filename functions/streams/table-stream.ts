@@ -17,9 +17,11 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { toAccountDeletion } from '../shared/data/account-deletion-store';
+import { toDataExport } from '../shared/data/data-export-store';
 import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
 import { continueAccountDeletion } from '../shared/domain/account-deletion';
+import { buildExport } from '../shared/domain/data-export';
 import { byRecipientSlices, postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
 import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';
@@ -37,7 +39,7 @@ import {
   emptyReport,
   forEachConcurrently,
 } from '../shared/realtime/delivery';
-import { ACCOUNT_DELETION_STEPS, PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
+import { ACCOUNT_DELETION_STEPS, DATA_EXPORTS, PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
 const INBOX_CONCURRENCY = 32;
@@ -84,6 +86,10 @@ async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender
   }
   const next = image(record.dynamodb?.NewImage);
   const previous = image(record.dynamodb?.OldImage);
+  if (sortKey === DATA_EXPORTS.sortKey) {
+    if (next && writtenHere(next)) await buildExport(toDataExport(next));
+    return;
+  }
   if (sortKey === ACCOUNT_DELETION_STEPS.sortKey) {
     // Each write of the marker runs the sweep's next step, once, in the region that wrote it.
     if (next && writtenHere(next)) await continueAccountDeletion(toAccountDeletion(next), { sender });

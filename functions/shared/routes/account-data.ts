@@ -1,6 +1,6 @@
 /** Leaving with your data (GDPR articles 17 and 20): deleting the account, exporting its data. */
 import { defineRoute } from '../route-definition';
-import { accountDeletionSchema, deleteAccountRequestSchema } from '../schemas/account-data';
+import { accountDeletionSchema, dataExportSchema, deleteAccountRequestSchema } from '../schemas/account-data';
 
 export const deleteMe = /* @__PURE__ */ defineRoute({
   name: 'delete-me',
@@ -36,4 +36,33 @@ export const deleteMe = /* @__PURE__ */ defineRoute({
   ],
   // One scrypt verification at 128 MB, as login.
   memoryMb: 1024,
+});
+
+export const startDataExport = /* @__PURE__ */ defineRoute({
+  name: 'start-data-export',
+  method: 'POST',
+  path: '/users/me/export',
+  auth: 'user',
+  summary: 'Export your data: starts writing a JSON file of your profile, conversations and messages',
+  tag: 'Users',
+  response: {
+    status: 202,
+    schema: dataExportSchema,
+    description: 'The export has started; `GET /users/me/export` tells when it is ready',
+  },
+  access: { table: ['dynamodb:PutItem'] },
+  // Making the file reads every conversation's history: once a day is plenty for a person.
+  limits: [{ name: 'data-exports', key: 'user', limit: 1, windowSeconds: 86400 }],
+});
+
+export const getDataExport = /* @__PURE__ */ defineRoute({
+  name: 'get-data-export',
+  method: 'GET',
+  path: '/users/me/export',
+  auth: 'user',
+  summary: "Your latest export's status and, when ready, a signed link to it that expires",
+  tag: 'Users',
+  response: { status: 200, schema: dataExportSchema, description: 'The latest export' },
+  errors: [404],
+  access: { table: ['dynamodb:GetItem'], presignExportDownloads: true },
 });

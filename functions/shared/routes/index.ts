@@ -8,7 +8,7 @@
  * test (test/infra/bundle-budgets.test.ts) checks each route's bundle against its budget.
  */
 import type { RouteDefinition } from '../route-definition';
-import { deleteMe } from './account-data';
+import { deleteMe, getDataExport, startDataExport } from './account-data';
 import {
   changePassword,
   endSession,
@@ -72,6 +72,8 @@ export const routes: readonly RouteDefinition[] = [
   getUser,
   findUserByUsername,
   deleteMe,
+  startDataExport,
+  getDataExport,
   createConversation,
   listConversations,
   getConversation,

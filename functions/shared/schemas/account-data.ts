@@ -32,3 +32,24 @@ export const accountDeletionSchema = /* @__PURE__ */ defineSchema(() =>
     v.metadata({ id: 'AccountDeletion' }),
   ),
 );
+
+export const dataExportSchema = /* @__PURE__ */ defineSchema(() =>
+  v.pipe(
+    v.object({
+      status: v.pipe(
+        v.picklist(['pending', 'ready', 'failed']),
+        v.description('`pending`: being written (usually within a minute); `ready`: `url` downloads it'),
+      ),
+      requestedAt: timestampSchema,
+      readyAt: v.nullable(timestampSchema),
+      url: v.pipe(
+        v.nullable(v.string()),
+        v.description(
+          'When ready: a signed link to the JSON file (your profile, conversations and the messages you sent, with links to your media); it expires, ask again for a fresh one',
+        ),
+      ),
+      urlExpiresAt: v.nullable(timestampSchema),
+    }),
+    v.metadata({ id: 'DataExport' }),
+  ),
+);

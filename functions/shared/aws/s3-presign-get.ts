@@ -16,6 +16,9 @@ export interface PresignGetOptions {
   expiresInSeconds: number;
   /** Sent back by S3 as the response's Content-Disposition (e.g. a download with a file name). */
   contentDisposition?: string;
+  /** Tests: fixed credentials and time, to compare with the SDK's presigner. */
+  credentials?: ConstructorParameters<typeof SignatureV4>[0]['credentials'];
+  signingDate?: Date;
 }
 
 /** S3 keys are URI-encoded segment by segment (slashes kept). */
@@ -34,7 +37,7 @@ export async function presignGetObject(options: PresignGetOptions): Promise<stri
   const base = new URL(options.endpoint ?? `https://${options.bucket}.s3.${options.region}.amazonaws.com`);
   const path = `${options.endpoint ? `/${options.bucket}` : ''}/${encodeKey(options.key)}`;
   const signer = new SignatureV4({
-    credentials: defaultProvider(),
+    credentials: options.credentials ?? defaultProvider(),
     region: options.region,
     service: 's3',
     sha256: Sha256,
@@ -48,10 +51,17 @@ export async function presignGetObject(options: PresignGetOptions): Promise<stri
       hostname: base.hostname,
       ...(base.port ? { port: Number(base.port) } : {}),
       path,
-      query: options.contentDisposition ? { 'response-content-disposition': options.contentDisposition } : {},
-      headers: { host: base.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      // x-id names the operation, as the SDK's presigner does (S3 ignores it): the same URL as the SDK's.
+      query: {
+        'x-id': 'GetObject',
+        ...(options.contentDisposition ? { 'response-content-disposition': options.contentDisposition } : {}),
+      },
+      headers: { host: base.host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
     },
-    { expiresIn: options.expiresInSeconds },
+    {
+      expiresIn: options.expiresInSeconds,
+      ...(options.signingDate ? { signingDate: options.signingDate } : {}),
+    },
   );
   const url = new URL(`${base.protocol}//${base.host}${path}`);
   for (const [name, value] of Object.entries(signed.query ?? {})) {

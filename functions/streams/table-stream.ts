@@ -73,7 +73,8 @@ async function applyProjections(plan: ConversationPlan): Promise<void> {
 /**
  * A user's records (not a conversation's): a session item removed (ended by the user, by refresh-token reuse
  * detection, or expired by TTL) closes that session's WebSockets, whose access tokens would otherwise keep
- * them open until they expire; a replaced picture's file is deleted.
+ * them open until they expire; a replaced picture's file is deleted; a deleted account's marker runs the next
+ * step of its sweep (domain/account-deletion.ts); a pending data export is written (domain/data-export.ts).
  */
 async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender | undefined): Promise<void> {
   const keys = image(record.dynamodb?.Keys);

@@ -53,11 +53,6 @@ function grantReadExportsOf(bucket: s3.IBucket, role: iam.IRole) {
       resources: [bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
     }),
   );
-  const rendered = bucket.bucketName.replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${rendered}/${EXPORTS_PREFIX}*]`,
-    reason: `Each export has its own key under ${EXPORTS_PREFIX}<user>/; the route presigns only the caller's.`,
-  });
 }
 
 export interface MediaProps {
@@ -429,5 +424,10 @@ export class RemoteMedia extends Construct implements MediaAccess {
 
   grantReadExports(role: iam.IRole): void {
     grantReadExportsOf(this.bucket, role);
+    const rendered = this.bucket.bucketName.replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${rendered}/${EXPORTS_PREFIX}*]`,
+      reason: `Each export has its own key under ${EXPORTS_PREFIX}<user>/; the route presigns only the caller's.`,
+    });
   }
 }

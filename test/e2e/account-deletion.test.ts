@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { conversationHelpers } from '../support/conversation-helpers';
 import { expectProblem } from '../support/problems';
+import { uploadImage } from '../support/uploads';
 import { connect, type TestSocket } from '../support/ws';
 
 const COOLING_SECONDS = 2;
@@ -80,7 +81,12 @@ describe('DELETE /users/me', () => {
       `/conversations/${groupId}/messages/${bobSaid}/reactions/${encodeURIComponent('👍')}`,
     );
     const leaverDirect = await send(leaver, direct, 'just for you');
+    const imageId = await uploadImage(api, leaver);
+    const picture = await call(leaver, 'POST', `/conversations/${groupId}/messages`, {
+      content: { type: 'image', image: imageId },
+    });
     await api.drainStreams();
+    expect((await fetch(picture.content.url)).status).toBe(200);
 
     expect((await deleteAccount(leaver)).status).toBe(202);
     await api.drainStreams();
@@ -92,7 +98,10 @@ describe('DELETE /users/me', () => {
     const history = await messagesOf(bob, groupId);
     const byId = new Map(history.map((message) => [message.id, message]));
     // Every message is still there (newest first); the leaver's has no content left, the others' are untouched.
-    expect(history.map((message) => message.id)).toEqual([bobReplied, bobSaid, leaverSaid]);
+    expect(history.map((message) => message.id)).toEqual([picture.id, bobReplied, bobSaid, leaverSaid]);
+    // The picture's file is gone from the bucket (the CDN answers 404 for it now) and its message is a tombstone.
+    expect((await fetch(picture.content.url)).status).toBe(404);
+    expect(byId.get(picture.id).content ?? null).toBeNull();
     expect(byId.get(leaverSaid)).toMatchObject({ senderId: leaver.id, deletedAt: expect.any(String) });
     expect(byId.get(leaverSaid).content ?? null).toBeNull();
     expect(JSON.stringify(history)).not.toContain('my secret');

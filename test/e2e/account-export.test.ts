@@ -5,33 +5,13 @@
  * a day. Limits are on in this file.
  */
 import { describe, expect, it } from 'vitest';
-import { type SignedInUser, useApi } from '../support/api';
+import { useApi } from '../support/api';
 import { conversationHelpers } from '../support/conversation-helpers';
-import { pngImage } from '../support/media-fixtures';
 import { expectProblem } from '../support/problems';
+import { uploadImage } from '../support/uploads';
 
 const api = useApi({ env: { RATE_LIMITS: 'on' } });
 const { users, call, group, send } = conversationHelpers(api);
-
-async function uploadImage(user: SignedInUser): Promise<string> {
-  const bytes = pngImage(4);
-  const declared = await call(user, 'POST', '/media', {
-    purpose: 'attachment',
-    contentType: 'image/png',
-    size: bytes.length,
-  });
-  const form = new FormData();
-  for (const [name, value] of Object.entries(declared.upload.fields as Record<string, string>)) {
-    form.append(name, value);
-  }
-  form.append('file', new Blob([bytes], { type: 'image/png' }));
-  expect((await fetch(declared.upload.url, { method: 'POST', body: form })).status).toBeLessThan(300);
-  const deadline = Date.now() + 10_000;
-  while ((await call(user, 'GET', `/media/${declared.id}`)).status === 'pending' && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return declared.id;
-}
 
 describe('data export', () => {
   it("contains exactly the caller's profile, conversations and own messages, with links to their media", async () => {
@@ -43,7 +23,7 @@ describe('data export', () => {
       await send(alice, groupId, 'alice in the group'),
       await send(alice, direct, 'alice to bob'),
     ];
-    const imageId = await uploadImage(alice);
+    const imageId = await uploadImage(api, alice);
     mine.push(
       (
         await call(alice, 'POST', `/conversations/${groupId}/messages`, {

@@ -344,16 +344,19 @@ export class Media extends Construct implements MediaAccess {
       new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': ['avatars/*', 'attachments/*'] } },
+        conditions: { StringLike: { 's3:prefix': ['avatars/*', 'attachments/*', `${EXPORTS_PREFIX}*`] } },
       }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:DeleteObject'],
-        resources: [this.bucket.arnForObjects('attachments/*')],
+        resources: [
+          this.bucket.arnForObjects('attachments/*'),
+          this.bucket.arnForObjects(`${EXPORTS_PREFIX}*`),
+        ],
       }),
     );
-    for (const finding of this.objectPrefixFindings(['attachments/'])) {
+    for (const finding of this.objectPrefixFindings(['attachments/', EXPORTS_PREFIX])) {
       Validations.of(role).acknowledge({
         id: finding,
         reason:

@@ -55,6 +55,7 @@ describe('DELETE /users/me', () => {
     });
     expectProblem(login, 401);
     // The access token still verifies until it expires, but there is no account behind it any more.
+    expectProblem(await api.request('GET', '/users/me', { token: user.token }), 404);
     expectProblem(await api.request('GET', `/users/${user.id}`, { token: user.token }), 404);
     expectProblem(
       await api.request('GET', `/users/by-username/${user.username}`, { token: user.token }),

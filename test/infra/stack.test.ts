@@ -305,6 +305,7 @@ describe('the stream processor', () => {
     expect(grants.filter((grant) => grant.startsWith('s3:DeleteObject'))).toEqual([
       's3:DeleteObject attachments/*',
       's3:DeleteObject avatars/*',
+      `s3:DeleteObject ${EXPORTS_PREFIX}*`,
     ]);
     // Data exports: written by the stream, under exports/ only.
     expect(grants.filter((grant) => grant.startsWith('s3:PutObject'))).toEqual([
@@ -323,7 +324,9 @@ describe('the stream processor', () => {
         (policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Condition?: unknown }[],
       )
       .find((statement) => statement.Action === 's3:ListBucket');
-    expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['avatars/*', 'attachments/*'] } });
+    expect(listing?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['avatars/*', 'attachments/*', `${EXPORTS_PREFIX}*`] },
+    });
   });
 
   it('may query, read, update and delete items and batch-write feed entries in the table, and read its stream', () => {

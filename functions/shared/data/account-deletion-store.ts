@@ -23,6 +23,7 @@ import {
   accountDeletionKey,
   clientMessagePrefix,
   conversationKey,
+  dataExportKey,
   feedHeadKey,
   MESSAGE_PREFIX,
   messageKey,
@@ -291,6 +292,11 @@ export async function deleteClientMessageRecords(conversationId: string, userId:
 /** The user's change-feed head (its last position and open connections): the feed's entries expire by TTL. */
 export async function deleteFeedHead(userId: string): Promise<void> {
   await dynamo.send(new DeleteCommand({ TableName: tableName, Key: feedHeadKey(userId) }));
+}
+
+/** The user's data export item (the file itself is deleted with their other files). */
+export async function deleteDataExportItem(userId: string): Promise<void> {
+  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: dataExportKey(userId) }));
 }
 
 async function batchDelete(keys: { PK: string; SK: string }[]): Promise<void> {

@@ -17,7 +17,7 @@
  * anonymised, not deleted: the items stay where they are, so the other members' history keeps its order,
  * threads their roots and reply counts, read markers and unread counts what they point at; what the user wrote
  * (content, attachments, reactions) is erased. After the last conversation: their uploaded files and media
- * items, any socket still open, and the feed head.
+ * items, their data exports, any socket still open, and the feed head.
  */
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { verifyPassword } from '../auth/passwords';
@@ -30,7 +30,7 @@ import * as usersStore from '../data/users-store';
 import { AppError, ForbiddenError, NotFoundError } from '../errors';
 import type { RequestLimits } from '../limits/fields';
 import { logger } from '../logger';
-import { mediaIdOfServedKey, SERVED_PREFIXES } from '../media/object-keys';
+import { EXPORTS_PREFIX, mediaIdOfServedKey, SERVED_PREFIXES } from '../media/object-keys';
 import { mediaStorage } from '../media/storage';
 import type { ConnectionSender } from '../realtime/connection-sender';
 import { closeConnectionsOf } from '../realtime/connections';
@@ -152,7 +152,7 @@ export async function continueAccountDeletion(
   if ((await deleteUploadedFiles(userId)) > 0) return store.advanceAccountDeletion(userId, marker.step, {});
   await sessionsStore.deleteSessions(userId);
   if (deps.sender) await closeConnectionsOf(userId, { reason: 'session-ended' }, { sender: deps.sender });
-  await store.deleteFeedHead(userId);
+  await Promise.all([store.deleteFeedHead(userId), store.deleteDataExportItem(userId)]);
   const done = await store.advanceAccountDeletion(userId, marker.step, {
     doneAt: now.toISOString(),
     keepUntil: epochSeconds(now) + KEEP_DONE_MARKER_SECONDS,
@@ -206,12 +206,12 @@ async function leave(conversationId: string, userId: string, now: Date): Promise
   }
 }
 
-/** Deletes one page of the user's files (profile pictures and attachments) and their media items. */
+/** Deletes one page of the user's files (profile pictures, attachments, data exports) and their media items. */
 async function deleteUploadedFiles(userId: string): Promise<number> {
   if (!config.media) return 0; // a region without the bucket (multi-region): the home region's stream has it
   const { s3, bucket } = mediaStorage();
   let deleted = 0;
-  for (const prefix of SERVED_PREFIXES) {
+  for (const prefix of [...SERVED_PREFIXES, EXPORTS_PREFIX]) {
     const listing = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${userId}/`, MaxKeys: FILES_PER_STEP }),
     );

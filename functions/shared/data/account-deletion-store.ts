@@ -10,6 +10,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
 import { NotFoundError } from '../errors';
 import {
   cancellationCodes,
@@ -111,7 +112,9 @@ export async function markAccountDeleted(
                 requestedAt: options.at,
                 status: 'sweeping',
                 step: 0,
-                ...originStamp(),
+                // The sweep runs in the home region's stream (data/origin.ts): the sessions it ends again and
+                // the media bucket are there.
+                ...originStamp(config.homeRegion ?? config.region),
               },
               ConditionExpression: 'attribute_not_exists(PK)',
             },

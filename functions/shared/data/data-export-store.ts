@@ -1,5 +1,6 @@
 /** Data access for data exports (the `EXPORT` item in the user's partition). Knows DynamoDB; not HTTP. */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config';
 import { dynamo, isConditionalCheckFailed, tableName } from './client';
 import { conversationKey, dataExportKey, MESSAGE_PREFIX } from './keys';
 import { type MessageRecord, toMessage } from './messages-store';
@@ -39,7 +40,8 @@ export async function putPendingExport(record: DataExportRecord, expiresAt: numb
         status: 'pending',
         requestedAt: record.requestedAt,
         expiresAt,
-        ...originStamp(),
+        // Made by the home region's stream, which has the media bucket (data/origin.ts).
+        ...originStamp(config.homeRegion ?? config.region),
       },
     }),
   );

@@ -11,7 +11,7 @@ import { type SignedInUser, signUpAndLogin, useApi } from '../support/api';
 import { conversationHelpers } from '../support/conversation-helpers';
 import { expectProblem } from '../support/problems';
 import { uploadImage } from '../support/uploads';
-import { connect, type TestSocket } from '../support/ws';
+import { connect, refusalStatus, type TestSocket } from '../support/ws';
 
 const COOLING_SECONDS = 2;
 const api = useApi({ env: { USERNAME_COOLING_SECONDS: String(COOLING_SECONDS) } });
@@ -46,6 +46,8 @@ describe('DELETE /users/me', () => {
     expect(deleted.body).toEqual({ status: 'deleting', requestedAt: expect.any(String) });
     await api.drainStreams();
     await closedWithin(socket);
+    // Its session is gone, so its access token opens no new socket either.
+    expect(await refusalStatus(`${api.wsUrl}/?token=${encodeURIComponent(user.token)}`)).toBe(401);
     const refreshed = await api.request('POST', '/token/refresh', {
       body: { refreshToken: user.refreshToken },
     });

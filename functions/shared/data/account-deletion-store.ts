@@ -28,7 +28,9 @@ import {
   feedHeadKey,
   MESSAGE_PREFIX,
   messageKey,
+  reactedKey,
   reactedPrefix,
+  reactionKey,
   userKey,
   usernameKey,
 } from './keys';
@@ -244,12 +246,13 @@ export async function anonymiseMessage(
   }
 }
 
-/** The user's own reactions in a conversation (`REACTED#<user>#…`), at most `limit`. */
+/** A page of the user's own reactions in a conversation (`REACTED#<user>#…`); `next` when more follow. */
 export async function ownReactions(
   conversationId: string,
   userId: string,
   limit: number,
-): Promise<{ messageId: string; emoji: string }[]> {
+  startKey?: Record<string, unknown>,
+): Promise<{ reactions: { messageId: string; emoji: string }[]; next: Record<string, unknown> | undefined }> {
   const page = await dynamo.send(
     new QueryCommand({
       TableName: tableName,
@@ -260,12 +263,32 @@ export async function ownReactions(
         ':prefix': reactedPrefix(userId),
       },
       Limit: limit,
+      ExclusiveStartKey: startKey,
     }),
   );
-  return (page.Items ?? []).map((item) => ({
-    messageId: item.messageId as string,
-    emoji: item.emoji as string,
-  }));
+  return {
+    reactions: (page.Items ?? []).map((item) => ({
+      messageId: item.messageId as string,
+      emoji: item.emoji as string,
+    })),
+    next: page.LastEvaluatedKey,
+  };
+}
+
+/**
+ * Deletes a reaction's two items without touching the message: for a reaction on a deleted message (which
+ * shows no reactions and takes no changes), whose items would otherwise keep the user's id.
+ */
+export async function deleteReactionItems(
+  conversationId: string,
+  messageId: string,
+  emoji: string,
+  userId: string,
+): Promise<void> {
+  await batchDelete([
+    reactionKey(conversationId, messageId, emoji, userId),
+    reactedKey(conversationId, userId, messageId, emoji),
+  ]);
 }
 
 /**

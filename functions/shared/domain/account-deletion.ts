@@ -27,7 +27,7 @@ import { deleteInboxEntry, queryInbox } from '../data/inbox-store';
 import { deleteMedia } from '../data/media-store';
 import * as sessionsStore from '../data/sessions-store';
 import * as usersStore from '../data/users-store';
-import { AppError, ForbiddenError, NotFoundError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import type { RequestLimits } from '../limits/fields';
 import { logger } from '../logger';
 import { EXPORTS_PREFIX, mediaIdOfServedKey, SERVED_PREFIXES } from '../media/object-keys';
@@ -44,8 +44,8 @@ const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
 /** Writes of one step run this many at a time. */
 const STEP_CONCURRENCY = 16;
-/** Reactions taken back per conversation and step. */
-const REACTIONS_PER_STEP = 100;
+/** Reactions read per page while taking them back. */
+const REACTIONS_PER_PAGE = 100;
 /** Files deleted per step. */
 const FILES_PER_STEP = 100;
 /** The finished marker is kept this long (who asked and when), then expires. */
@@ -182,17 +182,25 @@ async function sweepConversation(
   return undefined;
 }
 
-/** Reactions go while the user is still a member (the reaction domain checks membership); others are kept. */
+/**
+ * Reactions go while the user is still a member (the reaction domain checks membership, and takes the count
+ * down), a page at a time; one on a deleted message (which takes no changes) loses its items only.
+ */
 async function takeBackReactions(conversationId: string, userId: string, now: Date): Promise<void> {
-  const reactions = await store.ownReactions(conversationId, userId, REACTIONS_PER_STEP);
-  await forEachConcurrently(reactions, STEP_CONCURRENCY, async ({ messageId, emoji }) => {
-    try {
-      await setReaction(userId, conversationId, messageId, emoji, false, now);
-    } catch (error) {
-      // A deleted message keeps its reaction items (nobody reads them); not a member: already left.
-      if (!(error instanceof AppError)) throw error;
-    }
-  });
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await store.ownReactions(conversationId, userId, REACTIONS_PER_PAGE, startKey);
+    await forEachConcurrently(page.reactions, STEP_CONCURRENCY, async ({ messageId, emoji }) => {
+      try {
+        await setReaction(userId, conversationId, messageId, emoji, false, now);
+      } catch (error) {
+        // A deleted message (409), or no longer a member (404, a retried step): the items go all the same.
+        if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+        await store.deleteReactionItems(conversationId, messageId, emoji, userId);
+      }
+    });
+    startKey = page.next;
+  } while (startKey);
 }
 
 /** Leaves as an owner leaving would (ownership passes on); already gone is fine. The inbox entry goes too. */

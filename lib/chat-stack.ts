@@ -185,6 +185,8 @@ export class ChatStack extends Stack {
     }
     media.signingKeySecret.grantRead(streams.handler.role);
     this.media?.grantDeleteProfilePictures(streams.handler.role);
+    this.media?.grantDeleteAccountFiles(streams.handler.role);
+    this.media?.grantWriteExports(streams.handler.role);
 
     const monitoring = new Monitoring(this, 'Monitoring', {
       stage,

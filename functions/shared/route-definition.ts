@@ -81,6 +81,8 @@ export interface RouteDefinition {
     cdnSigningKey?: boolean;
     /** Presigns uploads into the media bucket (s3:PutObject under the upload prefixes). */
     presignUploads?: boolean;
+    /** Presigns downloads of data exports (s3:GetObject under `exports/`). */
+    presignExportDownloads?: boolean;
   };
   /**
    * Rate limits and quotas (functions/shared/limits). An `auth: 'user'` route declaring no `pipeline` limit

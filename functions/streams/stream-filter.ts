@@ -11,7 +11,7 @@
  * (ten on request); this list uses five.
  */
 import { EVENT_CHANGES, LAST_CHANGE } from '../shared/data/changes';
-import { MEMBER_PREFIX, MESSAGE_PREFIX } from '../shared/data/keys';
+import { ACCOUNT_DELETION_SK, DATA_EXPORT_SK, MEMBER_PREFIX, MESSAGE_PREFIX } from '../shared/data/keys';
 import { tableDefinition } from '../shared/data/table-definition';
 
 const SK = tableDefinition.sortKey;
@@ -40,9 +40,21 @@ export const PICTURE_CHANGES_PATTERN: FilterPattern = {
   },
 };
 
+/** The deletion marker of an account (`USER#<id>` / `DELETION`): each write runs the sweep's next step. */
+export const ACCOUNT_DELETION_STEPS = { sortKey: ACCOUNT_DELETION_SK } as const;
+/** A user's data export (`USER#<id>` / `EXPORT`): a pending one's record writes the file. */
+export const DATA_EXPORTS = { sortKey: DATA_EXPORT_SK } as const;
+
 export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
-  // Messages: created, edited, deleted.
-  { dynamodb: { Keys: { [SK]: { S: [{ prefix: MESSAGE_PREFIX }] } } } },
+  // Messages: created, edited, deleted. And an account deletion's steps and data exports (in this pattern,
+  // not patterns of their own: the mapping's five are taken).
+  {
+    dynamodb: {
+      Keys: {
+        [SK]: { S: [{ prefix: MESSAGE_PREFIX }, ACCOUNT_DELETION_STEPS.sortKey, DATA_EXPORTS.sortKey] },
+      },
+    },
+  },
   // A member left or was removed: the old image says who.
   { eventName: ['REMOVE'], dynamodb: { Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }] } } } },
   // Joins, read markers, roles (memberships) and renames (the conversation): the writer says what changed.

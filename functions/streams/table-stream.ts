@@ -16,8 +16,12 @@
  * written, then reads the inbox; whatever that position covers already shows in the inbox.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { toAccountDeletion } from '../shared/data/account-deletion-store';
+import { toDataExport } from '../shared/data/data-export-store';
 import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
+import { continueAccountDeletion } from '../shared/domain/account-deletion';
+import { buildExport } from '../shared/domain/data-export';
 import { byRecipientSlices, postEvents, takePositionsFor, writeEvents } from '../shared/events/publisher';
 import { logger } from '../shared/logger';
 import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';
@@ -35,7 +39,7 @@ import {
   emptyReport,
   forEachConcurrently,
 } from '../shared/realtime/delivery';
-import { PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
+import { ACCOUNT_DELETION_STEPS, DATA_EXPORTS, PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
 const INBOX_CONCURRENCY = 32;
@@ -69,7 +73,8 @@ async function applyProjections(plan: ConversationPlan): Promise<void> {
 /**
  * A user's records (not a conversation's): a session item removed (ended by the user, by refresh-token reuse
  * detection, or expired by TTL) closes that session's WebSockets, whose access tokens would otherwise keep
- * them open until they expire; a replaced picture's file is deleted.
+ * them open until they expire; a replaced picture's file is deleted; a deleted account's marker runs the next
+ * step of its sweep (domain/account-deletion.ts); a pending data export is written (domain/data-export.ts).
  */
 async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender | undefined): Promise<void> {
   const keys = image(record.dynamodb?.Keys);
@@ -82,6 +87,15 @@ async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender
   }
   const next = image(record.dynamodb?.NewImage);
   const previous = image(record.dynamodb?.OldImage);
+  if (sortKey === DATA_EXPORTS.sortKey) {
+    if (next && writtenHere(next)) await buildExport(toDataExport(next));
+    return;
+  }
+  if (sortKey === ACCOUNT_DELETION_STEPS.sortKey) {
+    // Each write of the marker runs the sweep's next step, once, in the region that wrote it.
+    if (next && writtenHere(next)) await continueAccountDeletion(toAccountDeletion(next), { sender });
+    return;
+  }
   if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) await onProfileChanged(previous, next);
 }
 

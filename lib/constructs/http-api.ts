@@ -105,8 +105,10 @@ export class ChatHttpApi extends Construct {
             jwks: route.auth === 'user' || route.access.tokenKeys === 'publish',
             sign: route.access.tokenKeys === 'sign',
           }),
-          ...(route.access.presignUploads ? { MEDIA_BUCKET: props.media.bucket.bucketName } : {}),
-          ...(route.access.presignUploads && props.media.bucketRegion
+          ...(route.access.presignUploads || route.access.presignExportDownloads
+            ? { MEDIA_BUCKET: props.media.bucket.bucketName }
+            : {}),
+          ...((route.access.presignUploads || route.access.presignExportDownloads) && props.media.bucketRegion
             ? { MEDIA_BUCKET_REGION: props.media.bucketRegion }
             : {}),
           ...(route.access.cdnSigningKey
@@ -122,6 +124,7 @@ export class ChatHttpApi extends Construct {
       if (route.access.tokenKeys === 'sign') props.tokenKeys.grantSign(fn);
       if (route.access.cdnSigningKey) props.media.signingKeySecret.grantRead(fn.role);
       if (route.access.presignUploads) props.media.grantPresignUploads(fn.role);
+      if (route.access.presignExportDownloads) props.media.grantReadExports(fn.role);
       this.functions.set(route.name, fn);
 
       const integration = new HttpLambdaIntegration(`${functionIdFor(route)}Integration`, fn.function);

@@ -17,7 +17,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { mediaUploadedDelivery } from '../../functions/shared/async-delivery';
 import { corsPolicy } from '../../functions/shared/cors';
-import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
+import { EXPORTS_PREFIX, QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
 import {
   DEFAULT_CONTENT_DISPOSITION,
   SERVED_FILE_HEADERS,
@@ -41,6 +41,18 @@ export interface MediaAccess {
   /** The bucket's region, when it is not the stack's (presigned uploads are signed for it). */
   readonly bucketRegion?: string;
   grantPresignUploads(role: iam.IRole): void;
+  /** Lets a function presign downloads of data exports (s3:GetObject under `exports/`). */
+  grantReadExports(role: iam.IRole): void;
+}
+
+/** Reading data exports: the presigned GET of `GET /users/me/export` is signed with this grant. */
+function grantReadExportsOf(bucket: s3.IBucket, role: iam.IRole) {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
+    }),
+  );
 }
 
 export interface MediaProps {
@@ -104,6 +116,8 @@ export class Media extends Construct implements MediaAccess {
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
         // The upload check deletes each quarantined object; any it never saw (a failed check) goes after a day.
         { prefix: QUARANTINE_PREFIX, expiration: Duration.days(1) },
+        // Data exports are kept a week (the export item says so too), then removed.
+        { prefix: EXPORTS_PREFIX, expiration: Duration.days(7) },
       ],
       removalPolicy: props.removalPolicy,
       autoDeleteObjects: autoDelete,
@@ -293,6 +307,64 @@ export class Media extends Construct implements MediaAccess {
     }
   }
 
+  grantReadExports(role: iam.IRole) {
+    grantReadExportsOf(this.bucket, role);
+    for (const finding of this.objectPrefixFindings([EXPORTS_PREFIX])) {
+      Validations.of(role).acknowledge({
+        id: finding,
+        reason: `Each export has its own key under ${EXPORTS_PREFIX}<user>/; the route presigns only the caller's.`,
+      });
+    }
+  }
+
+  /**
+   * Lets a function write data exports (the table-stream function makes them): PutObject under `exports/`.
+   */
+  grantWriteExports(role: iam.IRole) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
+      }),
+    );
+    for (const finding of this.objectPrefixFindings([EXPORTS_PREFIX])) {
+      Validations.of(role).acknowledge({
+        id: finding,
+        reason: `Each export has its own key under ${EXPORTS_PREFIX}<user>/.`,
+      });
+    }
+  }
+
+  /**
+   * Lets a function delete a deleted account's files (the table-stream function, which runs the sweep): list
+   * the served prefixes (`<prefix><user>/`) and delete under them. Never quarantine, never other buckets.
+   */
+  grantDeleteAccountFiles(role: iam.IRole) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['avatars/*', 'attachments/*', `${EXPORTS_PREFIX}*`] } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [
+          this.bucket.arnForObjects('attachments/*'),
+          this.bucket.arnForObjects(`${EXPORTS_PREFIX}*`),
+        ],
+      }),
+    );
+    for (const finding of this.objectPrefixFindings(['attachments/', EXPORTS_PREFIX])) {
+      Validations.of(role).acknowledge({
+        id: finding,
+        reason:
+          "A deleted account's files are under attachments/<user>/ (and avatars/<user>/): listed and deleted.",
+      });
+    }
+  }
+
   /** Lets a function delete replaced profile pictures (the table-stream function). */
   grantDeleteProfilePictures(role: iam.IRole) {
     role.addToPrincipalPolicy(
@@ -350,6 +422,15 @@ export class RemoteMedia extends Construct implements MediaAccess {
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${rendered}/${QUARANTINE_PREFIX}*]`,
       reason: `Presigned uploads go to per-upload keys in the home region bucket's quarantine (${QUARANTINE_PREFIX}*), never to served keys.`,
+    });
+  }
+
+  grantReadExports(role: iam.IRole): void {
+    grantReadExportsOf(this.bucket, role);
+    const rendered = this.bucket.bucketName.replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${rendered}/${EXPORTS_PREFIX}*]`,
+      reason: `Each export has its own key under ${EXPORTS_PREFIX}<user>/; the route presigns only the caller's.`,
     });
   }
 }

@@ -47,10 +47,12 @@ export class StreamProcessor extends Construct {
     const role = this.handler.role;
     // Query: a conversation with its members, unread counts. UpdateItem: inbox entries, previews, feed heads
     // (positions, gone connections). GetItem: an inbox entry to recompute. DeleteItem: a former member's
-    // inbox entry, a replaced picture's media item. BatchWriteItem: feed entries.
+    // inbox entry, a replaced picture's media item. BatchWriteItem: feed entries. ConditionCheckItem: a
+    // deleted account's reactions taken back (the reaction transaction checks the membership).
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
+          'dynamodb:ConditionCheckItem',
           'dynamodb:Query',
           'dynamodb:GetItem',
           'dynamodb:UpdateItem',

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newTokenKeySet, publicJwks } from '../../functions/shared/auth/token-keys';
 import { RATE_COUNTER_PREFIX } from '../../functions/shared/data/keys';
 import { tableDefinition } from '../../functions/shared/data/table-definition';
-import { QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
+import { EXPORTS_PREFIX, QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
 import { limitsOf, routeKeys } from '../../functions/shared/route-definition';
 import { routes } from '../../functions/shared/routes';
 import { STREAM_FILTER_PATTERNS } from '../../functions/streams/stream-filter';
@@ -298,9 +298,35 @@ describe('the stream processor', () => {
     expect(STREAM_FILTER_PATTERNS.length).toBeLessThanOrEqual(5);
   });
 
-  it('may delete profile pictures (replaced ones) and nothing else in the media bucket', () => {
+  it("may delete profile pictures and a deleted account's files, list only the served prefixes, write exports, and nothing else", () => {
     const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
-    expect(s3GrantsOf(fn?.Properties.Role['Fn::GetAtt'][0] as string)).toEqual(['s3:DeleteObject avatars/*']);
+    const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+    const grants = s3GrantsOf(roleId);
+    expect(grants.filter((grant) => grant.startsWith('s3:DeleteObject'))).toEqual([
+      's3:DeleteObject attachments/*',
+      's3:DeleteObject avatars/*',
+      `s3:DeleteObject ${EXPORTS_PREFIX}*`,
+    ]);
+    // Data exports: written by the stream, under exports/ only.
+    expect(grants.filter((grant) => grant.startsWith('s3:PutObject'))).toEqual([
+      `s3:PutObject ${EXPORTS_PREFIX}*`,
+    ]);
+    expect(grants.filter((grant) => !/^s3:(DeleteObject|PutObject)/.test(grant))).toEqual([
+      expect.stringMatching(/^s3:ListBucket /),
+    ]);
+    const listing = Object.values(resources)
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::IAM::Policy' &&
+          resource.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId),
+      )
+      .flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as { Action: unknown; Condition?: unknown }[],
+      )
+      .find((statement) => statement.Action === 's3:ListBucket');
+    expect(listing?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['avatars/*', 'attachments/*', `${EXPORTS_PREFIX}*`] },
+    });
   });
 
   it('may query, read, update and delete items and batch-write feed entries in the table, and read its stream', () => {
@@ -316,6 +342,7 @@ describe('the stream processor', () => {
       .sort();
     expect(actions).toEqual([
       'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
       'dynamodb:DeleteItem',
       'dynamodb:DescribeStream',
       'dynamodb:GetItem',
@@ -512,10 +539,15 @@ describe('media storage and delivery', () => {
       const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', `Http${functionIdFor(route)}Function`);
       const variables = fn?.Properties.Environment.Variables ?? {};
       expect('CDN_PRIVATE_KEY_SECRET_ARN' in variables).toBe(route.access.cdnSigningKey === true);
-      expect('MEDIA_BUCKET' in variables).toBe(route.access.presignUploads === true);
+      expect('MEDIA_BUCKET' in variables).toBe(
+        route.access.presignUploads === true || route.access.presignExportDownloads === true,
+      );
       const s3Grants = s3GrantsOf(fn?.Properties.Role['Fn::GetAtt'][0] as string);
-      // Presigned POSTs may only put objects into quarantine.
-      expect(s3Grants).toEqual(route.access.presignUploads ? [`s3:PutObject ${QUARANTINE_PREFIX}*`] : []);
+      // Presigned POSTs may only put objects into quarantine; presigned export links only read exports.
+      expect(s3Grants).toEqual([
+        ...(route.access.presignUploads ? [`s3:PutObject ${QUARANTINE_PREFIX}*`] : []),
+        ...(route.access.presignExportDownloads ? [`s3:GetObject ${EXPORTS_PREFIX}*`] : []),
+      ]);
     }
   });
 });

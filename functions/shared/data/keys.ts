@@ -146,3 +146,17 @@ export const reactedKey = (conversationId: string, userId: string, messageId: st
   SK: `${reactedPrefix(userId)}${messageId}#${emoji}`,
 });
 export const reactedPrefix = (userId: string) => `REACTED#${userId}#`;
+
+/**
+ * An account being deleted (and, once done, that it was): the state of its sweep through conversations and
+ * media (domain/account-deletion.ts). Each write of it is a stream record that runs the next step.
+ */
+export const accountDeletionKey = (userId: string) => ({ PK: `USER#${userId}`, SK: ACCOUNT_DELETION_SK });
+export const ACCOUNT_DELETION_SK = 'DELETION';
+
+/** A user's latest data export: its status and, once written, the S3 key of the file. */
+export const dataExportKey = (userId: string) => ({ PK: `USER#${userId}`, SK: DATA_EXPORT_SK });
+export const DATA_EXPORT_SK = 'EXPORT';
+
+/** The sender's idempotency records in a conversation (`CMID#<sender>#…`): removed with a deleted account. */
+export const clientMessagePrefix = (senderId: string) => `CMID#${senderId}#`;

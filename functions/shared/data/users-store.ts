@@ -77,7 +77,9 @@ export async function createUser(user: UserRecord, passwordHash: string): Promis
           Put: {
             TableName: tableName,
             Item: { ...usernameKey(user.username), type: 'UsernameClaim', userId: user.id, passwordHash },
-            ConditionExpression: 'attribute_not_exists(PK)',
+            // A deleted account's name is free again once its cooling period is over (TTL may lag for days).
+            ConditionExpression: 'attribute_not_exists(PK) OR freeAt < :now',
+            ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
           },
         },
       ],
@@ -109,7 +111,9 @@ export async function getUsernameClaim(username: string): Promise<UsernameClaim 
   const { Item } = await homeDynamo.send(
     new GetCommand({ TableName: tableName, Key: usernameKey(username), ConsistentRead: true }),
   );
-  return Item ? { userId: Item.userId as string, passwordHash: Item.passwordHash as string } : undefined;
+  // A deleted account's claim (a tombstone holding the name through its cooling period) has no credentials.
+  if (!Item || typeof Item.passwordHash !== 'string') return undefined;
+  return { userId: Item.userId as string, passwordHash: Item.passwordHash };
 }
 
 export async function updateUser(

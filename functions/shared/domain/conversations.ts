@@ -381,17 +381,22 @@ function successorOf(leaver: MemberRecord, members: MemberRecord[]): MemberRecor
   return others.filter((member) => member.role === 'admin').sort(byJoined)[0] ?? others.sort(byJoined)[0];
 }
 
-/** Removes a member, or leaves when the target is the caller. The last owner leaving hands ownership on. */
+/**
+ * Removes a member, or leaves when the target is the caller. The last owner leaving hands ownership on.
+ * `accountDeleted`: a deleted account's sweep (domain/account-deletion.ts) takes the user out of every
+ * conversation, direct ones too, and leaves no `LEFT#` marker behind (nobody can add that user again).
+ */
 export async function removeMember(
   callerId: string,
   conversationId: string,
   targetId: string,
   now = new Date(),
+  options: { accountDeleted?: boolean } = {},
 ) {
   const { conversation, members, me } = await requireMembership(callerId, conversationId);
   const target = members.find((member) => member.userId === targetId);
   const leaving = targetId === callerId;
-  if (conversation.type !== 'group') {
+  if (conversation.type !== 'group' && !(leaving && options.accountDeleted)) {
     throw new ValidationError('Members of a direct conversation cannot leave or be removed.', [
       { field: '(path) id', message: 'is a direct conversation' },
     ]);
@@ -437,9 +442,13 @@ export async function removeMember(
     // the entry (a message fanned out just before) bring it back.
     deleteInboxEntryItem(conversationId, removed.userId),
     // Leaving (not being removed) refuses re-adds by others until the user agrees (consentToRejoin).
-    leaving
-      ? store.putLeftMarker(conversationId, callerId, at)
-      : store.memberCondition(conversationId, callerId, MODERATORS),
+    ...(leaving && options.accountDeleted
+      ? []
+      : [
+          leaving
+            ? store.putLeftMarker(conversationId, callerId, at)
+            : store.memberCondition(conversationId, callerId, MODERATORS),
+        ]),
     ...(successor
       ? [
           {

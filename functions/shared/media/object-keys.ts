@@ -8,6 +8,12 @@ import type { MediaPurpose } from './media-types';
 
 export const QUARANTINE_PREFIX = 'uploads/';
 export const SERVED_PREFIXES = ['avatars/', 'attachments/'] as const;
+/** Data exports (GDPR art. 20): never served by the CDN, only by presigned GETs for their owner. */
+export const EXPORTS_PREFIX = 'exports/';
+
+/** A user's data export file. */
+export const exportObjectKey = (userId: string, exportId: string) =>
+  `${EXPORTS_PREFIX}${userId}/${exportId}.json`;
 
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 

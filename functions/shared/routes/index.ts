@@ -8,6 +8,7 @@
  * test (test/infra/bundle-budgets.test.ts) checks each route's bundle against its budget.
  */
 import type { RouteDefinition } from '../route-definition';
+import { deleteMe, getDataExport, startDataExport } from './account-data';
 import {
   changePassword,
   endSession,
@@ -44,6 +45,7 @@ import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
 
+export * from './account-data';
 export * from './accounts';
 export * from './conversations';
 export * from './media';
@@ -69,6 +71,9 @@ export const routes: readonly RouteDefinition[] = [
   updateMe,
   getUser,
   findUserByUsername,
+  deleteMe,
+  startDataExport,
+  getDataExport,
   createConversation,
   listConversations,
   getConversation,

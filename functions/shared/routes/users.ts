@@ -16,6 +16,8 @@ export const getMe = /* @__PURE__ */ defineRoute({
   summary: 'Your own profile, as only you see it',
   tag: 'Users',
   response: { status: 200, schema: ownProfileSchema, description: 'The profile' },
+  // The account was deleted while its access token is still valid.
+  errors: [404],
   access: { table: ['dynamodb:GetItem'] },
 });
 

@@ -5,7 +5,15 @@
  * monitoring on its replica of the table, and uses the home region's media, keys and web app.
  */
 
-import { Aspects, CfnOutput, type IAspect, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Aspects,
+  CfnOutput,
+  type IAspect,
+  NestedStack,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { limitEnvironmentName } from '../functions/shared/limits/config';
@@ -83,6 +91,8 @@ export class ChatStack extends Stack {
   readonly tokenKeys: TokenSigningKeys | undefined;
   /** The web app's origin: only in a stage's home region. */
   readonly webUrl: string | undefined;
+  /** The alarms, their topic and the dashboard (a nested stack: see below). */
+  readonly observability: NestedStack;
 
   constructor(scope: Construct, id: string, props: ChatStackProps = {}) {
     super(scope, id, props);
@@ -188,7 +198,12 @@ export class ChatStack extends Stack {
     this.media?.grantDeleteAccountFiles(streams.handler.role);
     this.media?.grantWriteExports(streams.handler.role);
 
-    const monitoring = new Monitoring(this, 'Monitoring', {
+    // Alarms and the dashboard have a template of their own: two alarms per function grow with every route,
+    // and one CloudFormation template holds at most 500 resources (test/infra/resource-limits.test.ts).
+    this.observability = new NestedStack(this, 'Observability', {
+      description: `Chat backend (${stage}): alarms, their topic and the dashboard`,
+    });
+    const monitoring = new Monitoring(this.observability, 'Monitoring', {
       stage,
       alarmEmail: props.alarmEmail,
       http: { apiId: http.api.apiId, functions: http.functions, accessLogs: http.accessLogs },

@@ -43,7 +43,8 @@ beforeAll(() => {
   templates = new Map(
     stacks.map((stack) => {
       const template = Template.fromStack(stack);
-      return [stack.region, { template, resources: template.toJSON().Resources }];
+      const observability = Template.fromStack(stack.observability).toJSON().Resources;
+      return [stack.region, { template, resources: { ...template.toJSON().Resources, ...observability } }];
     }),
   );
 });

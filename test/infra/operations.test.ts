@@ -32,14 +32,24 @@ function synthesize(context: Record<string, unknown>) {
   const [stack] = stacks;
   if (!stack) throw new Error('no stack');
   const template = Template.fromStack(stack);
-  return { template, resources: template.toJSON().Resources as Record<string, Resource> };
+  // Alarms, their topic and the dashboard are in a nested stack of their own (lib/chat-stack.ts).
+  const observability = Template.fromStack(stack.observability);
+  return {
+    template,
+    observability,
+    resources: {
+      ...(template.toJSON().Resources as Record<string, Resource>),
+      ...(observability.toJSON().Resources as Record<string, Resource>),
+    },
+  };
 }
 
 let template: Template;
+let observability: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  ({ template, resources } = synthesize({ stage: 'prod', alarmEmail: 'oncall@example.com' }));
+  ({ template, observability, resources } = synthesize({ stage: 'prod', alarmEmail: 'oncall@example.com' }));
 });
 
 const idsOf = (type: string, prefix = '') =>
@@ -116,12 +126,12 @@ describe('alarms', () => {
   const topicId = () => idOf('AWS::SNS::Topic', 'MonitoringAlarmTopic');
 
   it('emails the alarm topic from -c alarmEmail, over TLS only', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', {
+    observability.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'oncall@example.com',
       TopicArn: { Ref: topicId() },
     });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    observability.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -264,8 +274,8 @@ describe('stages', () => {
       ],
     ]);
     expect(generation(overridden)).toEqual(['3']);
-    expect(corsOrigins({ template, resources })[0]).toHaveLength(1);
-    expect(generation({ template, resources })).toEqual(['1']);
+    expect(corsOrigins({ template, observability, resources })[0]).toHaveLength(1);
+    expect(generation({ template, observability, resources })).toEqual(['1']);
     expect(() => synthesize({ stage: 'dev', allowedOrigins: '*' })).toThrow(/allowedOrigins/);
   });
 

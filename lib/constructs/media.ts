@@ -4,7 +4,7 @@
  * CloudFront distribution (Origin Access Control) that serves avatars publicly and attachments only through
  * signed URLs (a key pair generated at deploy; private key in Secrets Manager), and never quarantine.
  */
-import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,7 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { mediaUploadedDelivery } from '../../functions/shared/async-delivery';
 import { corsPolicy } from '../../functions/shared/cors';
 import { EXPORTS_PREFIX, QUARANTINE_PREFIX, SERVED_PREFIXES } from '../../functions/shared/media/object-keys';
@@ -282,13 +282,19 @@ export class Media extends Construct implements MediaAccess {
     });
   }
 
-  /** cdk-nag finding ids for object wildcards under these prefixes (acknowledged one by one in v3). */
-  objectPrefixFindings(prefixes: readonly string[]): string[] {
+  /**
+   * cdk-nag finding ids for object wildcards under these prefixes (acknowledged one by one in v3), as a policy
+   * of `scope` names the bucket: by its logical id in this stack, or by the parameter CDK makes for it in a
+   * nested stack (`referenceto<unique id>Arn`, as the HTTP routes' functions see it).
+   */
+  objectPrefixFindings(prefixes: readonly string[], scope: IConstruct = this): string[] {
     const stack = Stack.of(this);
-    const bucketId = stack.resolve(
-      stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket),
-    ) as string;
-    return prefixes.map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`);
+    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
+    const bucketArn =
+      Stack.of(scope) === stack
+        ? `${stack.resolve(stack.getLogicalId(cfnBucket)) as string}.Arn`
+        : `referenceto${Names.nodeUniqueId(cfnBucket.node)}Arn`;
+    return prefixes.map((prefix) => `AwsSolutions-IAM5[Resource::<${bucketArn}>/${prefix}*]`);
   }
 
   /** Lets a function presign uploads (signed with the function's own credentials): into quarantine only. */
@@ -299,7 +305,7 @@ export class Media extends Construct implements MediaAccess {
         resources: [this.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
       }),
     );
-    for (const finding of this.objectPrefixFindings([QUARANTINE_PREFIX])) {
+    for (const finding of this.objectPrefixFindings([QUARANTINE_PREFIX], role)) {
       Validations.of(role).acknowledge({
         id: finding,
         reason: `Presigned uploads go to per-upload keys in quarantine (${QUARANTINE_PREFIX}*), never to served keys.`,
@@ -309,7 +315,7 @@ export class Media extends Construct implements MediaAccess {
 
   grantReadExports(role: iam.IRole) {
     grantReadExportsOf(this.bucket, role);
-    for (const finding of this.objectPrefixFindings([EXPORTS_PREFIX])) {
+    for (const finding of this.objectPrefixFindings([EXPORTS_PREFIX], role)) {
       Validations.of(role).acknowledge({
         id: finding,
         reason: `Each export has its own key under ${EXPORTS_PREFIX}<user>/; the route presigns only the caller's.`,

@@ -13,6 +13,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/shared/routes';
 import { buildChatApp, globalTableName } from '../../lib/chat-app';
+import { resourcesWithNested } from '../support/templates';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1'];
@@ -43,8 +44,7 @@ beforeAll(() => {
   templates = new Map(
     stacks.map((stack) => {
       const template = Template.fromStack(stack);
-      const observability = Template.fromStack(stack.observability).toJSON().Resources;
-      return [stack.region, { template, resources: { ...template.toJSON().Resources, ...observability } }];
+      return [stack.region, { template, resources: resourcesWithNested(stack) }];
     }),
   );
 });

@@ -19,6 +19,7 @@ import { routes } from '../../functions/shared/routes';
 import { webSocketRoutes } from '../../functions/shared/ws-routes';
 import { buildChatApp } from '../../lib/chat-app';
 import { DEAD_LETTER_QUEUE_OUTPUT } from '../../scripts/redrive-aws';
+import { resourcesWithNested } from '../support/templates';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 
@@ -37,10 +38,7 @@ function synthesize(context: Record<string, unknown>) {
   return {
     template,
     observability,
-    resources: {
-      ...(template.toJSON().Resources as Record<string, Resource>),
-      ...(observability.toJSON().Resources as Record<string, Resource>),
-    },
+    resources: resourcesWithNested<Resource>(stack),
   };
 }
 

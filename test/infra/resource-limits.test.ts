@@ -7,10 +7,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, NestedStack, type Stack } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildChatApp } from '../../lib/chat-app';
+import { nestedStacksOf } from '../support/templates';
 
 const CLOUDFORMATION_LIMIT = 500;
 /** Room for about five more routes before a template has to be split again. */
@@ -23,10 +24,7 @@ function templates(context: Record<string, unknown>) {
   });
   process.env.CDK_DEFAULT_ACCOUNT ??= '123456789012';
   const { stacks } = buildChatApp(app);
-  return stacks.flatMap((stack: Stack) => [
-    stack,
-    ...stack.node.findAll().filter((node): node is NestedStack => NestedStack.isNestedStack(node)),
-  ]);
+  return stacks.flatMap((stack: Stack) => [stack, ...nestedStacksOf(stack)]);
 }
 
 const resourceCount = (stack: Stack) =>

@@ -5,6 +5,7 @@
  * (the stream consumer) is not mixed in.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface Cost {
@@ -62,10 +63,14 @@ const isRead = (input: unknown) => {
   );
 };
 
-/** Runs `operation` and returns its DynamoDB cost. */
-export async function measure<T>(operation: () => Promise<T>): Promise<{ result: T; cost: Cost }> {
+/** Runs `operation` and returns its DynamoDB cost and how long it took (wall clock, ms). */
+export async function measure<T>(
+  operation: () => Promise<T>,
+): Promise<{ result: T; cost: Cost; durationMs: number }> {
   const ledger: Ledger = { requests: 0, roundTrips: 0, readUnits: 0, writeUnits: 0, inFlight: 0 };
+  const started = performance.now();
   const result = await current.run(ledger, operation);
+  const durationMs = performance.now() - started;
   const { inFlight: _inFlight, ...cost } = ledger;
-  return { result, cost };
+  return { result, cost, durationMs };
 }

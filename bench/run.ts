@@ -7,10 +7,11 @@
  *  4. Real-time delivery latency (p50/p99) from send to receipt over WebSockets.
  *  5. Function bundles: size and import time (a cold-start proxy) beside the floor (the bare DynamoDB client),
  *     with the budgets of bench/bundles.ts. `npm run bench -- bundles` runs only this part.
+ * Parts 1, 3 and 4 also go to bench/results/latest.json, from which `npm run costs` writes docs/costs.md.
  * Numbers from DynamoDB Local and a laptop are for comparing designs and catching regressions, not SLAs.
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -20,9 +21,12 @@ import { bundleReport } from './bundles';
 import { type Cost, installCapacityMeter, measure } from './capacity';
 import { startBenchStack } from './local-stack';
 import { measureRealtimeLatency } from './realtime-latency';
+import { type FanOut, sampled, writeResults } from './results';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
+/** Runs per call the cost model prices (their median goes to bench/results/latest.json). */
+const COST_SAMPLES = 9;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -270,6 +274,15 @@ async function main() {
         }),
     ],
     [
+      'POST /media (an attachment)',
+      () =>
+        call('create-media', {
+          routeKey: 'POST /media',
+          headers: auth(alice.token),
+          body: { purpose: 'attachment', contentType: 'image/jpeg', size: 500_000 },
+        }),
+    ],
+    [
       'POST …/read',
       async () => {
         const page = await call('list-messages', {
@@ -363,6 +376,47 @@ async function main() {
     );
   }
 
+  // The calls the cost model prices, each run COST_SAMPLES times (medians): what each costs and how long.
+  const timed = (operation: () => Promise<unknown>) => () => measure(operation);
+  const priced = {
+    send: await sampled(
+      COST_SAMPLES,
+      timed(() => sendTo(group.id, alice.token, { content: { type: 'text', text: 'priced' } })),
+    ),
+    listMessages: await sampled(
+      COST_SAMPLES,
+      timed(() =>
+        call('list-messages', {
+          routeKey: 'GET /conversations/{id}/messages',
+          headers: auth(bob.token),
+          pathParameters: { id: direct.id },
+        }),
+      ),
+    ),
+    markRead: await sampled(COST_SAMPLES, async () => {
+      const sent = await sendTo(direct.id, alice.token, { content: { type: 'text', text: 'to read' } });
+      return measure(() =>
+        call('mark-read', {
+          routeKey: 'POST /conversations/{id}/read',
+          headers: auth(bob.token),
+          pathParameters: { id: direct.id },
+          body: { messageId: sent.id },
+        }),
+      );
+    }),
+    // Fewer than 20 pending uploads in all (the quota's set stays one small item).
+    createMedia: await sampled(
+      COST_SAMPLES,
+      timed(() =>
+        call('create-media', {
+          routeKey: 'POST /media',
+          headers: auth(bob.token),
+          body: { purpose: 'attachment', contentType: 'image/jpeg', size: 500_000 },
+        }),
+      ),
+    ),
+  };
+
   // What a limit adds to a call: its counter, one conditional UpdateItem (every figure above includes it: GET
   // routes run it beside their reads, writes before their work). Measured on its own, counted and refused.
   const { addToCounter } = await import('../functions/shared/data/limits-store');
@@ -419,7 +473,12 @@ async function main() {
   const { handler: streamHandler } = await import('../functions/streams/table-stream');
   const { marshall } = await import('@aws-sdk/util-dynamodb');
   console.log('\n## Stream consumer cost per message (off the request path)\n');
-  console.log('| group size | requests | WCU | RCU |\n|---:|---:|---:|---:|');
+  console.log(
+    `(medians of ${COST_SAMPLES} runs; a read marker moved: \`conversation.read\` to every member up to 32, else to the reader)\n`,
+  );
+  console.log(
+    '| group size | requests | WCU | RCU | ms | read marker: requests | WCU | RCU | ms |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   // Groups of 4 and 256: members are profiles written straight to the table (signing 256 users up through
   // the API would only measure scrypt).
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -464,6 +523,13 @@ async function main() {
       })
     ).id as string;
   const groupOf4 = await bigGroup(extraMembers.slice(0, 3));
+  const groupOf100 = await bigGroup(extraMembers.slice(0, 98));
+  await call('add-members', {
+    routeKey: 'POST /conversations/{id}/members',
+    headers: auth(alice.token),
+    pathParameters: { id: groupOf100 },
+    body: { userIds: extraMembers.slice(98, 99) },
+  });
   const groupOf256 = await bigGroup(extraMembers.slice(0, 98));
   for (let i = 98; i < extraMembers.length; i += 98) {
     await call('add-members', {
@@ -478,33 +544,70 @@ async function main() {
     [2, direct.id],
     [4, groupOf4],
     [10, group.id],
+    [100, groupOf100],
     [256, groupOf256],
   ];
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { memberKey } = await import('../functions/shared/data/keys');
+  const fanOut: FanOut[] = [];
   for (const [size, conversationId] of sizes) {
-    const message = {
-      PK: `CONV#${conversationId}`,
-      SK: 'MSG#01ZZZZZZZZZZZZZZZZZZZZZZZZ',
-      id: '01ZZZZZZZZZZZZZZZZZZZZZZZZ',
-      conversationId,
-      senderId: alice.id,
-      content: { type: 'text', text: 'fan-out' },
-      createdAt: new Date().toISOString(),
-    };
-    const { cost } = await measure(() =>
-      streamHandler({
-        Records: [
-          {
-            eventName: 'INSERT',
-            dynamodb: {
-              Keys: marshall({ PK: message.PK, SK: message.SK }) as never,
-              NewImage: marshall(message) as never,
-              SequenceNumber: '1',
+    // Each run a new message (ids after every real one), then Alice's read marker moved to it.
+    let run = 0;
+    const ids: string[] = [];
+    const message = await sampled(COST_SAMPLES, () => {
+      const id = `01ZZZZZZZZZZZZZZZZZZZZZZ${String(run++).padStart(2, '0')}`;
+      ids.push(id);
+      const item = {
+        PK: `CONV#${conversationId}`,
+        SK: `MSG#${id}`,
+        id,
+        conversationId,
+        senderId: alice.id,
+        content: { type: 'text', text: 'fan-out' },
+        createdAt: new Date().toISOString(),
+      };
+      return measure(() =>
+        streamHandler({
+          Records: [
+            {
+              eventName: 'INSERT',
+              dynamodb: {
+                Keys: marshall({ PK: item.PK, SK: item.SK }) as never,
+                NewImage: marshall(item) as never,
+                SequenceNumber: String(run),
+              },
             },
-          },
-        ],
-      }),
+          ],
+        }),
+      );
+    });
+    const { Item: membership } = await documentClient.send(
+      new GetCommand({ TableName: tableName, Key: memberKey(conversationId, alice.id) }),
     );
-    console.log(`| ${size} | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`);
+    let previous = membership ?? {};
+    const read = await sampled(COST_SAMPLES, () => {
+      const next = {
+        ...previous,
+        lastReadMessageId: ids.shift(),
+        lastReadAt: new Date().toISOString(),
+        lastChange: 'read',
+      };
+      const record = {
+        eventName: 'MODIFY' as const,
+        dynamodb: {
+          Keys: marshall(memberKey(conversationId, alice.id)) as never,
+          OldImage: marshall(previous, { removeUndefinedValues: true }) as never,
+          NewImage: marshall(next, { removeUndefinedValues: true }) as never,
+          SequenceNumber: '1',
+        },
+      };
+      previous = next;
+      return measure(() => streamHandler({ Records: [record] }));
+    });
+    if (size !== 4) fanOut.push({ members: size, message, read });
+    console.log(
+      `| ${size} | ${message.requests} | ${fmt(message.writeUnits)} | ${fmt(message.readUnits)} | ${fmt(message.durationMs)} | ${read.requests} | ${fmt(read.writeUnits)} | ${fmt(read.readUnits)} | ${fmt(read.durationMs)} |`,
+    );
   }
   // A reply in the group of 10: its own record and its root's (the count), as one transaction writes them.
   {
@@ -552,7 +655,7 @@ async function main() {
       }),
     );
     console.log(
-      `| 10, a reply (2 events) | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} |`,
+      `| 10, a reply (2 events) | ${cost.requests} | ${fmt(cost.writeUnits)} | ${fmt(cost.readUnits)} | | | | | |`,
     );
   }
 
@@ -584,8 +687,13 @@ async function main() {
   console.log('\n## Catching up: 500 events over 20 conversations, GET /sync?limit=500\n');
   console.log('| call | events | requests | round trips | RCU |\n|---:|---:|---:|---:|---:|');
   let since: string = start.nextCursor;
+  let firstSync: (typeof priced)['send'] & { events: number } = { ...priced.send, events: 0 };
   for (let callNumber = 1; callNumber <= 10; callNumber++) {
-    const { result: page, cost } = await measure(() =>
+    const {
+      result: page,
+      cost,
+      durationMs,
+    } = await measure(() =>
       call('sync', {
         routeKey: 'GET /sync',
         headers: auth(bob.token),
@@ -595,6 +703,14 @@ async function main() {
     console.log(
       `| ${callNumber} | ${page.events.length} | ${cost.requests} | ${cost.roundTrips} | ${fmt(cost.readUnits)} |`,
     );
+    if (callNumber === 1) {
+      firstSync = {
+        ...cost,
+        durationMs: Math.round(durationMs * 10) / 10,
+        samples: 1,
+        events: page.events.length,
+      };
+    }
     since = page.nextCursor;
     if (!page.hasMore) break;
   }
@@ -607,6 +723,16 @@ async function main() {
   }
 
   await api.stopAll();
+
+  writeResults({
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+    operations: Object.fromEntries(rows),
+    costModel: { ...priced, sync: firstSync, fanOut },
+  });
+  console.log('\nwrote bench/results/latest.json (`npm run costs` turns it into docs/costs.md)');
 
   await printBundles();
 

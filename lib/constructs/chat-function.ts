@@ -24,6 +24,8 @@ export interface ChatFunctionProps {
 }
 
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+/** Memory of a function that sets none (bench/costs.ts prices each function at its configured memory). */
+export const DEFAULT_MEMORY_MB = 512;
 
 export class ChatFunction extends Construct {
   readonly function: NodejsFunction;
@@ -52,7 +54,7 @@ export class ChatFunction extends Construct {
       description: props.description,
       runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memoryMb ?? 512,
+      memorySize: props.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,

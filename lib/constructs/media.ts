@@ -66,6 +66,12 @@ export interface MediaProps {
   deadLetterQueue: sqs.IQueue;
 }
 
+/**
+ * The upload check's memory: an image (up to 25 MB) is held in memory about three times over while it is
+ * stripped; more memory also means more CPU for the walk over its bytes. Videos are copied inside S3.
+ */
+export const UPLOAD_CHECK_MEMORY_MB = 1024;
+
 export class Media extends Construct implements MediaAccess {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
@@ -229,9 +235,7 @@ export class Media extends Construct implements MediaAccess {
     const uploaded = new ChatFunction(this, 'MediaUploaded', {
       entry: 'functions/s3/media-uploaded.ts',
       description: 'Checks each upload in quarantine: served (metadata stripped) and ready, or rejected',
-      // An image (up to 25 MB) is held in memory about three times over while it is stripped; more memory
-      // also means more CPU for the walk over its bytes. Videos are copied inside S3.
-      memoryMb: 1024,
+      memoryMb: UPLOAD_CHECK_MEMORY_MB,
       timeout: Duration.seconds(60),
       environment: { TABLE_NAME: props.table.tableName, MEDIA_BUCKET: this.bucket.bucketName },
     });

@@ -15,6 +15,10 @@ export const MemberChange = {
   role: 'role',
   /** Sending moved the sender's read marker: `message.created` already says so; no event of its own. */
   sent: 'sent',
+  /** A block between the two members of a direct chat was set or lifted (`blockedBy`): no event. */
+  blocked: 'blocked',
+  /** The member muted or unmuted the conversation (`mutedUntil`): private to them, no event. */
+  muted: 'muted',
 } as const;
 
 export const ConversationChange = {

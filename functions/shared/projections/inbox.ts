@@ -22,6 +22,7 @@ import {
   type InboxWriteOutcome,
   replaceInboxEntry,
 } from '../data/inbox-store';
+import { queryBlockedIds } from '../data/blocks-store';
 import { countUnreadBetween } from '../data/messages-store';
 
 export type InboxOp =
@@ -141,8 +142,16 @@ export async function applyInboxOps(
   ops: readonly InboxOp[],
 ): Promise<void> {
   if (ops.length === 0) return;
-  const count: UnreadCounter = (afterId, upToId) =>
-    countUnreadBetween(member.conversationId, member.userId, afterId, upToId);
+  // Who the member blocked is read only when a recount reads messages (their messages are not counted).
+  let blocked: Promise<string[]> | undefined;
+  const count: UnreadCounter = async (afterId, upToId) =>
+    countUnreadBetween(
+      member.conversationId,
+      member.userId,
+      afterId,
+      upToId,
+      await (blocked ??= queryBlockedIds(member.userId).then((ids) => [...ids])),
+    );
   let outcome: InboxWriteOutcome | undefined;
   const advance = advanceOf(member, ops);
   if (advance) {

@@ -18,6 +18,7 @@ import {
   refreshToken,
   signUp,
 } from './accounts';
+import { blockUser, listBlocks, unblockUser } from './blocks';
 import {
   addMembers,
   changeMemberRole,
@@ -39,15 +40,18 @@ import {
   markRead,
   sendMessage,
 } from './messages';
+import { muteConversation, unmuteConversation } from './mutes';
 import { addReaction, listReactions, removeReaction } from './reactions';
 import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
 
 export * from './accounts';
+export * from './blocks';
 export * from './conversations';
 export * from './media';
 export * from './messages';
+export * from './mutes';
 export * from './reactions';
 export * from './sync';
 export * from './system';
@@ -69,6 +73,9 @@ export const routes: readonly RouteDefinition[] = [
   updateMe,
   getUser,
   findUserByUsername,
+  blockUser,
+  unblockUser,
+  listBlocks,
   createConversation,
   listConversations,
   getConversation,
@@ -77,6 +84,8 @@ export const routes: readonly RouteDefinition[] = [
   removeMember,
   changeMemberRole,
   consentToRejoin,
+  muteConversation,
+  unmuteConversation,
   sendMessage,
   listMessages,
   listReplies,

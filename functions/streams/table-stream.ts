@@ -141,7 +141,8 @@ export async function handleBatch(
           const change = changeOf(record);
           return change ? [{ index, position: streamPosition(record), change }] : [];
         });
-        if (changes.length > 0) plans.push({ plan: await planConversation(conversationId, changes, blockersOf), first });
+        if (changes.length > 0)
+          plans.push({ plan: await planConversation(conversationId, changes, blockersOf), first });
       } catch (error) {
         logger.error('stream records failed', { conversationId, error: error as Error });
         fail(first, error);

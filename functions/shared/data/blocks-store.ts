@@ -106,7 +106,8 @@ export async function putBlock(
     Update: {
       TableName: tableName,
       Key: key,
-      UpdateExpression: 'SET #type = :type, blockerId = :blocker, blockedId = :blocked, blockedAt = if_not_exists(blockedAt, :at)',
+      UpdateExpression:
+        'SET #type = :type, blockerId = :blocker, blockedId = :blocked, blockedAt = if_not_exists(blockedAt, :at)',
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: { ':type': type, ':blocker': blockerId, ':blocked': blockedId, ':at': at },
     },

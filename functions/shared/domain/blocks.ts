@@ -20,7 +20,12 @@ function notYourself(callerId: string, userId: string) {
 
 export async function block(callerId: string, userId: string, now = new Date()): Promise<void> {
   notYourself(callerId, userId);
-  const done = await store.putBlock(callerId, userId, directConversationId(callerId, userId), now.toISOString());
+  const done = await store.putBlock(
+    callerId,
+    userId,
+    directConversationId(callerId, userId),
+    now.toISOString(),
+  );
   if (!done) {
     throw new NotFoundError(`No user has the id "${userId}".`, [
       { field: '(path) userId', message: 'is not a user' },

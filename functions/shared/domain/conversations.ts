@@ -10,8 +10,8 @@ import type { ConversationRecord, MemberRecord, Role } from '../data/conversatio
 import * as store from '../data/conversations-store';
 import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
 import { blockKey, conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
-import { stampClause } from '../data/origin';
 import { muteOf } from '../data/mutes-store';
+import { stampClause } from '../data/origin';
 import {
   CannotMessageUserError,
   ConflictError,

@@ -17,12 +17,12 @@
  * makes that harmless.
  */
 import { config } from '../config';
+import { queryBlockers } from '../data/blocks-store';
 import {
   type ConversationRecord,
   getConversationWithMembers,
   type MemberRecord,
 } from '../data/conversations-store';
-import { queryBlockers } from '../data/blocks-store';
 import type { MessageRecord } from '../data/messages-store';
 import { ulidFloor } from '../domain/ids';
 import { type Addressed, type AudienceContext, audienceOf } from '../events/audience';
@@ -132,7 +132,9 @@ function authorOf(change: Change): string | undefined {
 export type BlockersOf = (userId: string) => Promise<ReadonlySet<string>>;
 
 /** Who blocked whom, read once per author for a whole stream batch. */
-export function blockersFor(read: (userId: string) => Promise<ReadonlySet<string>> = queryBlockers): BlockersOf {
+export function blockersFor(
+  read: (userId: string) => Promise<ReadonlySet<string>> = queryBlockers,
+): BlockersOf {
   const known = new Map<string, Promise<ReadonlySet<string>>>();
   return (userId) => {
     let blockers = known.get(userId);

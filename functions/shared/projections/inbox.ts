@@ -14,6 +14,7 @@
  * redelivered record at or before it changes nothing.
  */
 
+import { queryBlockedIds } from '../data/blocks-store';
 import {
   advanceInboxEntry,
   deleteInboxEntry,
@@ -22,7 +23,6 @@ import {
   type InboxWriteOutcome,
   replaceInboxEntry,
 } from '../data/inbox-store';
-import { queryBlockedIds } from '../data/blocks-store';
 import { countUnreadBetween } from '../data/messages-store';
 
 export type InboxOp =
@@ -143,15 +143,12 @@ export async function applyInboxOps(
 ): Promise<void> {
   if (ops.length === 0) return;
   // Who the member blocked is read only when a recount reads messages (their messages are not counted).
-  let blocked: Promise<string[]> | undefined;
-  const count: UnreadCounter = async (afterId, upToId) =>
-    countUnreadBetween(
-      member.conversationId,
-      member.userId,
-      afterId,
-      upToId,
-      await (blocked ??= queryBlockedIds(member.userId).then((ids) => [...ids])),
-    );
+  let blocked: Promise<Set<string>> | undefined;
+  const count: UnreadCounter = async (afterId, upToId) => {
+    blocked ??= queryBlockedIds(member.userId);
+    const ids = [...(await blocked)];
+    return countUnreadBetween(member.conversationId, member.userId, afterId, upToId, ids);
+  };
   let outcome: InboxWriteOutcome | undefined;
   const advance = advanceOf(member, ops);
   if (advance) {

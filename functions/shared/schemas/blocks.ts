@@ -7,7 +7,11 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export const blockParamsSchema = /* @__PURE__ */ defineSchema(() =>
   strictObject({
-    userId: v.pipe(idSchema, v.regex(ULID, 'is not a user id'), v.description('The user to block or unblock')),
+    userId: v.pipe(
+      idSchema,
+      v.regex(ULID, 'is not a user id'),
+      v.description('The user to block or unblock'),
+    ),
   }),
 );
 

@@ -95,7 +95,10 @@ export const conversationSchema = /* @__PURE__ */ defineSchema(() =>
 
 /** The caller's own mute of a conversation (PUT /conversations/{id}/mute); nobody else sees it. */
 const muteEntries = {
-  muted: v.pipe(v.boolean(), v.description('You muted it (an expired mute reads as false); unread counts go on')),
+  muted: v.pipe(
+    v.boolean(),
+    v.description('You muted it (an expired mute reads as false); unread counts go on'),
+  ),
   mutedUntil: v.optional(
     v.pipe(timestampSchema, v.description('When your mute ends; absent while muted: until you unmute')),
   ),

@@ -52,7 +52,7 @@ export class ForbiddenError extends AppError {
 /**
  * A block stands between the caller and the user they address (either blocked the other). The same answer
  * whoever blocked whom and whatever exists between them, so that it tells a blocked user no more than that
- * they cannot message this person (docs/architecture.md, "Blocking").
+ * they cannot message this person (docs/architecture.md, "Blocking and muting").
  */
 export class CannotMessageUserError extends AppError {
   readonly status = 403;

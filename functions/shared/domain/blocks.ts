@@ -1,5 +1,5 @@
 /**
- * Blocking (docs/architecture.md, "Blocking"): a user stops another from messaging them. One-directional in
+ * Blocking (docs/architecture.md, "Blocking and muting"): a user stops another from messaging them. One-directional in
  * what it hides (the blocker gets no events or unread counts from the blocked user; the blocked user is told
  * nothing), but their direct chat stops both ways until the block is lifted.
  */

@@ -32,7 +32,7 @@ export const conversationNotFound = (conversationId: string) =>
   new NotFoundError(`No conversation "${conversationId}" that you are a member of.`);
 
 /**
- * A block stands between the caller and the user they address (docs/architecture.md, "Blocking"). The blocked
+ * A block stands between the caller and the user they address (docs/architecture.md, "Blocking and muting"). The blocked
  * user learns only that they cannot message this user, the same answer for a direct chat that exists or not,
  * a message, or an add to a group; the blocker is reminded it is their own block.
  */

@@ -108,7 +108,7 @@ function membersBefore(state: ConversationState, changes: readonly RecordedChang
 }
 
 /**
- * Who did a change, when a blocker must not hear of it (docs/architecture.md, "Blocking"): the sender of a
+ * Who did a change, when a blocker must not hear of it (docs/architecture.md, "Blocking and muting"): the sender of a
  * message (its creation, edit or deletion), who reacted, who moved their read marker. Membership changes and
  * renames reach everyone: who is in a conversation is not the blocked user's to hide.
  */

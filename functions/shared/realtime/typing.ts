@@ -39,7 +39,7 @@ export async function relayTyping(
   if (!(await claimTypingSlot(conversationId, userId, TYPING_INTERVAL_MS, now))) {
     return { outcome: 'rate-limited', userId };
   }
-  // Members who blocked the typist are not told (docs/architecture.md, "Blocking"): read beside the members.
+  // Members who blocked the typist are not told (docs/architecture.md, "Blocking and muting"): read beside the members.
   const [{ members }, blockers] = await Promise.all([queryMembers(conversationId), queryBlockers(userId)]);
   const others = members
     .map((member) => member.userId)

@@ -1,5 +1,5 @@
 /**
- * Blocks: a user's list of people who may not message them (docs/architecture.md, "Blocking"). A block is two
+ * Blocks: a user's list of people who may not message them (docs/architecture.md, "Blocking and muting"). A block is two
  * small items in the users' partitions and, when the pair has a direct chat, a stamp on its two memberships,
  * written in one transaction (UpdateItem, DeleteItem, ConditionCheckItem).
  */

@@ -17,7 +17,8 @@ export const blockUser = /* @__PURE__ */ defineRoute({
   response: { status: 204, description: 'Blocked (also when they already were)' },
   errors: [404],
   access: { table: ['dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] },
-  limits: [{ name: 'block-user', key: 'user', limit: 30, windowSeconds: 60 }],
+  // One budget with unblocking: blocking and unblocking in a loop is one thing to limit.
+  limits: [{ name: 'blocks', key: 'user', limit: 30, windowSeconds: 60 }],
 });
 
 export const unblockUser = /* @__PURE__ */ defineRoute({
@@ -30,7 +31,7 @@ export const unblockUser = /* @__PURE__ */ defineRoute({
   request: { params: blockParamsSchema },
   response: { status: 204, description: 'Not blocked (also when they were not)' },
   access: { table: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] },
-  limits: [{ name: 'unblock-user', key: 'user', limit: 30, windowSeconds: 60 }],
+  limits: [{ name: 'blocks', key: 'user', limit: 30, windowSeconds: 60 }],
 });
 
 export const listBlocks = /* @__PURE__ */ defineRoute({

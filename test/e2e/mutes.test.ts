@@ -2,12 +2,24 @@
  * Muting a conversation, end to end: a flag only the muting member sees (inbox, conversation), until a time or
  * until unmuted, while unread counts go on; members only.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RealtimeEvent } from '../../functions/shared/schemas/realtime';
 import { type SignedInUser, useApi } from '../support/api';
 import { conversationHelpers } from '../support/conversation-helpers';
+import { connect, type TestSocket } from '../support/ws';
 
 const api = useApi();
 const { users, call, group, send } = conversationHelpers(api);
+
+const opened: TestSocket[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((socket) => socket.close()));
+});
+async function online(user: SignedInUser): Promise<TestSocket> {
+  const socket = await connect(api.wsUrl, user.token, 'query');
+  opened.push(socket);
+  return socket;
+}
 
 const mute = (user: SignedInUser, conversationId: string, body: unknown) =>
   api.request('PUT', `/conversations/${conversationId}/mute`, { token: user.token, body });
@@ -112,5 +124,30 @@ describe('muting a conversation', () => {
     const missing = await api.request('PUT', `/conversations/${groupId}/mute`, { token: bob.token });
     expect(missing.status).toBe(400);
     expect((await inboxEntry(bob, groupId)).muted).toBe(false);
+  });
+
+  it("tells the muting user's other devices (socket and /sync), and nobody else", async () => {
+    const [alice, bob] = await users(2);
+    const groupId = await group(alice, [bob]);
+    const cursor = (await call(bob, 'GET', '/sync')).nextCursor;
+    const [bobsOtherDevice, aliceSocket] = await Promise.all([online(bob), online(alice)]);
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const mutedEvent = (event: RealtimeEvent) => event.type === 'conversation.muted';
+
+    await mute(bob, groupId, { until });
+    const muted = await bobsOtherDevice.waitFor(mutedEvent);
+    await unmute(bob, groupId);
+    const unmuted = await bobsOtherDevice.waitFor((event) => mutedEvent(event) && !event.muted);
+    await api.drainStreams();
+
+    expect(muted).toMatchObject({ conversationId: groupId, muted: true, mutedUntil: until });
+    expect(unmuted).toMatchObject({ conversationId: groupId, muted: false });
+    expect(unmuted).not.toHaveProperty('mutedUntil');
+    const synced = await call(bob, 'GET', `/sync?since=${encodeURIComponent(cursor)}`);
+    expect(synced.events.filter(mutedEvent).map((event: { muted: boolean }) => event.muted)).toEqual([
+      true,
+      false,
+    ]);
+    expect(aliceSocket.events.filter(mutedEvent)).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ export const MemberChange = {
   sent: 'sent',
   /** A block between the two members of a direct chat was set or lifted (`blockedBy`): no event. */
   blocked: 'blocked',
-  /** The member muted or unmuted the conversation (`mutedUntil`): private to them, no event. */
+  /** The member muted or unmuted the conversation (`muteEnds`): an event for them alone (their other devices). */
   muted: 'muted',
 } as const;
 
@@ -42,6 +42,7 @@ export const EVENT_CHANGES: readonly string[] = [
   MemberChange.joined,
   MemberChange.read,
   MemberChange.role,
+  MemberChange.muted,
   ConversationChange.renamed,
   ConversationChange.removed,
 ];

@@ -274,6 +274,7 @@ export async function planConversation(
       case 'conversation.members-removed':
       case 'reaction.added':
       case 'reaction.removed':
+      case 'member.muted':
         // Events only (or, for removals, only a time): no inbox moves and no preview changes.
         break;
     }

@@ -93,8 +93,11 @@ export const conversationSchema = /* @__PURE__ */ defineSchema(() =>
   ),
 );
 
-/** The caller's own mute of a conversation (PUT /conversations/{id}/mute); nobody else sees it. */
-const muteEntries = {
+/**
+ * The caller's own mute of a conversation (PUT /conversations/{id}/mute); nobody else sees it. A function, so
+ * that nothing is built unless a schema using it is (see define.ts).
+ */
+const muteEntries = () => ({
   muted: v.pipe(
     v.boolean(),
     v.description('You muted it (an expired mute reads as false); unread counts go on'),
@@ -102,7 +105,7 @@ const muteEntries = {
   mutedUntil: v.optional(
     v.pipe(timestampSchema, v.description('When your mute ends; absent while muted: until you unmute')),
   ),
-};
+});
 
 export const conversationDetailsSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(
@@ -110,7 +113,7 @@ export const conversationDetailsSchema = /* @__PURE__ */ defineSchema(() =>
       ...conversationSchema.entries,
       members: v.array(memberSchema),
       myRole: roleSchema,
-      ...muteEntries,
+      ...muteEntries(),
     }),
     v.metadata({ id: 'ConversationDetails' }),
   ),
@@ -131,7 +134,7 @@ export const conversationSummarySchema = /* @__PURE__ */ defineSchema(() =>
         v.description('Messages after your read marker; capped at 100 (show "99+")'),
       ),
       myRole: roleSchema,
-      ...muteEntries,
+      ...muteEntries(),
     }),
     v.metadata({ id: 'ConversationSummary' }),
   ),

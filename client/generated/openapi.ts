@@ -219,8 +219,7 @@ export interface paths {
         get: operations["get-me"];
         put?: never;
         post?: never;
-        /** Delete your account: it ends at once (sessions, sockets, login), and its data is removed within minutes */
-        delete: operations["delete-me"];
+        delete?: never;
         options?: never;
         head?: never;
         /** Change the caller's display name or location */
@@ -261,18 +260,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users/me/export": {
+    "/users/me/blocks/{userId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Your latest export's status and, when ready, a signed link to it that expires */
-        get: operations["get-data-export"];
+        get?: never;
+        /** Block a user: they can no longer message you or add you to groups (idempotent) */
+        put: operations["block-user"];
+        post?: never;
+        /** Lift a block (idempotent) */
+        delete: operations["unblock-user"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The users you blocked, in user id order */
+        get: operations["list-blocks"];
         put?: never;
-        /** Export your data: starts writing a JSON file of your profile, conversations and messages */
-        post: operations["start-data-export"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -362,6 +378,24 @@ export interface paths {
         put: operations["consent-to-rejoin"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mute a conversation for yourself, until a time or until unmuted (members only) */
+        put: operations["mute-conversation"];
+        post?: never;
+        /** Unmute a conversation (members only; unmuting twice is fine) */
+        delete: operations["unmute-conversation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -529,20 +563,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AccountDeletion: {
-            /**
-             * @description `deleting`: the account has ended (no login, sessions and sockets closed) and its data is being removed, within minutes; `deleted`: done
-             * @enum {string}
-             */
-            status: "deleting" | "deleted";
+        AddMembersRequest: {
+            userIds: string[];
+        };
+        /** @description A user you blocked */
+        Block: {
+            /** @description An opaque identifier (a ULID for users) */
+            userId: string;
+            username?: string;
+            displayName?: string;
             /**
              * Format: date-time
              * @description ISO 8601 timestamp in UTC
              */
-            requestedAt: string;
+            blockedAt: string;
         };
-        AddMembersRequest: {
-            userIds: string[];
+        BlockList: {
+            items: components["schemas"]["Block"][];
+            nextCursor: string | null;
         };
         ChangePasswordRequest: {
             currentPassword: string;
@@ -574,6 +612,13 @@ export interface components {
             lastActivityAt: string;
             members: components["schemas"]["Member"][];
             myRole: components["schemas"]["MemberRole"];
+            /** @description You muted it (an expired mute reads as false); unread counts go on */
+            muted: boolean;
+            /**
+             * Format: date-time
+             * @description When your mute ends; absent while muted: until you unmute
+             */
+            mutedUntil?: string;
         };
         ConversationList: {
             items: components["schemas"]["ConversationSummary"][];
@@ -606,9 +651,14 @@ export interface components {
             }[];
             /** @description Messages after your read marker; capped at 100 (show "99+") */
             unreadCount: number;
-            /** @description Of those, the messages that mention you (a mention badge); capped at 100 */
-            unreadMentionCount: number;
             myRole: components["schemas"]["MemberRole"];
+            /** @description You muted it (an expired mute reads as false); unread counts go on */
+            muted: boolean;
+            /**
+             * Format: date-time
+             * @description When your mute ends; absent while muted: until you unmute
+             */
+            mutedUntil?: string;
         };
         CreateConversationRequest: {
             /** @constant */
@@ -632,26 +682,6 @@ export interface components {
             /** @description Bytes; the upload may not be larger (and no larger than the limit for its type) */
             size: number;
             fileName?: string;
-        };
-        DataExport: {
-            /**
-             * @description `pending`: being written (usually within a minute); `ready`: `url` downloads it
-             * @enum {string}
-             */
-            status: "pending" | "ready" | "failed";
-            /**
-             * Format: date-time
-             * @description ISO 8601 timestamp in UTC
-             */
-            requestedAt: string;
-            readyAt: string | null;
-            /** @description When ready: a signed link to the JSON file (your profile, conversations and the messages you sent, with links to your media); it expires, ask again for a fresh one */
-            url: string | null;
-            urlExpiresAt: string | null;
-        };
-        DeleteAccountRequest: {
-            /** @description Your current password: deleting an account cannot be undone */
-            password: string;
         };
         EditMessageRequest: {
             text: string;
@@ -817,8 +847,6 @@ export interface components {
              * @description A thread root: when its latest reply was sent
              */
             lastReplyAt?: string;
-            /** @description The members the text mentions as `@username`, in order of first mention (at most 20 names are resolved; unknown names and non-members stay plain text): in every response and event of the current API (empty when none, and once deleted); left out by the older clients' endpoints (POST and GET /messages) */
-            mentionedUserIds?: string[];
             /** @description Reactions per emoji, in emoji order, with whether you reacted: in every HTTP response (empty when none, and once deleted); left out of `message.*` events, whose `reaction.*` events carry the changes */
             reactions?: components["schemas"]["ReactionSummary"][];
         };
@@ -947,7 +975,7 @@ export interface components {
         };
         MessagePage: {
             items: components["schemas"]["Message"][];
-            /** @description Pass as `cursor` for the next page, in the same direction (older, or newer for the `after` form); null at the end */
+            /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
         };
         MessagePreview: {
@@ -962,6 +990,19 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             createdAt: string;
+        };
+        MuteRequest: {
+            /** @description When the mute ends: in the future, at most a year ahead. Absent: until unmuted */
+            until?: string;
+        };
+        MuteState: {
+            conversationId: string;
+            muted: boolean;
+            /**
+             * Format: date-time
+             * @description When the mute ends; absent: muted until unmuted
+             */
+            mutedUntil?: string;
         };
         /** @description The caller's own profile */
         OwnProfile: {
@@ -1069,11 +1110,6 @@ export interface components {
                 type: "message.created" | "message.updated" | "message.deleted";
                 conversationId: string;
                 message: components["schemas"]["Message"];
-                /**
-                 * @description `message.created` only, and only in the event of a member the message mentions (see `message.mentionedUserIds`)
-                 * @constant
-                 */
-                mentioned?: true;
                 /** @description The event's position in your own stream of changes (1, 2, 3, …) */
                 seq: number;
                 /** @description Pass as `since` to GET /sync to continue after this event */
@@ -1166,6 +1202,20 @@ export interface components {
                 type: "conversation.updated";
                 conversationId: string;
                 name: string | null;
+                /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+                seq: number;
+                /** @description Pass as `since` to GET /sync to continue after this event */
+                cursor: string;
+            } | {
+                /** @constant */
+                type: "conversation.muted";
+                conversationId: string;
+                muted: boolean;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 timestamp in UTC
+                 */
+                mutedUntil?: string;
                 /** @description The event's position in your own stream of changes (1, 2, 3, …) */
                 seq: number;
                 /** @description Pass as `since` to GET /sync to continue after this event */
@@ -2211,123 +2261,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description A backing service is busy; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    "delete-me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DeleteAccountRequest"];
-            };
-        };
-        responses: {
-            /** @description The account has ended; its conversations, messages (anonymised) and files are being removed in the background */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccountDeletion"];
-                };
-            };
-            /** @description The request is not valid (the failing fields are listed in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, expired or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found (or not visible to the caller) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The request body is not application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
             429: {
                 headers: {
@@ -2605,23 +2538,23 @@ export interface operations {
             };
         };
     };
-    "get-data-export": {
+    "block-user": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                userId: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The latest export */
-            200: {
+            /** @description Blocked (also when they already were) */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["DataExport"];
-                };
+                content?: never;
             };
             /** @description The request is not valid (the failing fields are listed in `errors`) */
             400: {
@@ -2681,22 +2614,92 @@ export interface operations {
             };
         };
     };
-    "start-data-export": {
+    "unblock-user": {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not blocked (also when they were not) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "list-blocks": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The export has started; `GET /users/me/export` tells when it is ready */
-            202: {
+            /** @description A page of blocked users */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DataExport"];
+                    "application/json": components["schemas"]["BlockList"];
                 };
             };
             /** @description The request is not valid (the failing fields are listed in `errors`) */
@@ -3551,6 +3554,183 @@ export interface operations {
             };
         };
     };
+    "mute-conversation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MuteRequest"];
+            };
+        };
+        responses: {
+            /** @description Muted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MuteState"];
+                };
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than 64 KB (over 10 MB, API Gateway answers itself, as `application/json`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "unmute-conversation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not muted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the failing fields are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the stage's throttling (API Gateway's own `application/json` answer) or a route's limit */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A bug on our side (API Gateway answers `application/json` itself if the function crashes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A backing service is busy; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "list-messages": {
         parameters: {
             query?: {
@@ -3678,6 +3858,15 @@ export interface operations {
             };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -264,6 +264,20 @@ export interface components {
             /** @description Pass as `since` to GET /sync to continue after this event */
             cursor: string;
         } | {
+            /** @constant */
+            type: "conversation.muted";
+            conversationId: string;
+            muted: boolean;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            mutedUntil?: string;
+            /** @description The event's position in your own stream of changes (1, 2, 3, …) */
+            seq: number;
+            /** @description Pass as `since` to GET /sync to continue after this event */
+            cursor: string;
+        } | {
             /** @enum {string} */
             type: "reaction.added" | "reaction.removed";
             conversationId: string;

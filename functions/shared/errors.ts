@@ -49,6 +49,17 @@ export class ForbiddenError extends AppError {
   readonly title = 'You are not allowed to do this';
 }
 
+/**
+ * A block stands between the caller and the user they address (either blocked the other). The same answer
+ * whoever blocked whom and whatever exists between them, so that it tells a blocked user no more than that
+ * they cannot message this person (docs/architecture.md, "Blocking and muting").
+ */
+export class CannotMessageUserError extends AppError {
+  readonly status = 403;
+  readonly type = 'cannot-message-user';
+  readonly title = "You can't message this user";
+}
+
 export class NotFoundError extends AppError {
   readonly status = 404;
   readonly type = 'not-found';

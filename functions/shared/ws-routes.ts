@@ -65,7 +65,7 @@ export const typing = defineWebSocketRoute({
   returnsResponse: false,
   access: {
     // Owner and membership (GetItem), the rate limit and forgetting gone connections (UpdateItem), the members
-    // (Query) and where they are connected (BatchGetItem of their feed heads).
+    // (Query, and who blocked the typist) and where they are connected (BatchGetItem of their feed heads).
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
     verifiesTokens: false,
     manageConnections: true,

@@ -4,7 +4,7 @@
  * for), and the local poller applies the same patterns with `matchesStreamFilter`.
  *
  * A record passes when it means something: a message created, edited or deleted; a membership ended; a
- * membership, read marker, role or group name changed (the writer stamps `lastChange`, see
+ * membership, read marker, role, mute or group name changed (the writer stamps `lastChange`, see
  * data/changes.ts); a profile whose old image had a picture. What is dropped: inbox entries (their own items,
  * never matched), the read marker a send moves, previews and the member counts of additions (a removal's passes, for its time), typing slots, feed items.
  * A session item removed closes that session's WebSockets. Lambda allows five patterns per event source mapping
@@ -57,7 +57,7 @@ export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
   },
   // A member left or was removed: the old image says who.
   { eventName: ['REMOVE'], dynamodb: { Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }] } } } },
-  // Joins, read markers, roles (memberships) and renames (the conversation): the writer says what changed.
+  // Joins, read markers, roles, mutes (memberships) and renames (the conversation): the writer says what changed.
   {
     dynamodb: {
       Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }, 'META'] } },

@@ -27,7 +27,11 @@ import { logger } from '../shared/logger';
 import { metrics, recordMilliseconds, useMetricsSink } from '../shared/metrics';
 import { powertoolsSink } from '../shared/metrics/powertools';
 import { changeOf, conversationOf, type RecordedChange, streamPosition } from '../shared/projections/changes';
-import { type ConversationPlan, planConversation } from '../shared/projections/conversation-batch';
+import {
+  blockersFor,
+  type ConversationPlan,
+  planConversation,
+} from '../shared/projections/conversation-batch';
 import { applyInboxOps } from '../shared/projections/inbox';
 import { applyPreviewChanges } from '../shared/projections/previews';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
@@ -128,6 +132,8 @@ export async function handleBatch(
   };
 
   const plans: { plan: ConversationPlan; first: number }[] = [];
+  // Who blocked each author, read once for the whole batch.
+  const blockersOf = blockersFor();
   await Promise.all(
     [...groups.values()].map(async ({ conversationId, records }) => {
       const first = records[0]?.index ?? 0;
@@ -149,7 +155,8 @@ export async function handleBatch(
           const change = changeOf(record);
           return change ? [{ index, position: streamPosition(record), change }] : [];
         });
-        if (changes.length > 0) plans.push({ plan: await planConversation(conversationId, changes), first });
+        if (changes.length > 0)
+          plans.push({ plan: await planConversation(conversationId, changes, blockersOf), first });
       } catch (error) {
         logger.error('stream records failed', { conversationId, error: error as Error });
         fail(first, error);

@@ -15,6 +15,7 @@ import { SessionsPanel } from './components/sessions';
 import { Placeholder, Shell } from './components/shell';
 import {
   addMembers,
+  blockUser,
   changeRole,
   conversationState,
   createGroup,
@@ -25,6 +26,7 @@ import {
   removeMember,
   renameGroup,
   renewMediaUrls,
+  setMuted,
   splitUsernames,
   startDirectChat,
   toggleReaction,
@@ -37,7 +39,7 @@ import {
   otherMemberOf,
   titleOf,
 } from './stores/inbox';
-import { dismissNotice, notices } from './stores/notices';
+import { dismissNotice, notices, notify } from './stores/notices';
 import { discardMessage, outbox, retryMessage, sendMessage } from './stores/outbox';
 import { connectionStatus, sendTyping, stopTyping } from './stores/realtime';
 import { failure, type Result } from './stores/result';
@@ -170,6 +172,24 @@ function Conversation({ id }: { id: string }) {
       avatarUrl={source ? avatarOfConversation(source) : null}
       backPath={paths.inbox()}
       settingsPath={isGroup ? paths.groupSettings(id) : undefined}
+      muted={details?.muted}
+      onToggleMute={() =>
+        void setMuted(id, !details?.muted).then((result) => {
+          if (!result.ok) notify(result.problem.detail);
+        })
+      }
+      onBlock={
+        otherId && otherId !== myId
+          ? () =>
+              void blockUser(otherId).then((result) =>
+                notify(
+                  result.ok
+                    ? 'Blocked: neither of you can write here until you unblock.'
+                    : result.problem.detail,
+                ),
+              )
+          : undefined
+      }
       status={state.status.value}
       problem={state.problem.value?.detail}
       messages={views}

@@ -15,6 +15,10 @@ export const MemberChange = {
   role: 'role',
   /** Sending moved the sender's read marker: `message.created` already says so; no event of its own. */
   sent: 'sent',
+  /** A block between the two members of a direct chat was set or lifted (`blockedBy`): no event. */
+  blocked: 'blocked',
+  /** The member muted or unmuted the conversation (`muteEnds`): an event for them alone (their other devices). */
+  muted: 'muted',
 } as const;
 
 export const ConversationChange = {
@@ -38,6 +42,7 @@ export const EVENT_CHANGES: readonly string[] = [
   MemberChange.joined,
   MemberChange.read,
   MemberChange.role,
+  MemberChange.muted,
   ConversationChange.renamed,
   ConversationChange.removed,
 ];

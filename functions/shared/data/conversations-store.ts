@@ -157,7 +157,7 @@ export async function consentToRejoin(conversationId: string, userId: string, at
 /**
  * Writes a new conversation and its first members in one transaction, conditional on the conversation not
  * existing yet (for direct chats the id is derived from the pair, so a second create finds it) and on every
- * `mustExist` user existing; with `inboxEntries` (a direct chat's two: the transaction holds 100 items at most,
+ * `mustExist` user existing and every `mustNotExist` key absent; with `inboxEntries` (a direct chat's two: the transaction holds 100 items at most,
  * so a group's go after it), the members' inbox entries too. Returns the reason codes when it was cancelled.
  */
 export async function createConversation(
@@ -165,6 +165,7 @@ export async function createConversation(
   members: MemberRecord[],
   mustExistUserIds: string[] = [],
   inboxEntries: readonly InboxRecord[] = [],
+  mustNotExist: readonly { PK: string; SK: string }[] = [],
 ): Promise<{ created: true } | { created: false; codes: string[] }> {
   const items: TransactItem[] = [
     {
@@ -185,6 +186,12 @@ export async function createConversation(
     ),
     ...members.map((member) => putMember(member)),
     ...inboxEntries.map((entry): TransactItem => ({ Put: { TableName: tableName, Item: inboxItem(entry) } })),
+    // Last, so their reasons are the last codes (e.g. blocks between a direct chat's two users).
+    ...mustNotExist.map(
+      (key): TransactItem => ({
+        ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: 'attribute_not_exists(PK)' },
+      }),
+    ),
   ];
   try {
     await transactWrite({ TransactItems: items });
@@ -207,6 +214,8 @@ export async function getConversationWithMembers(
   conversation: ConversationRecord | undefined;
   members: MemberRecord[];
   changedAt: string | undefined;
+  /** The membership items as stored: what is private to each member (a mute, a block) and no MemberRecord shows. */
+  memberItems: Map<string, Record<string, unknown>>;
 }> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -232,6 +241,9 @@ export async function getConversationWithMembers(
     conversation: meta ? toConversation(meta) : undefined,
     members: items.filter((item) => item.SK !== 'META').map(toMember),
     changedAt: meta?.changedAt as string | undefined,
+    memberItems: new Map(
+      items.filter((item) => item.SK !== 'META').map((item) => [item.userId as string, item]),
+    ),
   };
 }
 

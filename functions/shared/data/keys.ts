@@ -160,3 +160,22 @@ export const DATA_EXPORT_SK = 'EXPORT';
 
 /** The sender's idempotency records in a conversation (`CMID#<sender>#…`): removed with a deleted account. */
 export const clientMessagePrefix = (senderId: string) => `CMID#${senderId}#`;
+ * A block: `blockerId` blocked `blockedId`. In the blocker's partition, so one Query lists their blocks
+ * (`begins_with(SK, 'BLOCK#')`), and a ConditionCheck of one key answers "did A block B?" inside a transaction.
+ */
+export const blockKey = (blockerId: string, blockedId: string) => ({
+  PK: `USER#${blockerId}`,
+  SK: `${BLOCK_PREFIX}${blockedId}`,
+});
+export const BLOCK_PREFIX = 'BLOCK#';
+
+/**
+ * The same block in the blocked user's partition: one Query of `BLOCKEDBY#` gives everyone who blocked an
+ * author, which is what the stream consumer needs to leave them out of that author's events (one read per
+ * author and batch, not one per recipient). Never shown through the API.
+ */
+export const blockedByKey = (blockedId: string, blockerId: string) => ({
+  PK: `USER#${blockedId}`,
+  SK: `${BLOCKED_BY_PREFIX}${blockerId}`,
+});
+export const BLOCKED_BY_PREFIX = 'BLOCKEDBY#';

@@ -113,7 +113,15 @@ export type SendOutcome =
   /** A reply whose thread's root (or the message it answers) was deleted, or is not a root, meanwhile. */
   | { outcome: 'parent-gone' }
   | { outcome: 'duplicate'; original: MessageRecord }
-  | { outcome: 'not-member' };
+  | { outcome: 'not-member' }
+  /** A direct chat with a block between its two members (`byMe`: the sender is the one who blocked). */
+  | { outcome: 'blocked'; byMe: boolean };
+
+/**
+ * A direct chat's memberships carry `blockedBy` (the ids of whichever of the two blocked the other) while a
+ * block stands (data/blocks-store.ts): the send's own membership condition refuses it, no item is added.
+ */
+const NOT_BLOCKED = 'attribute_not_exists(blockedBy)';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -151,8 +159,7 @@ function sendItems(
             TableName: tableName,
             Key: memberKey(conversationId, senderId),
             UpdateExpression: `SET lastReadMessageId = :id, lastReadAt = :at, #change = :sent${stamp.set}`,
-            ConditionExpression:
-              'attribute_exists(PK) AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)',
+            ConditionExpression: `attribute_exists(PK) AND ${NOT_BLOCKED} AND (attribute_not_exists(lastReadMessageId) OR lastReadMessageId < :id)`,
             ExpressionAttributeNames: { '#change': LAST_CHANGE },
             ExpressionAttributeValues: {
               ':id': message.id,
@@ -163,7 +170,14 @@ function sendItems(
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         }
-      : memberCondition(conversationId, senderId),
+      : {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: memberKey(conversationId, senderId),
+            ConditionExpression: `attribute_exists(PK) AND ${NOT_BLOCKED}`,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
     ...(moveInbox
       ? [
           {
@@ -279,6 +293,8 @@ export async function sendMessage(message: MessageRecord, thread?: ThreadTarget)
       if (!codes) throw error;
       const failed = (index: number) => codes[index] === 'ConditionalCheckFailed';
       const reasons = (error as { CancellationReasons?: { Item?: unknown }[] }).CancellationReasons;
+      const blockedBy = failed(1) ? cancelledItem(error, 1)?.blockedBy : undefined;
+      if (blockedBy instanceof Set) return { outcome: 'blocked', byMe: blockedBy.has(senderId) };
       // The membership failing with no item is no membership; with one, a marker already ahead.
       if (failed(1) && (!moveMarker || !reasons?.[1]?.Item)) return { outcome: 'not-member' };
       if (clientMessageId && failed(moveInbox ? 3 : 2)) {
@@ -415,6 +431,9 @@ export async function queryReplies(
 /** How many messages one unread count reads at most: the bound on the work a count may cost. */
 const UNREAD_COUNT_PAGE = 100;
 
+/** DynamoDB's IN takes at most 100 operands. */
+const MAX_EXCLUDED_SENDERS = 99;
+
 /**
  * Messages after `afterId` up to `upToId` (inclusive) from others than `userId`, not deleted, and how many of
  * them mention `userId`: one Query page of at most UNREAD_COUNT_PAGE messages, whatever the conversation holds
@@ -427,12 +446,19 @@ export async function countUnreadBetween(
   userId: string,
   afterId: string | null,
   upToId: string,
+  blocked: readonly string[] = [],
 ): Promise<{ unread: number; mentions: number }> {
+  // Messages of users the member blocked are not counted (their unread counts never include them); a filter
+  // takes at most 100 values, and a list longer than that counts the rest (docs/data-model.md, "Blocks").
+  const excluded = blocked.slice(0, MAX_EXCLUDED_SENDERS);
+  const names = excluded.map((_, i) => `:b${i}`);
   const response = await dynamo.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      FilterExpression: 'senderId <> :me AND attribute_not_exists(deletedAt)',
+      FilterExpression: `senderId <> :me AND attribute_not_exists(deletedAt)${
+        names.length ? ` AND NOT (senderId IN (${names.join(', ')}))` : ''
+      }`,
       // senderId: every message has one, so every counted message comes back (never an empty item).
       ProjectionExpression: 'senderId, mentionedUserIds',
       ExpressionAttributeValues: {
@@ -440,6 +466,7 @@ export async function countUnreadBetween(
         ':from': MESSAGE_PREFIX,
         ':to': messageKey(conversationId, upToId).SK,
         ':me': userId,
+        ...Object.fromEntries(excluded.map((id, i) => [`:b${i}`, id])),
       },
       Limit: UNREAD_COUNT_PAGE,
       ...(afterId ? { ExclusiveStartKey: messageKey(conversationId, afterId) } : {}),

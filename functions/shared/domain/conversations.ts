@@ -9,9 +9,16 @@ import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
 import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
-import { conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
+import { blockKey, conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
+import { muteOf } from '../data/mutes-store';
 import { stampClause } from '../data/origin';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import {
+  CannotMessageUserError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../errors';
 import { inboxCursor } from './cursors';
 import { ulid, ulidFloor } from './ids';
 
@@ -24,6 +31,19 @@ const MODERATORS: Role[] = ['owner', 'admin'];
 export const conversationNotFound = (conversationId: string) =>
   new NotFoundError(`No conversation "${conversationId}" that you are a member of.`);
 
+/**
+ * A block stands between the caller and the user they address (docs/architecture.md, "Blocking and muting"). The blocked
+ * user learns only that they cannot message this user, the same answer for a direct chat that exists or not,
+ * a message, or an add to a group; the blocker is reminded it is their own block.
+ */
+export const cannotMessage = (byMe: boolean, errors?: { field: string; message: string }[]) =>
+  new CannotMessageUserError(
+    byMe
+      ? 'You blocked this user: unblock them (DELETE /users/me/blocks/{userId}) to message them again.'
+      : "You can't message this user.",
+    errors,
+  );
+
 /** The same id for the same pair whoever asks, so the conditional create finds an existing chat. */
 export function directConversationId(userA: string, userB: string): string {
   const pair = [userA, userB].sort().join(':');
@@ -33,9 +53,17 @@ export function directConversationId(userA: string, userB: string): string {
 export interface ConversationDetails extends ConversationRecord {
   members: (MemberRecord & { username?: string; displayName?: string })[];
   myRole: Role;
+  muted: boolean;
+  mutedUntil?: string;
 }
 
-async function withProfiles(conversation: ConversationRecord, members: MemberRecord[], callerId: string) {
+/** `mine`: the caller's membership item as stored, for what only they see (their mute). */
+async function withProfiles(
+  conversation: ConversationRecord,
+  members: MemberRecord[],
+  callerId: string,
+  mine?: Record<string, unknown>,
+) {
   const me = members.find((member) => member.userId === callerId);
   if (!me) throw conversationNotFound(conversation.id);
   const profiles = await store.batchGet(
@@ -46,6 +74,7 @@ async function withProfiles(conversation: ConversationRecord, members: MemberRec
   return {
     ...conversation,
     myRole: me.role,
+    ...muteOf(mine),
     members: members.map((member) => ({
       ...member,
       username: byId.get(member.userId)?.username as string | undefined,
@@ -107,13 +136,21 @@ export async function openDirect(
     lastMessage: null,
     lastActivityAt: at,
   };
+  // Neither of the two blocked the other: checked in the same transaction, and refused whether or not the chat
+  // exists already (a block also stamps an existing chat's memberships, data/blocks-store.ts).
+  const blocks = toSelf ? [] : [blockKey(otherUserId, callerId), blockKey(callerId, otherUserId)];
   const result = await store.createConversation(
     conversation,
     members,
     toSelf ? [] : [otherUserId],
     members.map((member) => newInboxEntry(member, null)),
+    blocks,
   );
   if (!result.created) {
+    const blocked = blocks.length ? result.codes.slice(-blocks.length) : [];
+    if (blocked.includes('ConditionalCheckFailed')) {
+      throw cannotMessage(blocked[1] === 'ConditionalCheckFailed');
+    }
     if (!toSelf && result.codes[1] === 'ConditionalCheckFailed') {
       throw new NotFoundError(`No user has the id "${otherUserId}".`, [{ field, message: 'is not a user' }]);
     }
@@ -154,6 +191,8 @@ async function assertAddable(
     [...new Set(checked.map(({ userId }) => userId))].flatMap((userId) => [
       userKey(userId),
       direct(userId),
+      // Did they block the caller? A blocked user cannot add the blocker anywhere (the blocker may add them).
+      blockKey(userId, callerId),
       ...(conversationId ? [leftMarkerKey(conversationId, userId)] : []),
     ]),
     ['PK', 'SK', 'consentedAt'],
@@ -176,6 +215,12 @@ async function assertAddable(
     (userId) => `"${userId}" is not a user`,
     (problems) =>
       new ValidationError(`Unknown user ids: ${unknown.map(({ userId }) => userId).join(', ')}.`, problems),
+  );
+  // Before the contacts rule: the same answer whether or not the two share a direct chat.
+  refuse(
+    checked.filter(({ userId }) => items.has(pairKey(blockKey(userId, callerId)))),
+    () => "you can't message this user",
+    (problems) => cannotMessage(false, problems),
   );
   // The refusal names no reason beyond the rule: nothing about the user's other conversations.
   refuse(
@@ -236,17 +281,18 @@ export async function createGroup(callerId: string, name: string, memberIds: str
 }
 
 export async function getDetails(callerId: string, conversationId: string): Promise<ConversationDetails> {
-  const { conversation, members } = await store.getConversationWithMembers(conversationId);
+  const { conversation, members, memberItems } = await store.getConversationWithMembers(conversationId);
   if (!conversation) throw conversationNotFound(conversationId);
-  return withProfiles(conversation, members, callerId);
+  return withProfiles(conversation, members, callerId, memberItems.get(callerId));
 }
 
 /** Reads the conversation and the caller's membership; NotFound unless the caller is a member. */
 async function requireMembership(callerId: string, conversationId: string) {
-  const { conversation, members, changedAt } = await store.getConversationWithMembers(conversationId);
+  const { conversation, members, changedAt, memberItems } =
+    await store.getConversationWithMembers(conversationId);
   const me = members.find((member) => member.userId === callerId);
   if (!conversation || !me) throw conversationNotFound(conversationId);
-  return { conversation, members, me, changedAt };
+  return { conversation, members, me, changedAt, mine: memberItems.get(callerId) };
 }
 
 function requireGroupModerator(conversation: ConversationRecord, me: MemberRecord, action: string) {
@@ -277,7 +323,7 @@ async function commitMemberChange(
 }
 
 export async function rename(callerId: string, conversationId: string, name: string) {
-  const { conversation, members, me } = await requireMembership(callerId, conversationId);
+  const { conversation, members, me, mine } = await requireMembership(callerId, conversationId);
   requireGroupModerator(conversation, me, 'change the name');
   const stamp = stampClause({ changedAt: new Date().toISOString() });
   await commitMemberChange([
@@ -297,7 +343,7 @@ export async function rename(callerId: string, conversationId: string, name: str
     },
     store.memberCondition(conversationId, callerId, MODERATORS),
   ]);
-  return withProfiles({ ...conversation, name }, members, callerId);
+  return withProfiles({ ...conversation, name }, members, callerId, mine);
 }
 
 export async function addMembers(
@@ -306,12 +352,12 @@ export async function addMembers(
   userIds: string[],
   now = new Date(),
 ) {
-  const { conversation, members, me, changedAt } = await requireMembership(callerId, conversationId);
+  const { conversation, members, me, changedAt, mine } = await requireMembership(callerId, conversationId);
   requireGroupModerator(conversation, me, 'change the members');
   const existing = new Set(members.map((member) => member.userId));
   await assertAddable(callerId, userIds, 'userIds', existing, conversationId);
   const added = [...new Set(userIds)].filter((userId) => !existing.has(userId));
-  if (added.length === 0) return withProfiles(conversation, members, callerId);
+  if (added.length === 0) return withProfiles(conversation, members, callerId, mine);
   const total = conversation.memberCount + added.length;
   if (total > config.maxGroupMembers) {
     throw new ConflictError(
@@ -356,7 +402,7 @@ export async function addMembers(
     'The members changed while adding; reload the conversation and try again.',
   );
   const [details] = await Promise.all([
-    withProfiles({ ...conversation, memberCount: total }, [...members, ...newMembers], callerId),
+    withProfiles({ ...conversation, memberCount: total }, [...members, ...newMembers], callerId, mine),
     putInboxEntries(newMembers.map((member) => newInboxEntry(member, conversation.lastMessage?.id ?? null))),
   ]);
   return details;
@@ -541,7 +587,7 @@ export async function listForUser(callerId: string, limit: number, cursor?: stri
   const memberships = new Map(
     items
       .filter((item) => item.SK !== 'META')
-      .map((item) => [item.conversationId as string, store.toMember(item)]),
+      .map((item) => [item.conversationId as string, { ...store.toMember(item), ...muteOf(item) }]),
   );
   const result = page.entries.flatMap((entry, index) => {
     const conversation = conversations.get(entry.conversationId);
@@ -552,6 +598,8 @@ export async function listForUser(callerId: string, limit: number, cursor?: stri
       {
         ...conversation,
         myRole: membership.role,
+        muted: membership.muted,
+        ...(membership.mutedUntil ? { mutedUntil: membership.mutedUntil } : {}),
         unreadCount: Math.min(entry.unreadCount, UNREAD_SHOWN_UP_TO),
         unreadMentionCount: Math.min(entry.unreadMentionCount, UNREAD_SHOWN_UP_TO),
         ...(roster?.complete && roster.members.length <= SMALL_CONVERSATION

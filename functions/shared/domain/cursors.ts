@@ -154,3 +154,15 @@ export const reactionCursor = {
     return value.u;
   },
 };
+
+/** The caller's blocks: continues after a user id, within the caller's own list only. */
+export const blockCursor = {
+  encode: (userId: string, blockedId: string) => encode({ kind: 'blocks', u: userId, b: blockedId }),
+  decode(cursor: string, userId: string): string {
+    const value = decode(cursor);
+    if (value.kind !== 'blocks' || value.u !== userId || typeof value.b !== 'string' || !isUlid(value.b)) {
+      throw invalidCursor();
+    }
+    return value.b;
+  },
+};

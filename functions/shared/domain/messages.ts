@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { signedUrl } from '../media/cdn';
 import { metrics } from '../metrics';
 import type { Message, MessageContentInput, MessagePreview } from '../schemas/messages';
-import { conversationNotFound, directConversationId, openDirect } from './conversations';
+import { cannotMessage, conversationNotFound, directConversationId, openDirect } from './conversations';
 import { isUlid, messageCursor, repliesCursor } from './cursors';
 import { ulid } from './ids';
 import { requireReadyMedia } from './media';
@@ -134,6 +134,7 @@ async function storeMessage(
 ): Promise<{ message: Message; created: boolean } | undefined> {
   const result = await store.sendMessage(message, thread);
   if (result.outcome === 'not-member') return undefined;
+  if (result.outcome === 'blocked') throw cannotMessage(result.byMe);
   if (result.outcome === 'parent-gone') throw parentDeleted();
   // A new message has no reactions; a retry answers with the message as it was sent.
   if (result.outcome === 'duplicate')

@@ -129,5 +129,13 @@ export function audienceOf(change: Change, roster: Roster, context: AudienceCont
       return [{ to: everyone(roster), event: { type: change.kind, conversationId, ...change.reaction } }];
     case 'conversation.members-removed':
       return []; // each removal's own record is its event
+    case 'member.muted':
+      // Private: the muting member's other devices, nobody else.
+      return [
+        {
+          to: [change.member.userId],
+          event: { type: 'conversation.muted', conversationId, ...change.mute },
+        },
+      ];
   }
 }

@@ -42,6 +42,7 @@ export type StoredEvent =
       conversation: ConversationRecord & { myRole: Role; members?: MemberRecord[] };
     }
   | { type: 'conversation.updated'; conversationId: string; name: string | null }
+  | { type: 'conversation.muted'; conversationId: string; muted: boolean; mutedUntil?: string }
   | {
       type: 'reaction.added' | 'reaction.removed';
       conversationId: string;
@@ -127,6 +128,13 @@ export async function presentEvent(event: StoredEvent, now = new Date()): Promis
       return { type: event.type, conversationId: event.conversationId, userId: event.userId };
     case 'conversation.updated':
       return { type: event.type, conversationId: event.conversationId, name: event.name };
+    case 'conversation.muted':
+      return {
+        type: event.type,
+        conversationId: event.conversationId,
+        muted: event.muted,
+        ...(event.mutedUntil ? { mutedUntil: event.mutedUntil } : {}),
+      };
     case 'reaction.added':
     case 'reaction.removed':
       return {

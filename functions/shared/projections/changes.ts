@@ -12,6 +12,7 @@ import {
 } from '../data/conversations-store';
 import { conversationIdFromPk, MEMBER_PREFIX, MESSAGE_PREFIX } from '../data/keys';
 import { type MessageRecord, toMessage } from '../data/messages-store';
+import { muteOf } from '../data/mutes-store';
 import type { ReactionStamp } from '../data/reactions-store';
 import { type Item, readImage as image } from '../data/stream-image';
 
@@ -26,6 +27,8 @@ export type Change =
   /** `at`: when the role changed (the writer's `changedAt`; absent on items written before it was stamped). */
   | { kind: 'member.role'; member: MemberRecord; previous: MemberRecord; at?: string }
   | { kind: 'member.read'; member: MemberRecord; previous: MemberRecord | undefined }
+  /** The member muted or unmuted the conversation: how it reads now (an expired mute reads as none). */
+  | { kind: 'member.muted'; member: MemberRecord; mute: { muted: boolean; mutedUntil?: string } }
   | { kind: 'conversation.renamed'; conversation: ConversationRecord; at?: string }
   /** Members left or were removed (their memberships' removals are the events): only when, for the batch. */
   | { kind: 'conversation.members-removed'; at?: string }
@@ -117,6 +120,7 @@ function memberChange(record: DynamoDBRecord): Change | undefined {
   ) {
     return { kind: 'member.read', member, previous: previous ? toMember(previous) : undefined };
   }
+  if (change === MemberChange.muted) return { kind: 'member.muted', member, mute: muteOf(next) };
   return undefined;
 }
 

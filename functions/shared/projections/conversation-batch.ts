@@ -17,6 +17,7 @@
  * makes that harmless.
  */
 import { config } from '../config';
+import { queryBlockers } from '../data/blocks-store';
 import {
   type ConversationRecord,
   getConversationWithMembers,
@@ -106,11 +107,62 @@ function membersBefore(state: ConversationState, changes: readonly RecordedChang
   return members;
 }
 
+/**
+ * Who did a change, when a blocker must not hear of it (docs/architecture.md, "Blocking and muting"): the sender of a
+ * message (its creation, edit or deletion), who reacted, who moved their read marker. Membership changes and
+ * renames reach everyone: who is in a conversation is not the blocked user's to hide.
+ */
+function authorOf(change: Change): string | undefined {
+  switch (change.kind) {
+    case 'message.created':
+    case 'message.updated':
+    case 'message.deleted':
+      return change.message.senderId;
+    case 'reaction.added':
+    case 'reaction.removed':
+      return change.reaction.userId;
+    case 'member.read':
+      return change.member.userId;
+    default:
+      return undefined;
+  }
+}
+
+/** Everyone who blocked a user; one Query per user, shared by a batch's conversations (see blockersFor). */
+export type BlockersOf = (userId: string) => Promise<ReadonlySet<string>>;
+
+/** Who blocked whom, read once per author for a whole stream batch. */
+export function blockersFor(
+  read: (userId: string) => Promise<ReadonlySet<string>> = queryBlockers,
+): BlockersOf {
+  const known = new Map<string, Promise<ReadonlySet<string>>>();
+  return (userId) => {
+    let blockers = known.get(userId);
+    if (!blockers) {
+      blockers = read(userId);
+      known.set(userId, blockers);
+    }
+    return blockers;
+  };
+}
+
 export async function planConversation(
   conversationId: string,
   changes: readonly RecordedChange[],
+  blockersOf: BlockersOf = blockersFor(),
 ): Promise<ConversationPlan> {
-  const state = await getConversationWithMembers(conversationId, { consistent: true });
+  const authors = [...new Set(changes.flatMap(({ change }) => authorOf(change) ?? []))];
+  // The blockers of the batch's authors are read beside the members: no round trip of their own.
+  const [state, blockers] = await Promise.all([
+    getConversationWithMembers(conversationId, { consistent: true }),
+    Promise.all(authors.map(async (author) => [author, await blockersOf(author)] as const)),
+  ]);
+  const blockedBy = new Map(blockers);
+  /** Whether `recipient` blocked the author of `change`: then they are not told of it, nor counted it unread. */
+  const hidden = (change: Change, recipient: string) => {
+    const author = authorOf(change);
+    return author !== undefined && author !== recipient && (blockedBy.get(author)?.has(recipient) ?? false);
+  };
   const finalMembers = new Map(state.members.map((member) => [member.userId, member]));
   // The last membership change of each user in the batch, to tell which joins the snapshots already show.
   const lastMembershipChange = new Map<string, number>();
@@ -163,7 +215,7 @@ export async function planConversation(
           joinedInBatch.has(userId) &&
           finalMembers.has(event.userId) &&
           lastMembershipChange.get(event.userId) === at;
-        if (!alreadyShown) plan.deliveries.push({ index, userId, event });
+        if (!alreadyShown && !hidden(change, userId)) plan.deliveries.push({ index, userId, event });
       }
     }
     switch (change.kind) {
@@ -171,6 +223,7 @@ export async function planConversation(
         const { message } = change;
         const mentioned = new Set(message.mentionedUserIds);
         for (const userId of members.keys()) {
+          if (hidden(change, userId)) continue;
           op(userId, {
             kind: 'message',
             position,
@@ -188,7 +241,7 @@ export async function planConversation(
         const before = new Set(change.mentionedBefore);
         if (change.kind === 'message.deleted') {
           for (const userId of members.keys()) {
-            if (userId !== message.senderId) {
+            if (userId !== message.senderId && !hidden(change, userId)) {
               op(userId, {
                 kind: 'deleted',
                 position,
@@ -202,7 +255,11 @@ export async function planConversation(
           // An edit that adds or removes a member's mention changes their unread mentions (projections/inbox.ts).
           const after = new Set(message.mentionedUserIds);
           for (const userId of members.keys()) {
-            if (userId !== message.senderId && before.has(userId) !== after.has(userId)) {
+            if (
+              userId !== message.senderId &&
+              !hidden(change, userId) &&
+              before.has(userId) !== after.has(userId)
+            ) {
               op(userId, { kind: 'mention', position, id: message.id, delta: after.has(userId) ? 1 : -1 });
             }
           }
@@ -243,6 +300,7 @@ export async function planConversation(
       case 'conversation.members-removed':
       case 'reaction.added':
       case 'reaction.removed':
+      case 'member.muted':
         // Events only (or, for removals, only a time): no inbox moves and no preview changes.
         break;
     }

@@ -20,6 +20,7 @@
  * redelivered record at or before it changes nothing.
  */
 
+import { queryBlockedIds } from '../data/blocks-store';
 import {
   advanceInboxEntry,
   deleteInboxEntry,
@@ -173,8 +174,13 @@ export async function applyInboxOps(
   ops: readonly InboxOp[],
 ): Promise<void> {
   if (ops.length === 0) return;
-  const count: UnreadCounter = (afterId, upToId) =>
-    countUnreadBetween(member.conversationId, member.userId, afterId, upToId);
+  // Who the member blocked is read only when a recount reads messages (their messages are not counted).
+  let blocked: Promise<Set<string>> | undefined;
+  const count: UnreadCounter = async (afterId, upToId) => {
+    blocked ??= queryBlockedIds(member.userId);
+    const ids = [...(await blocked)];
+    return countUnreadBetween(member.conversationId, member.userId, afterId, upToId, ids);
+  };
   let outcome: InboxWriteOutcome | undefined;
   const advance = advanceOf(member, ops);
   if (advance) {

@@ -3,6 +3,7 @@
  * `{type: "typing", conversationId, userId}`. Relayed straight away, never stored (beyond the rate limit) and
  * not part of anyone's stream of changes.
  */
+import { queryBlockers } from '../data/blocks-store';
 import { claimTypingSlot, getConnectionOwner } from '../data/connections-store';
 import { getMember, queryMembers } from '../data/conversations-store';
 import { getHeads, removeConnections } from '../data/feed-store';
@@ -38,8 +39,11 @@ export async function relayTyping(
   if (!(await claimTypingSlot(conversationId, userId, TYPING_INTERVAL_MS, now))) {
     return { outcome: 'rate-limited', userId };
   }
-  const { members } = await queryMembers(conversationId);
-  const others = members.map((member) => member.userId).filter((member) => member !== userId);
+  // Members who blocked the typist are not told (docs/architecture.md, "Blocking and muting"): read beside the members.
+  const [{ members }, blockers] = await Promise.all([queryMembers(conversationId), queryBlockers(userId)]);
+  const others = members
+    .map((member) => member.userId)
+    .filter((member) => member !== userId && !blockers.has(member));
   const payload = JSON.stringify({ type: 'typing', conversationId, userId });
   await forEachConcurrently(await getHeads(others), 16, async (head) => {
     if (head.connections.length > 0) await postToConnections(head, [payload], deps.sender, now.getTime());

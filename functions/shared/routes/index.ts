@@ -19,6 +19,7 @@ import {
   refreshToken,
   signUp,
 } from './accounts';
+import { blockUser, listBlocks, unblockUser } from './blocks';
 import {
   addMembers,
   changeMemberRole,
@@ -40,6 +41,7 @@ import {
   markRead,
   sendMessage,
 } from './messages';
+import { muteConversation, unmuteConversation } from './mutes';
 import { addReaction, listReactions, removeReaction } from './reactions';
 import { sync } from './sync';
 import { health, jwks, openApi } from './system';
@@ -47,9 +49,11 @@ import { findUserByUsername, getMe, getUser, updateMe } from './users';
 
 export * from './account-data';
 export * from './accounts';
+export * from './blocks';
 export * from './conversations';
 export * from './media';
 export * from './messages';
+export * from './mutes';
 export * from './reactions';
 export * from './sync';
 export * from './system';
@@ -74,6 +78,9 @@ export const routes: readonly RouteDefinition[] = [
   deleteMe,
   startDataExport,
   getDataExport,
+  blockUser,
+  unblockUser,
+  listBlocks,
   createConversation,
   listConversations,
   getConversation,
@@ -82,6 +89,8 @@ export const routes: readonly RouteDefinition[] = [
   removeMember,
   changeMemberRole,
   consentToRejoin,
+  muteConversation,
+  unmuteConversation,
   sendMessage,
   listMessages,
   listReplies,

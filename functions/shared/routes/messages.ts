@@ -26,7 +26,8 @@ export const sendMessage = /* @__PURE__ */ defineRoute({
   request: { params: conversationParamsSchema, body: sendMessageRequestSchema },
   response: { status: 201, schema: messageSchema, description: 'The message' },
   alsoReturns: [{ status: 200, description: 'The original message: a retry with the same clientMessageId' }],
-  errors: [404, 409, 413, 415],
+  // 403: a direct chat with a block between its two members (cannot-message-user).
+  errors: [403, 404, 409, 413, 415],
   access: {
     // ConditionCheckItem: a reply to a reply checks the message it answers (threads, docs/data-model.md).
     // BatchGetItem and Query: resolving mentions (username claims, members; docs/data-model.md, "Mentions").

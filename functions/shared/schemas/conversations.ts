@@ -93,9 +93,28 @@ export const conversationSchema = /* @__PURE__ */ defineSchema(() =>
   ),
 );
 
+/**
+ * The caller's own mute of a conversation (PUT /conversations/{id}/mute); nobody else sees it. A function, so
+ * that nothing is built unless a schema using it is (see define.ts).
+ */
+const muteEntries = () => ({
+  muted: v.pipe(
+    v.boolean(),
+    v.description('You muted it (an expired mute reads as false); unread counts go on'),
+  ),
+  mutedUntil: v.optional(
+    v.pipe(timestampSchema, v.description('When your mute ends; absent while muted: until you unmute')),
+  ),
+});
+
 export const conversationDetailsSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(
-    v.object({ ...conversationSchema.entries, members: v.array(memberSchema), myRole: roleSchema }),
+    v.object({
+      ...conversationSchema.entries,
+      members: v.array(memberSchema),
+      myRole: roleSchema,
+      ...muteEntries(),
+    }),
     v.metadata({ id: 'ConversationDetails' }),
   ),
 );
@@ -119,6 +138,7 @@ export const conversationSummarySchema = /* @__PURE__ */ defineSchema(() =>
         v.description('Of those, the messages that mention you (a mention badge); capped at 100'),
       ),
       myRole: roleSchema,
+      ...muteEntries(),
     }),
     v.metadata({ id: 'ConversationSummary' }),
   ),

@@ -130,6 +130,17 @@ export const conversationUpdatedEventSchema = /* @__PURE__ */ defineSchema(() =>
   }),
 );
 
+/** You muted or unmuted the conversation (on another device): only you get this. */
+export const conversationMutedEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    type: v.literal('conversation.muted'),
+    conversationId: v.string(),
+    muted: v.boolean(),
+    mutedUntil: v.optional(timestampSchema),
+    ...position(),
+  }),
+);
+
 /** A member added or removed a reaction; `count` is that emoji's count after the change (0: gone). */
 export const reactionEventSchema = /* @__PURE__ */ defineSchema(() =>
   v.object({
@@ -172,6 +183,7 @@ export const feedEventSchema = /* @__PURE__ */ defineSchema(() =>
     memberRemovedEventSchema,
     conversationJoinedEventSchema,
     conversationUpdatedEventSchema,
+    conversationMutedEventSchema,
     reactionEventSchema,
   ]),
 );
@@ -185,6 +197,7 @@ export const realtimeEventSchema = /* @__PURE__ */ defineSchema(() =>
     memberRemovedEventSchema,
     conversationJoinedEventSchema,
     conversationUpdatedEventSchema,
+    conversationMutedEventSchema,
     reactionEventSchema,
     typingEventSchema,
     pongEventSchema,

@@ -17,6 +17,11 @@ export interface ConversationViewProps {
   avatarUrl?: string | null;
   backPath: string;
   settingsPath?: string;
+  /** Whether I muted it; absent while it is loading. */
+  muted?: boolean;
+  onToggleMute?: () => void;
+  /** Blocking the other person of a direct conversation (absent for groups and notes to self). */
+  onBlock?: () => void;
   status: 'loading' | 'ready' | 'missing' | 'left';
   problem?: string;
   messages: readonly MessageView[];
@@ -135,6 +140,16 @@ export function ConversationView(props: ConversationViewProps) {
           <h2 id="conversation-title">{props.title}</h2>
           <p class="muted">{props.subtitle}</p>
         </div>
+        {props.muted !== undefined && props.onToggleMute && (
+          <button type="button" aria-pressed={props.muted} onClick={props.onToggleMute}>
+            {props.muted ? 'Unmute' : 'Mute'}
+          </button>
+        )}
+        {props.onBlock && (
+          <button type="button" onClick={props.onBlock}>
+            Block
+          </button>
+        )}
         {props.settingsPath && (
           <a class="button" href={props.settingsPath}>
             Group settings

@@ -4,7 +4,14 @@
  */
 import { batch, type Signal, signal } from '@preact/signals';
 import type { Problem, RealtimeEvent, Schemas } from '../../../client';
-import { isViewing, markReadInInbox, refreshInbox, removeFromInbox, upsertConversation } from './inbox';
+import {
+  isViewing,
+  markReadInInbox,
+  refreshInbox,
+  removeFromInbox,
+  setMutedInInbox,
+  upsertConversation,
+} from './inbox';
 import { notify } from './notices';
 import { call, failure, type Result } from './result';
 import { api, me } from './session';
@@ -296,6 +303,9 @@ export function applyConversationEvent(event: RealtimeEvent) {
     case 'reaction.removed':
       applyReactionEvent(state, event);
       return;
+    case 'conversation.muted':
+      applyMute(state, event.muted, event.mutedUntil);
+      return;
     case 'typing':
       state.typing.value = { ...state.typing.value, [event.userId]: Date.now() + TYPING_SHOWN_MS };
       setTimeout(() => expireTyping(state), TYPING_SHOWN_MS + 50);
@@ -422,6 +432,31 @@ export async function createGroup(name: string, usernames: readonly string[]): P
   upsertConversation(result.value);
   setDetails(conversationState(result.value.id), result.value);
   return { ok: true, value: result.value.id };
+}
+
+function applyMute(state: ConversationState, muted: boolean, mutedUntil?: string) {
+  const details = state.details.value;
+  if (!details) return;
+  const { mutedUntil: _previous, ...rest } = details;
+  state.details.value = { ...rest, muted, ...(mutedUntil ? { mutedUntil } : {}) };
+}
+
+/** Mutes (until unmuted) or unmutes a conversation for me; the inbox and the header follow at once. */
+export async function setMuted(id: string, muted: boolean): Promise<Result<void>> {
+  const params = { params: { path: { id } } };
+  const result = muted
+    ? await call(api().PUT('/conversations/{id}/mute', { ...params, body: {} }))
+    : await call(api().DELETE('/conversations/{id}/mute', params));
+  if (!result.ok) return result;
+  applyMute(conversationState(id), muted);
+  setMutedInInbox(id, muted);
+  return { ok: true, value: undefined };
+}
+
+/** Blocks a user: they can no longer message me, and our direct conversation is closed until I unblock. */
+export async function blockUser(userId: string): Promise<Result<void>> {
+  const result = await call(api().PUT('/users/me/blocks/{userId}', { params: { path: { userId } } }));
+  return result.ok ? { ok: true, value: undefined } : result;
 }
 
 export async function renameGroup(id: string, name: string): Promise<Result<void>> {

@@ -115,6 +115,14 @@ export function upsertConversation(details: Schemas['ConversationDetails']) {
   if (!update(details.id, () => summary)) inbox.value = [summary, ...inbox.value];
 }
 
+export function setMutedInInbox(conversationId: string, muted: boolean, mutedUntil?: string) {
+  update(conversationId, ({ mutedUntil: _previous, ...summary }) => ({
+    ...summary,
+    muted,
+    ...(mutedUntil ? { mutedUntil } : {}),
+  }));
+}
+
 export function removeFromInbox(conversationId: string) {
   inbox.value = inbox.value.filter((item) => item.id !== conversationId);
 }
@@ -173,6 +181,10 @@ export function applyInboxEvent(event: RealtimeEvent) {
       return;
     case 'conversation.updated':
       update(event.conversationId, (summary) => ({ ...summary, name: event.name }));
+      return;
+    // Muted or unmuted on another device of the same person.
+    case 'conversation.muted':
+      setMutedInInbox(event.conversationId, event.muted, event.mutedUntil);
       return;
     default:
       return;

@@ -146,3 +146,26 @@ export const reactedKey = (conversationId: string, userId: string, messageId: st
   SK: `${reactedPrefix(userId)}${messageId}#${emoji}`,
 });
 export const reactedPrefix = (userId: string) => `REACTED#${userId}#`;
+
+/**
+ * A profile's entry in index GSI1 under one partition of all usernames, sorted by the lower-cased name: the
+ * administrators' search by username prefix is one Query of `begins_with(GSI1SK, prefix)` (no Scan).
+ */
+export const usernameIndexKey = (username: string) => ({
+  GSI1PK: USERNAMES_PARTITION,
+  GSI1SK: username.toLowerCase(),
+});
+export const USERNAMES_PARTITION = 'USERNAMES';
+
+/** One administrative action, in one partition of all of them sorted by its ULID (newest last). */
+export const auditKey = (auditId: string) => ({ PK: AUDIT_PARTITION, SK: `AUDIT#${auditId}` });
+export const AUDIT_PARTITION = 'AUDIT';
+export const AUDIT_PREFIX = 'AUDIT#';
+
+/** A report of a message or a user, with the queue entry (GSI1) that lists open reports before resolved ones. */
+export const reportKey = (reportId: string) => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' });
+export const reportIndexKey = (status: 'open' | 'resolved', reportId: string) => ({
+  GSI1PK: REPORTS_PARTITION,
+  GSI1SK: `${status === 'open' ? 'OPEN' : 'RESOLVED'}#${reportId}`,
+});
+export const REPORTS_PARTITION = 'REPORTS';

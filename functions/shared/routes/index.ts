@@ -19,6 +19,16 @@ import {
   signUp,
 } from './accounts';
 import {
+  adminDisableUser,
+  adminEnableUser,
+  adminGetUser,
+  adminListAudit,
+  adminListReports,
+  adminListUsers,
+  adminRemoveMessage,
+  adminResolveReport,
+} from './admin';
+import {
   addMembers,
   changeMemberRole,
   consentToRejoin,
@@ -40,15 +50,18 @@ import {
   sendMessage,
 } from './messages';
 import { addReaction, listReactions, removeReaction } from './reactions';
+import { createReport } from './reports';
 import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
 
 export * from './accounts';
+export * from './admin';
 export * from './conversations';
 export * from './media';
 export * from './messages';
 export * from './reactions';
+export * from './reports';
 export * from './sync';
 export * from './system';
 export * from './users';
@@ -91,4 +104,13 @@ export const routes: readonly RouteDefinition[] = [
   createMedia,
   getMedia,
   sync,
+  createReport,
+  adminListUsers,
+  adminGetUser,
+  adminDisableUser,
+  adminEnableUser,
+  adminRemoveMessage,
+  adminListAudit,
+  adminListReports,
+  adminResolveReport,
 ];

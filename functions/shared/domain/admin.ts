@@ -21,7 +21,7 @@ export type { AccountRecord };
 /** The caller, if they are an administrator now (strongly consistent read); a 403 otherwise. */
 export async function requireAdmin(callerId: string): Promise<AccountRecord> {
   const account = await adminStore.getAccount(callerId);
-  if (!account || account.role !== 'admin' || account.disabledAt) {
+  if (account?.role !== 'admin' || account.disabledAt) {
     throw new NotAdminError('Only administrators may do this.');
   }
   return account;

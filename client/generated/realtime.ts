@@ -27,6 +27,8 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             deletedAt?: string;
+            /** @description true when the service's administrators removed the message (moderation), not its sender or a group admin */
+            removedByModeration?: boolean;
             clientMessageId?: string;
             /** @description A reply: the id of its thread's root message */
             parentMessageId?: string;

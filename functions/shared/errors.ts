@@ -60,6 +60,20 @@ export class CannotMessageUserError extends AppError {
   readonly title = "You can't message this user";
 }
 
+/** The account was disabled by an administrator: no login, no token refresh (the detail says so). */
+export class AccountDisabledError extends AppError {
+  readonly status = 403;
+  readonly type = 'account-disabled';
+  readonly title = 'This account is disabled';
+}
+
+/** An administrator's route called by someone who is not (now) an administrator. */
+export class NotAdminError extends AppError {
+  readonly status = 403;
+  readonly type = 'admin-required';
+  readonly title = 'Only administrators may do this';
+}
+
 export class NotFoundError extends AppError {
   readonly status = 404;
   readonly type = 'not-found';

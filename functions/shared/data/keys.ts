@@ -160,6 +160,8 @@ export const DATA_EXPORT_SK = 'EXPORT';
 
 /** The sender's idempotency records in a conversation (`CMID#<sender>#…`): removed with a deleted account. */
 export const clientMessagePrefix = (senderId: string) => `CMID#${senderId}#`;
+
+/**
  * A block: `blockerId` blocked `blockedId`. In the blocker's partition, so one Query lists their blocks
  * (`begins_with(SK, 'BLOCK#')`), and a ConditionCheck of one key answers "did A block B?" inside a transaction.
  */
@@ -179,3 +181,26 @@ export const blockedByKey = (blockedId: string, blockerId: string) => ({
   SK: `${BLOCKED_BY_PREFIX}${blockerId}`,
 });
 export const BLOCKED_BY_PREFIX = 'BLOCKEDBY#';
+
+/**
+ * A profile's entry in index GSI1 under one partition of all usernames, sorted by the lower-cased name: the
+ * administrators' search by username prefix is one Query of `begins_with(GSI1SK, prefix)` (no Scan).
+ */
+export const usernameIndexKey = (username: string) => ({
+  GSI1PK: USERNAMES_PARTITION,
+  GSI1SK: username.toLowerCase(),
+});
+export const USERNAMES_PARTITION = 'USERNAMES';
+
+/** One administrative action, in one partition of all of them sorted by its ULID (newest last). */
+export const auditKey = (auditId: string) => ({ PK: AUDIT_PARTITION, SK: `AUDIT#${auditId}` });
+export const AUDIT_PARTITION = 'AUDIT';
+export const AUDIT_PREFIX = 'AUDIT#';
+
+/** A report of a message or a user, with the queue entry (GSI1) that lists open reports before resolved ones. */
+export const reportKey = (reportId: string) => ({ PK: `REPORT#${reportId}`, SK: 'REPORT' });
+export const reportIndexKey = (status: 'open' | 'resolved', reportId: string) => ({
+  GSI1PK: REPORTS_PARTITION,
+  GSI1SK: `${status === 'open' ? 'OPEN' : 'RESOLVED'}#${reportId}`,
+});
+export const REPORTS_PARTITION = 'REPORTS';

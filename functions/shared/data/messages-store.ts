@@ -40,6 +40,8 @@ export interface MessageRecord {
   createdAt: string;
   editedAt?: string;
   deletedAt?: string;
+  /** Deleted by the service's administrators (moderation), not by its sender or a group admin. */
+  removedByModeration?: boolean;
   clientMessageId?: string;
   /** A reply: its thread's root (never itself a reply: threads are one level deep). */
   parentMessageId?: string;
@@ -84,6 +86,7 @@ export function toMessage(item: Record<string, unknown>): MessageRecord {
     createdAt: item.createdAt as string,
     ...(item.editedAt ? { editedAt: item.editedAt as string } : {}),
     ...(item.deletedAt ? { deletedAt: item.deletedAt as string } : {}),
+    ...(item.removedByModeration === true ? { removedByModeration: true } : {}),
     ...(item.clientMessageId ? { clientMessageId: item.clientMessageId as string } : {}),
     ...(item.parentMessageId ? { parentMessageId: item.parentMessageId as string } : {}),
     ...(typeof item.replyCount === 'number' ? { replyCount: item.replyCount } : {}),
@@ -550,6 +553,28 @@ export async function tombstoneMessage(
     if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return 'conflict';
     throw error;
   }
+}
+
+/**
+ * The tombstone an administrator leaves (moderation), for a transaction with its audit record: as the
+ * sender's delete, plus `removedByModeration`, and without the membership check (administrators remove a
+ * message anywhere). The stream turns it into the same `message.deleted` event for the members.
+ */
+export function moderationTombstoneItem(
+  message: Pick<MessageRecord, 'conversationId' | 'id'>,
+  adminId: string,
+  deletedAt: string,
+): NonNullable<Parameters<typeof transactWrite>[0]['TransactItems']>[number] {
+  const stamp = stampClause();
+  return {
+    Update: {
+      TableName: tableName,
+      Key: messageKey(message.conversationId, message.id),
+      UpdateExpression: `SET deletedAt = :at, deletedBy = :admin, removedByModeration = :true${stamp.set} REMOVE content`,
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)',
+      ExpressionAttributeValues: { ':at': deletedAt, ':admin': adminId, ':true': true, ...stamp.values },
+    },
+  };
 }
 
 /** What moving a read marker found, with what the failed transaction already told (no read needed after it). */

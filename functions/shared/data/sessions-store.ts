@@ -13,7 +13,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo, homeDynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
-import { refreshTokenKey, SESSION_PREFIX, sessionKey } from './keys';
+import { refreshTokenKey, SESSION_PREFIX, sessionKey, userKey } from './keys';
 
 export interface SessionRecord {
   id: string;
@@ -77,8 +77,11 @@ export async function createSession(session: SessionRecord, token: RefreshTokenR
   });
 }
 
-/** Why a rotation did not happen. `reused`: the token was valid once and has already been rotated. */
-export type RotationFailure = 'invalid' | 'reused';
+/**
+ * Why a rotation did not happen. `reused`: the token was valid once and has already been rotated;
+ * `disabled`: an administrator disabled the account (data/admin-store.ts).
+ */
+export type RotationFailure = 'invalid' | 'reused' | 'disabled';
 
 interface CancellationReason {
   Code?: string;
@@ -143,13 +146,22 @@ export async function rotateRefreshToken(
             },
           },
         },
+        {
+          // A disabled account refreshes no token, even of a session created in the moment it was disabled.
+          ConditionCheck: {
+            TableName: tableName,
+            Key: userKey(next.userId),
+            ConditionExpression: 'attribute_not_exists(disabledAt)',
+          },
+        },
       ],
     });
     return undefined;
   } catch (error) {
     const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons;
     if (!(error instanceof Error) || error.name !== 'TransactionCanceledException' || !reasons) throw error;
-    const [token] = reasons;
+    const [token, , , account] = reasons;
+    if (account?.Code === 'ConditionalCheckFailed') return 'disabled';
     if (token?.Code !== 'ConditionalCheckFailed') return 'invalid'; // the session is gone or too old
     // DynamoDB returns the old item with the reason (ReturnValuesOnConditionCheckFailure); none: it never existed.
     const old = token.Item;

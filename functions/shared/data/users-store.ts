@@ -18,7 +18,7 @@ import {
 const inHomeRegion = (input: Parameters<typeof transactWrite>[0]) =>
   transactWrite(input, undefined, homeDynamo);
 
-import { userKey, usernameKey } from './keys';
+import { userKey, usernameIndexKey, usernameKey } from './keys';
 
 export interface UserRecord {
   id: string;
@@ -34,6 +34,8 @@ export interface UserRecord {
 interface UsernameClaim {
   userId: string;
   passwordHash: string;
+  /** Set while an administrator has disabled the account (data/admin-store.ts): login refuses it. */
+  disabledAt?: string;
 }
 
 const PROFILE_ATTRIBUTES = [
@@ -69,7 +71,7 @@ export async function createUser(user: UserRecord, passwordHash: string): Promis
         {
           Put: {
             TableName: tableName,
-            Item: { ...userKey(user.id), type: 'User', ...user },
+            Item: { ...userKey(user.id), ...usernameIndexKey(user.username), type: 'User', ...user },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -113,7 +115,11 @@ export async function getUsernameClaim(username: string): Promise<UsernameClaim 
   );
   // A deleted account's claim (a tombstone holding the name through its cooling period) has no credentials.
   if (!Item || typeof Item.passwordHash !== 'string') return undefined;
-  return { userId: Item.userId as string, passwordHash: Item.passwordHash };
+  return {
+    userId: Item.userId as string,
+    passwordHash: Item.passwordHash,
+    ...(typeof Item.disabledAt === 'string' ? { disabledAt: Item.disabledAt } : {}),
+  };
 }
 
 export async function updateUser(

@@ -166,3 +166,51 @@ export const blockCursor = {
     return value.b;
   },
 };
+
+/** The administrators' user search: continues after a username (lower-cased), within the same prefix only. */
+export const adminUsersCursor = {
+  encode: (prefix: string, username: string, userId: string) =>
+    encode({ kind: 'admin-users', p: prefix, n: username, u: userId }),
+  decode(cursor: string, prefix: string): { username: string; userId: string } {
+    const value = decode(cursor);
+    if (
+      value.kind !== 'admin-users' ||
+      value.p !== prefix ||
+      typeof value.n !== 'string' ||
+      typeof value.u !== 'string' ||
+      !value.n.startsWith(prefix) ||
+      value.u.length > 64
+    ) {
+      throw invalidCursor();
+    }
+    return { username: value.n, userId: value.u };
+  },
+};
+
+/** The audit log, newest first: continues below an audit record's ULID. */
+export const auditCursor = {
+  encode: (auditId: string) => encode({ kind: 'audit', a: auditId }),
+  decode(cursor: string): string {
+    const value = decode(cursor);
+    if (value.kind !== 'audit' || typeof value.a !== 'string' || !isUlid(value.a)) throw invalidCursor();
+    return value.a;
+  },
+};
+
+/** The report queue (open reports first): continues after a report, which is open or resolved. */
+export const reportsCursor = {
+  encode: (status: 'open' | 'resolved', reportId: string) =>
+    encode({ kind: 'reports', s: status, r: reportId }),
+  decode(cursor: string): { status: 'open' | 'resolved'; reportId: string } {
+    const value = decode(cursor);
+    if (
+      value.kind !== 'reports' ||
+      (value.s !== 'open' && value.s !== 'resolved') ||
+      typeof value.r !== 'string' ||
+      !isUlid(value.r)
+    ) {
+      throw invalidCursor();
+    }
+    return { status: value.s, reportId: value.r };
+  },
+};

@@ -14,7 +14,13 @@ import { issueAccessToken } from '../auth/token-issuer';
 import { config } from '../config';
 import * as sessionsStore from '../data/sessions-store';
 import * as usersStore from '../data/users-store';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
+import {
+  AccountDisabledError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+} from '../errors';
 import { logger } from '../logger';
 import { metrics } from '../metrics';
 import type { TokenPair } from '../schemas/auth';
@@ -60,6 +66,8 @@ async function tokenPair(userId: string, sessionId: string, refreshToken: string
 }
 
 const wrongCredentials = () => new UnauthorizedError('The username or password is wrong.');
+const accountDisabled = () =>
+  new AccountDisabledError('This account has been disabled by an administrator; it cannot log in.');
 
 export interface LoginContext {
   /** A hash of a random password, made once per execution environment (functions/http/login.ts). */
@@ -88,6 +96,8 @@ export async function login(
     metrics.count('LoginsFailed');
     throw wrongCredentials();
   }
+  // Only after the password is proven: a disabled account is not revealed to someone guessing names.
+  if (claim.disabledAt) throw accountDisabled();
   const sessionId = ulid(now.getTime());
   const refresh = newRefreshToken(claim.userId, sessionId, now);
   const session: sessionsStore.SessionRecord = {
@@ -139,6 +149,7 @@ export async function refresh(refreshToken: string, now = new Date()): Promise<T
       'The refresh token was already used, so the session has been ended. Log in again.',
     );
   }
+  if (failure === 'disabled') throw accountDisabled();
   if (failure) throw new UnauthorizedError('The refresh token is not valid.');
   return tokenPair(old.userId, old.sessionId, next.token);
 }

@@ -41,7 +41,8 @@ export const login = /* @__PURE__ */ defineRoute({
     schema: loginResponseSchema,
     description: 'An access token, a refresh token and the user',
   },
-  errors: [401],
+  // 403: the account is disabled (problem type account-disabled).
+  errors: [401, 403],
   // PutItem: the session and its first refresh token; UpdateItem: upgrading an old password hash.
   access: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], tokenKeys: 'sign' },
   // Each attempt is reserved before the password check and given back when it succeeds (domain/login-attempts.ts).
@@ -64,10 +65,11 @@ export const refreshToken = /* @__PURE__ */ defineRoute({
   tag: 'Accounts',
   request: { body: refreshTokenRequestSchema },
   response: { status: 200, schema: tokenPairSchema, description: 'A new token pair' },
-  errors: [401],
-  // UpdateItem/PutItem: the rotation; DeleteItem: ending a session on reuse.
+  // 403: the account is disabled (problem type account-disabled).
+  errors: [401, 403],
+  // UpdateItem/PutItem: the rotation; DeleteItem: ending a session on reuse; ConditionCheckItem: not disabled.
   access: {
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
     tokenKeys: 'sign',
   },
 });

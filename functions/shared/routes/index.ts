@@ -19,6 +19,16 @@ import {
   refreshToken,
   signUp,
 } from './accounts';
+import {
+  adminDisableUser,
+  adminEnableUser,
+  adminGetUser,
+  adminListAudit,
+  adminListReports,
+  adminListUsers,
+  adminRemoveMessage,
+  adminResolveReport,
+} from './admin';
 import { blockUser, listBlocks, unblockUser } from './blocks';
 import {
   addMembers,
@@ -43,18 +53,21 @@ import {
 } from './messages';
 import { muteConversation, unmuteConversation } from './mutes';
 import { addReaction, listReactions, removeReaction } from './reactions';
+import { createReport } from './reports';
 import { sync } from './sync';
 import { health, jwks, openApi } from './system';
 import { findUserByUsername, getMe, getUser, updateMe } from './users';
 
 export * from './account-data';
 export * from './accounts';
+export * from './admin';
 export * from './blocks';
 export * from './conversations';
 export * from './media';
 export * from './messages';
 export * from './mutes';
 export * from './reactions';
+export * from './reports';
 export * from './sync';
 export * from './system';
 export * from './users';
@@ -105,4 +118,13 @@ export const routes: readonly RouteDefinition[] = [
   createMedia,
   getMedia,
   sync,
+  createReport,
+  adminListUsers,
+  adminGetUser,
+  adminDisableUser,
+  adminEnableUser,
+  adminRemoveMessage,
+  adminListAudit,
+  adminListReports,
+  adminResolveReport,
 ];

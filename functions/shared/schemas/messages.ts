@@ -227,6 +227,14 @@ export const messageSchema = /* @__PURE__ */ defineSchema(() =>
       createdAt: timestampSchema,
       editedAt: v.optional(timestampSchema),
       deletedAt: v.optional(timestampSchema),
+      removedByModeration: v.optional(
+        v.pipe(
+          v.boolean(),
+          v.description(
+            "true when the service's administrators removed the message (moderation), not its sender or a group admin",
+          ),
+        ),
+      ),
       clientMessageId: v.optional(v.string()),
       parentMessageId: v.optional(
         v.pipe(v.string(), v.description("A reply: the id of its thread's root message")),

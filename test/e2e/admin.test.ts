@@ -46,6 +46,7 @@ const adminRoutes = routes.filter((route) => route.path.startsWith('/admin/'));
 const validRequests: Record<string, { path: string; body?: unknown }> = {
   'admin-list-users': { path: '/admin/users?query=a' },
   'admin-get-user': { path: `/admin/users/${ULID}` },
+  'admin-delete-user': { path: `/admin/users/${ULID}` },
   'admin-disable-user': { path: `/admin/users/${ULID}/disable` },
   'admin-enable-user': { path: `/admin/users/${ULID}/enable` },
   'admin-remove-message': { path: `/admin/conversations/${ULID}/messages/${ULID}` },
@@ -236,6 +237,45 @@ describe('disabling an account', () => {
     await call(admin, 'POST', `/admin/users/${user.id}/disable`);
     const again = await api.request('POST', `/admin/users/${user.id}/disable`, { token: admin.token });
     expect(again.status).toBe(200);
+  });
+});
+
+describe('DELETE /admin/users/{id}', () => {
+  it('deletes an account as its owner could: it ends at once, its data goes, and the audit log says who did it', async () => {
+    const admin = await newAdmin();
+    const user = await signUpAndLogin(api);
+    const socket = await connect(api.wsUrl, user.token);
+
+    const deleted = await api.request('DELETE', `/admin/users/${user.id}`, { token: admin.token });
+    await api.drainStreams();
+
+    expect(deleted.status).toBe(202);
+    expect(deleted.body).toMatchObject({ status: 'deleting', requestedAt: expect.any(String) });
+    await closedWithin(socket);
+    const login = await api.request('POST', '/login', {
+      body: { username: user.username, password: user.password },
+    });
+    expectProblem(login, 401);
+    expectProblem(await api.request('GET', `/users/${user.id}`, { token: admin.token }), 404);
+    const audit = await call(admin, 'GET', '/admin/audit');
+    expect(audit.items[0]).toMatchObject({
+      actorId: admin.id,
+      action: 'user.delete',
+      target: { type: 'user', id: user.id },
+      details: { username: user.username },
+    });
+  });
+
+  it('answers the status again for an account already being deleted, 404 for an unknown one, 409 for yourself', async () => {
+    const admin = await newAdmin();
+    const user = await signUpAndLogin(api);
+    await call(admin, 'DELETE', `/admin/users/${user.id}`);
+
+    const again = await api.request('DELETE', `/admin/users/${user.id}`, { token: admin.token });
+
+    expect(again.status).toBe(202);
+    expectProblem(await api.request('DELETE', `/admin/users/${ULID}`, { token: admin.token }), 404);
+    expectProblem(await api.request('DELETE', `/admin/users/${admin.id}`, { token: admin.token }), 409);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   DeleteCommand,
   GetCommand,
   QueryCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
@@ -76,6 +77,8 @@ export function toAccountDeletion(item: Record<string, unknown>): AccountDeletio
 export async function markAccountDeleted(
   user: { id: string; username: string },
   options: { by: string; at: string; freeAt: number },
+  /** Written in the same transaction: an administrator's deletion carries its audit record. */
+  alongside: NonNullable<TransactWriteCommandInput['TransactItems']> = [],
 ): Promise<void> {
   try {
     await transactWrite(
@@ -121,6 +124,7 @@ export async function markAccountDeleted(
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
+          ...alongside,
         ],
       },
       undefined,

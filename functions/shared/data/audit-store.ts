@@ -16,6 +16,7 @@ export type AuditAction =
   | 'role.revoke'
   | 'user.disable'
   | 'user.enable'
+  | 'user.delete'
   | 'message.remove'
   | 'report.resolve';
 

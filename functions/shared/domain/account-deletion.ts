@@ -94,7 +94,16 @@ export async function deleteOwnAccount(
  */
 export async function startAccountDeletion(
   userId: string,
-  { by, now = new Date() }: { by: string; now?: Date },
+  {
+    by,
+    now = new Date(),
+    alongside,
+  }: {
+    by: string;
+    now?: Date;
+    /** Items for the same transaction (an administrator's audit record), made from the account deleted. */
+    alongside?: (user: { id: string; username: string }) => Parameters<typeof store.markAccountDeleted>[2];
+  },
 ): Promise<AccountDeletionStatus> {
   const user = await usersStore.getUser(userId);
   if (!user) {
@@ -103,11 +112,11 @@ export async function startAccountDeletion(
     throw new NotFoundError('The user no longer exists.');
   }
   const at = now.toISOString();
-  await store.markAccountDeleted(user, {
-    by,
-    at,
-    freeAt: epochSeconds(now) + config.usernameCoolingSeconds,
-  });
+  await store.markAccountDeleted(
+    user,
+    { by, at, freeAt: epochSeconds(now) + config.usernameCoolingSeconds },
+    alongside?.(user),
+  );
   // Not in the transaction (a user may have any number): the claim is gone, so none can be refreshed or
   // started meanwhile; the sweep's last step deletes them again should this fail half-way.
   await sessionsStore.deleteSessions(userId);

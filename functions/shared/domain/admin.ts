@@ -13,6 +13,7 @@ import * as sessionsStore from '../data/sessions-store';
 import { ConflictError, NotAdminError, NotFoundError, ValidationError } from '../errors';
 import { publicUrl } from '../media/cdn';
 import type { Resolution } from '../schemas/admin';
+import { startAccountDeletion } from './account-deletion';
 import { adminUsersCursor, auditCursor, isUlid, reportsCursor } from './cursors';
 import { ulid } from './ids';
 
@@ -115,8 +116,8 @@ export async function userDetails(userId: string, now = new Date()) {
   return { ...presentAccount(account), sessionsCount: sessions.length, lastActiveAt };
 }
 
-const notYourself = () =>
-  new ConflictError('You cannot disable your own account (another administrator can).');
+const notYourself = (action = 'disable') =>
+  new ConflictError(`You cannot ${action} your own account here (another administrator can).`);
 
 /**
  * Disables an account: marks it (profile and username claim, with the audit record, in one transaction), then
@@ -151,6 +152,22 @@ export async function enableUser(admin: AccountRecord, userId: string, now = new
     audit(actorOf(admin), 'user.enable', { type: 'user', id: userId }, now, { username: account.username }),
   ]);
   return presentAccount({ ...account, disabledAt: null, disabledBy: null });
+}
+
+/**
+ * Deletes an account as its owner could (`DELETE /users/me`, without the password): it ends at once and its data
+ * is removed in the background. The audit record is in the transaction that ends the account. Deleting an
+ * account already being deleted answers its status; administrators delete their own with `DELETE /users/me`.
+ */
+export async function deleteUser(admin: AccountRecord, userId: string, now = new Date()) {
+  if (userId === admin.id) throw notYourself('delete');
+  return startAccountDeletion(userId, {
+    by: admin.id,
+    now,
+    alongside: (user) => [
+      audit(actorOf(admin), 'user.delete', { type: 'user', id: userId }, now, { username: user.username }),
+    ],
+  });
 }
 
 async function writeOrConflict(items: Parameters<typeof adminStore.writeTogether>[0], home = true) {

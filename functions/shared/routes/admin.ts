@@ -4,6 +4,7 @@
  * from the table on every call (hence GetItem on each) and answers 403 `admin-required` otherwise.
  */
 import { defineRoute } from '../route-definition';
+import { accountDeletionSchema } from '../schemas/account-data';
 import {
   adminMessageParamsSchema,
   adminUserDetailsSchema,
@@ -43,6 +44,35 @@ export const adminGetUser = /* @__PURE__ */ defineRoute({
   response: { status: 200, schema: adminUserDetailsSchema, description: 'The account' },
   errors: [403, 404],
   access: { table: ['dynamodb:GetItem', 'dynamodb:Query'] },
+});
+
+export const adminDeleteUser = /* @__PURE__ */ defineRoute({
+  name: 'admin-delete-user',
+  method: 'DELETE',
+  path: '/admin/users/{id}',
+  auth: 'user',
+  summary:
+    'Administrators: delete an account as its owner could (it ends at once; its data is removed within minutes)',
+  tag: 'Administration',
+  request: { params: userIdParamsSchema },
+  response: {
+    status: 202,
+    schema: accountDeletionSchema,
+    description:
+      'The account has ended (or was already being deleted); its data is being removed in the background',
+  },
+  errors: [403, 404, 409],
+  // GetItem: the caller's role, the profile; DeleteItem/PutItem: the one transaction (profile, claim tombstone,
+  // deletion marker, audit record); Query/BatchWriteItem: ending the sessions.
+  access: {
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+    ],
+  },
 });
 
 export const adminDisableUser = /* @__PURE__ */ defineRoute({

@@ -20,6 +20,7 @@ import {
   signUp,
 } from './accounts';
 import {
+  adminDeleteUser,
   adminDisableUser,
   adminEnableUser,
   adminGetUser,
@@ -121,6 +122,7 @@ export const routes: readonly RouteDefinition[] = [
   createReport,
   adminListUsers,
   adminGetUser,
+  adminDeleteUser,
   adminDisableUser,
   adminEnableUser,
   adminRemoveMessage,

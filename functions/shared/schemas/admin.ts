@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'role.revoke',
   'user.disable',
   'user.enable',
+  'user.delete',
   'message.remove',
   'report.resolve',
 ] as const;

@@ -94,7 +94,7 @@ export class ChatHttpApi extends Construct {
     // would otherwise take from the one template's 500 (test/infra/resource-limits.test.ts). The API, its
     // routes, integrations and invoke permissions stay here.
     this.functionStack = new NestedStack(this, 'Functions', {
-      description: 'Chat backend: the HTTP routes\' functions, their roles and log groups',
+      description: "Chat backend: the HTTP routes' functions, their roles and log groups",
     });
     for (const route of props.routes) {
       const fn = new ChatFunction(this.functionStack, functionIdFor(route), {

@@ -160,6 +160,8 @@ export const DATA_EXPORT_SK = 'EXPORT';
 
 /** The sender's idempotency records in a conversation (`CMID#<sender>#…`): removed with a deleted account. */
 export const clientMessagePrefix = (senderId: string) => `CMID#${senderId}#`;
+
+/**
  * A block: `blockerId` blocked `blockedId`. In the blocker's partition, so one Query lists their blocks
  * (`begins_with(SK, 'BLOCK#')`), and a ConditionCheck of one key answers "did A block B?" inside a transaction.
  */

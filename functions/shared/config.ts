@@ -70,6 +70,8 @@ export type Config = {
   maxConnectionsPerUser: number;
   /** Up to this many members, a read marker moving is an event for every member; above it, for its owner only. */
   readReceiptsUpToMembers: number;
+  /** At most one `presence.changed` per user in this many seconds (debounces flapping connections). */
+  presenceNoticeIntervalSeconds: number;
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
   /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
@@ -113,6 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const syncRetentionSeconds = read.positiveInt('SYNC_RETENTION_SECONDS', 7 * 24 * 3600, 365 * 24 * 3600);
   const maxConnectionsPerUser = read.positiveInt('MAX_CONNECTIONS_PER_USER', 10, 1000);
   const readReceiptsUpToMembers = read.positiveInt('READ_RECEIPTS_UP_TO_MEMBERS', 32, 10_000);
+  const presenceNoticeIntervalSeconds = read.positiveInt('PRESENCE_NOTICE_INTERVAL_SECONDS', 30, 3600);
   /**
    * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
    * locally the local gateway). Set for the functions that post to connections, and only for them.
@@ -157,6 +160,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     syncRetentionSeconds,
     maxConnectionsPerUser,
     readReceiptsUpToMembers,
+    presenceNoticeIntervalSeconds,
     websocketCallbackUrl,
     media: bucket ? { bucket, region: bucketRegion, s3Endpoint, uploadUrlTtlSeconds } : undefined,
     cdn: cdnBaseUrl

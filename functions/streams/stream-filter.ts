@@ -7,11 +7,12 @@
  * membership, read marker, role or group name changed (the writer stamps `lastChange`, see
  * data/changes.ts); a profile whose old image had a picture. What is dropped: inbox entries (their own items,
  * never matched), the read marker a send moves, previews and the member counts of additions (a removal's passes, for its time), typing slots, feed items.
- * A session item removed closes that session's WebSockets. Lambda allows five patterns per event source mapping
+ * A session item removed closes that session's WebSockets. A connection owner item put or deleted registers or
+ * forgets the connection (the one write of $connect and $disconnect; see realtime/connections.ts). Lambda allows five patterns per event source mapping
  * (ten on request); this list uses five.
  */
 import { EVENT_CHANGES, LAST_CHANGE } from '../shared/data/changes';
-import { MEMBER_PREFIX, MESSAGE_PREFIX } from '../shared/data/keys';
+import { CONNECTION_OWNER_SORT_KEY, MEMBER_PREFIX, MESSAGE_PREFIX } from '../shared/data/keys';
 import { tableDefinition } from '../shared/data/table-definition';
 
 const SK = tableDefinition.sortKey;
@@ -41,8 +42,9 @@ export const PICTURE_CHANGES_PATTERN: FilterPattern = {
 };
 
 export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
-  // Messages: created, edited, deleted.
-  { dynamodb: { Keys: { [SK]: { S: [{ prefix: MESSAGE_PREFIX }] } } } },
+  // Messages: created, edited, deleted. Connection owner items put ($connect) and deleted ($disconnect, TTL):
+  // the consumer registers or forgets the connection on its user's feed head and updates presence.
+  { dynamodb: { Keys: { [SK]: { S: [{ prefix: MESSAGE_PREFIX }, CONNECTION_OWNER_SORT_KEY] } } } },
   // A member left or was removed: the old image says who.
   { eventName: ['REMOVE'], dynamodb: { Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }] } } } },
   // Joins, read markers, roles (memberships) and renames (the conversation): the writer says what changed.

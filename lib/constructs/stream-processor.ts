@@ -47,7 +47,8 @@ export class StreamProcessor extends Construct {
     const role = this.handler.role;
     // Query: a conversation with its members, unread counts. UpdateItem: inbox entries, previews, feed heads
     // (positions, gone connections). GetItem: an inbox entry to recompute. DeleteItem: a former member's
-    // inbox entry, a replaced picture's media item. BatchWriteItem: feed entries.
+    // inbox entry, a replaced picture's media item. BatchWriteItem: feed entries. Presence: the user's direct
+    // conversations (Query of their inbox on GSI1) and where their watchers are connected (BatchGetItem of heads).
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -56,9 +57,13 @@ export class StreamProcessor extends Construct {
           'dynamodb:UpdateItem',
           'dynamodb:DeleteItem',
           'dynamodb:BatchWriteItem',
+          'dynamodb:BatchGetItem',
         ],
         resources: [table.tableArn],
       }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/GSI1`] }),
     );
     // Posts events and closes connections whose access token has expired.
     if (props.webSocket) props.webSocket.grantManageConnections(role);

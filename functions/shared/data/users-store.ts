@@ -29,6 +29,8 @@ export interface UserRecord {
   updatedAt: string;
   /** The S3 key of the profile picture (served publicly through the CDN), if any. */
   avatarKey: string | null;
+  /** False: others see the user offline, and no `presence.changed` goes out (stored only when false). */
+  showPresence: boolean;
 }
 
 interface UsernameClaim {
@@ -44,6 +46,7 @@ const PROFILE_ATTRIBUTES = [
   'createdAt',
   'updatedAt',
   'avatarKey',
+  'showPresence',
 ] as const;
 
 function toUserRecord(item: Record<string, unknown>): UserRecord {
@@ -55,7 +58,13 @@ function toUserRecord(item: Record<string, unknown>): UserRecord {
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
     avatarKey: (item.avatarKey as string | undefined) ?? null,
+    showPresence: item.showPresence !== false,
   };
+}
+
+function withoutDefaultPresence(user: UserRecord) {
+  const { showPresence, ...rest } = user;
+  return showPresence ? rest : { ...rest, showPresence };
 }
 
 /**
@@ -69,7 +78,8 @@ export async function createUser(user: UserRecord, passwordHash: string): Promis
         {
           Put: {
             TableName: tableName,
-            Item: { ...userKey(user.id), type: 'User', ...user },
+            // showPresence is stored only when false (the default needs no attribute).
+            Item: { ...userKey(user.id), type: 'User', ...withoutDefaultPresence(user) },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -114,7 +124,12 @@ export async function getUsernameClaim(username: string): Promise<UsernameClaim 
 
 export async function updateUser(
   userId: string,
-  changes: { displayName?: string; location?: string | null; avatarKey?: string | null },
+  changes: {
+    displayName?: string;
+    location?: string | null;
+    avatarKey?: string | null;
+    showPresence?: boolean;
+  },
   updatedAt: string,
 ): Promise<UserRecord> {
   const names: Record<string, string> = { '#updatedAt': 'updatedAt' };

@@ -8,12 +8,15 @@ import { ConversationChange, LAST_CHANGE, MemberChange } from '../data/changes';
 import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
+import { getHeads } from '../data/feed-store';
 import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
 import { conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
 import { stampClause } from '../data/origin';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import type { Presence } from '../schemas/users';
 import { inboxCursor } from './cursors';
 import { ulid, ulidFloor } from './ids';
+import { presenceOf } from './presence';
 
 export type { ConversationRecord, MemberRecord, Role };
 
@@ -31,26 +34,45 @@ export function directConversationId(userA: string, userB: string): string {
 }
 
 export interface ConversationDetails extends ConversationRecord {
-  members: (MemberRecord & { username?: string; displayName?: string })[];
+  members: (MemberRecord & { username?: string; displayName?: string; presence?: Presence })[];
   myRole: Role;
 }
 
-async function withProfiles(conversation: ConversationRecord, members: MemberRecord[], callerId: string) {
+/**
+ * The conversation with its members' names; with `presence`, also each member's presence as the caller sees it
+ * (their feed heads, read beside the profiles: hidden presence shows offline, except the caller's own).
+ */
+async function withProfiles(
+  conversation: ConversationRecord,
+  members: MemberRecord[],
+  callerId: string,
+  options: { presence?: boolean } = {},
+) {
   const me = members.find((member) => member.userId === callerId);
   if (!me) throw conversationNotFound(conversation.id);
-  const profiles = await store.batchGet(
-    members.map((member) => userKey(member.userId)),
-    ['id', 'username', 'displayName'],
-  );
+  const [profiles, heads] = await Promise.all([
+    store.batchGet(
+      members.map((member) => userKey(member.userId)),
+      ['id', 'username', 'displayName', 'showPresence'],
+    ),
+    options.presence ? getHeads(members.map((member) => member.userId)) : [],
+  ]);
   const byId = new Map(profiles.map((profile) => [profile.id as string, profile]));
+  const headOf = new Map(heads.map((head) => [head.userId, head]));
+  const now = Date.now();
   return {
     ...conversation,
     myRole: me.role,
-    members: members.map((member) => ({
-      ...member,
-      username: byId.get(member.userId)?.username as string | undefined,
-      displayName: byId.get(member.userId)?.displayName as string | undefined,
-    })),
+    members: members.map((member) => {
+      const profile = byId.get(member.userId);
+      const shown = profile?.showPresence !== false || member.userId === callerId;
+      return {
+        ...member,
+        username: profile?.username as string | undefined,
+        displayName: profile?.displayName as string | undefined,
+        ...(options.presence ? { presence: presenceOf(headOf.get(member.userId), shown, now) } : {}),
+      };
+    }),
   } satisfies ConversationDetails;
 }
 
@@ -237,7 +259,7 @@ export async function createGroup(callerId: string, name: string, memberIds: str
 export async function getDetails(callerId: string, conversationId: string): Promise<ConversationDetails> {
   const { conversation, members } = await store.getConversationWithMembers(conversationId);
   if (!conversation) throw conversationNotFound(conversationId);
-  return withProfiles(conversation, members, callerId);
+  return withProfiles(conversation, members, callerId, { presence: true });
 }
 
 /** Reads the conversation and the caller's membership; NotFound unless the caller is a member. */

@@ -13,9 +13,10 @@ export const getMe = /* @__PURE__ */ defineRoute({
   method: 'GET',
   path: '/users/me',
   auth: 'user',
-  summary: 'Your own profile, as only you see it',
+  summary: 'Your own profile, as only you see it, with your presence',
   tag: 'Users',
   response: { status: 200, schema: ownProfileSchema, description: 'The profile' },
+  // The profile and the feed head (presence), in parallel.
   access: { table: ['dynamodb:GetItem'] },
 });
 
@@ -24,7 +25,7 @@ export const updateMe = /* @__PURE__ */ defineRoute({
   method: 'PATCH',
   path: '/users/me',
   auth: 'user',
-  summary: "Change the caller's display name or location",
+  summary: "Change the caller's display name, location, picture or presence setting (showPresence)",
   tag: 'Users',
   request: { body: updateProfileRequestSchema },
   response: { status: 200, schema: ownProfileSchema, description: 'The updated profile' },
@@ -37,7 +38,7 @@ export const getUser = /* @__PURE__ */ defineRoute({
   method: 'GET',
   path: '/users/{id}',
   auth: 'user',
-  summary: "Another user's public profile",
+  summary: "Another user's public profile and presence (online, or lastActiveAt)",
   tag: 'Users',
   request: { params: userIdParamsSchema },
   response: { status: 200, schema: userProfileSchema, description: 'The public profile' },

@@ -3,6 +3,7 @@ import { idSchema, integerParameter, safeIntegerSchema, singleLineText, timestam
 import { defineSchema } from './define';
 import { strictObject, variant } from './json-objects';
 import { messagePreviewSchema } from './messages';
+import { presenceSchema } from './users';
 
 export const roleSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(v.picklist(['owner', 'admin', 'member']), v.metadata({ id: 'MemberRole' })),
@@ -72,6 +73,7 @@ export const memberSchema = /* @__PURE__ */ defineSchema(() =>
       lastReadAt: v.nullable(timestampSchema),
       username: v.optional(v.string()),
       displayName: v.optional(v.string()),
+      presence: v.optional(v.pipe(presenceSchema, v.description('Shown by GET /conversations/{id}'))),
     }),
     v.metadata({ id: 'Member' }),
   ),

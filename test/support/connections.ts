@@ -3,6 +3,7 @@
  * item ($connect's one write), then its registration on the feed head (what the consumer does with the item's
  * stream record).
  */
+import { config } from '../../functions/shared/config';
 import type { ConnectionSender } from '../../functions/shared/realtime/connection-sender';
 import {
   type ConnectionClaims,
@@ -17,5 +18,6 @@ export async function openAndRegister(
   at = new Date(),
 ): Promise<void> {
   await openConnection(connectionId, claims, at);
-  await registerConnection(connectionId, { ...claims, connectedAt: at.getTime() }, deps, at);
+  const region = config.region ? { region: config.region } : {};
+  await registerConnection(connectionId, { ...claims, connectedAt: at.getTime(), ...region }, deps, at);
 }

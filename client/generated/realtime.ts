@@ -154,6 +154,26 @@ export interface components {
             lastReadAt: string | null;
             username?: string;
             displayName?: string;
+            /** @description Shown by GET /conversations/{id} */
+            presence?: {
+                /** @description At least one open WebSocket connection */
+                online: boolean;
+                /**
+                 * Format: date-time
+                 * @description When the last connection closed; only while offline
+                 */
+                lastActiveAt?: string;
+            };
+        };
+        /** @description Whether the user is connected now. A user who hides their presence shows offline to others. */
+        Presence: {
+            /** @description At least one open WebSocket connection */
+            online: boolean;
+            /**
+             * Format: date-time
+             * @description When the last connection closed; only while offline
+             */
+            lastActiveAt?: string;
         };
         RealtimeEvent: {
             /** @enum {string} */
@@ -280,6 +300,17 @@ export interface components {
             conversationId: string;
             /** @description An opaque identifier (a ULID for users) */
             userId: string;
+        } | {
+            /** @constant */
+            type: "presence.changed";
+            /** @description An opaque identifier (a ULID for users) */
+            userId: string;
+            online: boolean;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            lastActiveAt?: string;
         } | {
             /** @constant */
             type: "pong";

@@ -728,16 +728,7 @@ export interface components {
             lastReadAt: string | null;
             username?: string;
             displayName?: string;
-            /** @description Shown by GET /conversations/{id} */
-            presence?: {
-                /** @description At least one open WebSocket connection */
-                online: boolean;
-                /**
-                 * Format: date-time
-                 * @description When the last connection closed; only while offline
-                 */
-                lastActiveAt?: string;
-            };
+            presence?: components["schemas"]["Presence"];
         };
         /** @enum {string} */
         MemberRole: "owner" | "admin" | "member";
@@ -932,16 +923,7 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             createdAt: string;
-            /** @description Shown by GET /users/{id}, /users/me and /users/by-username */
-            presence?: {
-                /** @description At least one open WebSocket connection */
-                online: boolean;
-                /**
-                 * Format: date-time
-                 * @description When the last connection closed; only while offline
-                 */
-                lastActiveAt?: string;
-            };
+            presence?: components["schemas"]["Presence"];
             /**
              * Format: date-time
              * @description ISO 8601 timestamp in UTC
@@ -1205,16 +1187,7 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             createdAt: string;
-            /** @description Shown by GET /users/{id}, /users/me and /users/by-username */
-            presence?: {
-                /** @description At least one open WebSocket connection */
-                online: boolean;
-                /**
-                 * Format: date-time
-                 * @description When the last connection closed; only while offline
-                 */
-                lastActiveAt?: string;
-            };
+            presence?: components["schemas"]["Presence"];
         };
     };
     responses: never;

@@ -154,16 +154,7 @@ export interface components {
             lastReadAt: string | null;
             username?: string;
             displayName?: string;
-            /** @description Shown by GET /conversations/{id} */
-            presence?: {
-                /** @description At least one open WebSocket connection */
-                online: boolean;
-                /**
-                 * Format: date-time
-                 * @description When the last connection closed; only while offline
-                 */
-                lastActiveAt?: string;
-            };
+            presence?: components["schemas"]["Presence"];
         };
         /** @description Whether the user is connected now. A user who hides their presence shows offline to others. */
         Presence: {

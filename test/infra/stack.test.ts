@@ -303,7 +303,7 @@ describe('the stream processor', () => {
     expect(s3GrantsOf(fn?.Properties.Role['Fn::GetAtt'][0] as string)).toEqual(['s3:DeleteObject avatars/*']);
   });
 
-  it('may query, read, update and delete items and batch-write feed entries in the table, and read its stream', () => {
+  it('may query, read, update and delete items, batch-write feed entries and batch-read feed heads in the table, query GSI1 (presence watchers), and read its stream', () => {
     const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
     const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
     const policy = Object.values(resources).find(
@@ -315,6 +315,7 @@ describe('the stream processor', () => {
       .filter((action) => action.startsWith('dynamodb:'))
       .sort();
     expect(actions).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
       'dynamodb:DescribeStream',
@@ -322,8 +323,13 @@ describe('the stream processor', () => {
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:Query',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+    const indexQuery = statements.find((statement) =>
+      JSON.stringify((statement as { Resource?: unknown }).Resource ?? '').includes('/index/GSI1'),
+    );
+    expect(indexQuery?.Action).toBe('dynamodb:Query');
   });
 });
 

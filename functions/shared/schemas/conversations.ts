@@ -73,7 +73,8 @@ export const memberSchema = /* @__PURE__ */ defineSchema(() =>
       lastReadAt: v.nullable(timestampSchema),
       username: v.optional(v.string()),
       displayName: v.optional(v.string()),
-      presence: v.optional(v.pipe(presenceSchema, v.description('Shown by GET /conversations/{id}'))),
+      // Shown by GET /conversations/{id}.
+      presence: v.optional(presenceSchema),
     }),
     v.metadata({ id: 'Member' }),
   ),

@@ -84,9 +84,8 @@ export const userProfileSchema = /* @__PURE__ */ defineSchema(() =>
       location: v.nullable(v.string()),
       avatarUrl: v.pipe(v.nullable(v.string()), v.description('The profile picture through the CDN')),
       createdAt: timestampSchema,
-      presence: v.optional(
-        v.pipe(presenceSchema, v.description('Shown by GET /users/{id}, /users/me and /users/by-username')),
-      ),
+      // Shown by GET /users/{id}, /users/me and /users/by-username.
+      presence: v.optional(presenceSchema),
     }),
     v.metadata({ id: 'UserProfile', description: 'What any signed-in user may see of another' }),
   ),

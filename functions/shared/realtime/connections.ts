@@ -11,6 +11,7 @@ import { config } from '../config';
 import { type ConnectionOwner, deleteConnectionOwner, saveConnectionOwner } from '../data/connections-store';
 import { addConnection, type FeedHead, getHead, removeConnections } from '../data/feed-store';
 import { connectedHere } from '../data/origin';
+import { sessionExists } from '../data/sessions-store';
 import { MAX_CONNECTION_MS } from '../domain/presence';
 import { postRecentEvents } from '../events/publisher';
 import type { ConnectionClosingReason } from '../schemas/realtime';
@@ -56,6 +57,13 @@ export async function registerConnection(
 ): Promise<FeedHead> {
   const { userId, ...info } = owner;
   const head = await addConnection(userId, { connectionId, ...info });
+  // The session may have ended between $connect and now: its end (the session item's REMOVE) closed the
+  // connections registered then, which this one was not yet. Read after registering, so one of the two sees
+  // the other.
+  if (owner.sessionId && !(await sessionExists(userId, owner.sessionId, { consistent: true }))) {
+    if (deps.sender) await closeWithReason(deps.sender, connectionId, 'session-ended');
+    return (await removeConnections(userId, [connectionId])) ?? head;
+  }
   const stale = head.connections.filter((other) => now.getTime() - other.connectedAt > MAX_CONNECTION_MS);
   const live = head.connections.filter((other) => !stale.includes(other));
   const excess = live.length - config.maxConnectionsPerUser;

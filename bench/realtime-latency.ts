@@ -22,7 +22,7 @@ export interface LatencyStats {
   max: number;
 }
 
-interface Endpoints {
+export interface Endpoints {
   url: string;
   wsUrl: string;
 }
@@ -41,7 +41,7 @@ function stats(label: string, values: number[]): LatencyStats {
   };
 }
 
-async function request(api: Endpoints, method: string, path: string, token?: string, body?: unknown) {
+export async function request(api: Endpoints, method: string, path: string, token?: string, body?: unknown) {
   const response = await fetch(`${api.url}${path}`, {
     method,
     headers: {
@@ -56,7 +56,7 @@ async function request(api: Endpoints, method: string, path: string, token?: str
 }
 
 let userCount = 0;
-async function newUser(api: Endpoints): Promise<{ id: string; token: string }> {
+export async function newUser(api: Endpoints): Promise<{ id: string; token: string }> {
   userCount += 1;
   const username = `bench_${Date.now().toString(36)}_${userCount}`;
   const password = 'a long enough password';

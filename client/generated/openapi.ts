@@ -893,7 +893,7 @@ export interface components {
         };
         MessagePage: {
             items: components["schemas"]["Message"][];
-            /** @description Pass as `cursor` for the next page; null at the end */
+            /** @description Pass as `cursor` for the next page, in the same direction (older, or newer for the `after` form); null at the end */
             nextCursor: string | null;
         };
         MessagePreview: {

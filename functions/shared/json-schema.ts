@@ -63,7 +63,8 @@ const isPlainType = (schema: unknown): schema is { type: string } =>
 
 /**
  * What valibot's converter is told beyond the defaults, so the document reads as it always has:
- * - refinements (`v.check`), `v.trim` and `v.toNumber` say nothing a JSON Schema can;
+ * - refinements (`v.check`, and `v.rawTransform` that checks and normalises), `v.trim` and `v.toNumber` say
+ *   nothing a JSON Schema can;
  * - an object that strips unknown fields (`v.object`) produces none: as output, `additionalProperties: false`;
  * - no empty `required`; a nullable plain type as a type list (`["string", "null"]`); a literal's type
  *   beside its `const`;
@@ -74,7 +75,7 @@ function config(mode: SchemaMode, definitions: Map<string, AnySchema>): Conversi
     target: 'draft-2020-12',
     typeMode: mode,
     definitions: Object.fromEntries(definitions),
-    ignoreActions: ['check', 'trim', 'to_number'],
+    ignoreActions: ['check', 'raw_transform', 'trim', 'to_number'],
     overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
     overrideAction: ({ valibotAction, jsonSchema }) => {
       if (valibotAction.type !== 'metadata' || !('id' in jsonSchema)) return undefined;

@@ -1,5 +1,6 @@
 import { safeParse } from 'valibot';
 import { ValidationError } from '../shared/errors';
+import { metrics } from '../shared/metrics';
 import { managementApiSender } from '../shared/realtime/connection-sender';
 import { relayTyping, type TypingOutcome } from '../shared/realtime/typing';
 import { typingActionSchema } from '../shared/schemas/realtime';
@@ -26,6 +27,7 @@ export const handler = wsHandler(route, async (event) => {
     { sender },
   );
   event.userId = userId;
+  if (outcome === 'rate-limited') metrics.count('CallsRefusedByLimits', { route: route.name });
   return { statusCode: STATUS[outcome] };
 });
 

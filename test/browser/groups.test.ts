@@ -110,8 +110,11 @@ describe('a group of three', () => {
     await carol.page.getByRole('link', { name: /Long weekend/ }).waitFor();
   });
 
-  it('says why a member cannot be added (no such user)', async () => {
-    await alice.page.getByLabel(/Add members/).fill('nobody_by_this_name');
+  it('says who can be added (people with a direct chat) and why a member cannot be (no such user)', async () => {
+    const field = alice.page.getByLabel(/Add members/);
+    const hint = await field.getAttribute('aria-describedby');
+    expect(await alice.page.locator(`#${hint}`).innerText()).toContain('direct chat');
+    await field.fill('nobody_by_this_name');
     await alice.page.getByRole('button', { name: 'Add members' }).click();
     await eventually(() => alice.page.getByRole('alert').filter({ hasText: /\S/ }).innerText()).toContain(
       'There is no user named "nobody_by_this_name"',

@@ -132,6 +132,30 @@ describe('metrics', () => {
     );
   }, 60_000);
 
+  it('counts WebSocket calls refused by limits: typing within its interval, and the oldest of 11 connections', async () => {
+    const [alice, bob] = await Promise.all([signUpAndLogin(api), signUpAndLogin(api)]);
+    const conversationId = await directConversation(api, alice, bob);
+    const [aliceSocket, bobSocket] = await Promise.all([
+      connect(api.wsUrl, alice.token),
+      connect(api.wsUrl, bob.token),
+    ]);
+    sockets.push(aliceSocket, bobSocket);
+    await api.drainStreams(); // the stream registers the sockets: typing reaches registered ones
+    points = [];
+
+    aliceSocket.send({ action: 'typing', conversationId });
+    await bobSocket.waitFor((event) => event.type === 'typing');
+    aliceSocket.send({ action: 'typing', conversationId });
+    await eventually(() => total('CallsRefusedByLimits', { route: 'typing' }) === 1);
+
+    // Bob has one socket open: nine more reach the limit, the eleventh closes the oldest.
+    for (let i = 0; i < 10; i++) sockets.push(await connect(api.wsUrl, bob.token));
+    await bobSocket.waitFor((event) => event.type === 'connection.closing');
+    // Counted by the stream consumer that registered the eleventh, once it has closed the oldest.
+    await eventually(() => total('CallsRefusedByLimits', { route: 'connect' }) === 1);
+    expect(total('CallsRefusedByLimits', { route: 'connect' })).toBe(1);
+  }, 60_000);
+
   it('counts upload checks passed and rejected', async () => {
     const alice = await signUpAndLogin(api);
     points = [];

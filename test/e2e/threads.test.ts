@@ -340,6 +340,56 @@ describe('the main history and threads', () => {
     expect(seen).toEqual([newest.id, root.id, oldest.id]);
   });
 
+  it('continues a catch-up (?after=) with nextCursor, oldest first, past a page cut short by replies', async () => {
+    const [alice] = await users(1);
+    const id = await group(alice, []);
+    const seenBefore = await send(alice, id, 'seen before the reconnect');
+    const root = await send(alice, id, 'root');
+    for (let index = 0; index < 12; index++) await reply(alice, id, root.id, `r${index}`);
+    const later = [await send(alice, id, 'later 1'), await send(alice, id, 'later 2')];
+
+    const first = await call(alice, 'GET', `/conversations/${id}/messages?limit=2&after=${seenBefore.id}`);
+    // Four queries of three read only the root and replies: a short page, and a cursor to go on.
+    expect(first.items.map((m: Msg) => m.id)).toEqual([root.id]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const seen: string[] = [root.id];
+    let cursor: string | null = first.nextCursor;
+    let pages = 1;
+    while (cursor && pages < 20) {
+      const page = await call(
+        alice,
+        'GET',
+        `/conversations/${id}/messages?limit=2&cursor=${encodeURIComponent(cursor)}`,
+      );
+      seen.push(...page.items.map((m: Msg) => m.id));
+      cursor = page.nextCursor;
+      pages++;
+    }
+
+    expect(seen).toEqual([root.id, ...later.map((m) => m.id)]);
+  });
+
+  it('answers 400 for a catch-up cursor of another conversation, and for cursor with after', async () => {
+    const [alice] = await users(1);
+    const [id, other] = [await group(alice, []), await group(alice, [])];
+    const marks = [await send(alice, id, 'a'), await send(alice, id, 'b'), await send(alice, id, 'c')];
+    const page = await call(alice, 'GET', `/conversations/${id}/messages?limit=1&after=${marks[0]?.id}`);
+
+    const elsewhere = await api.request(
+      'GET',
+      `/conversations/${other}/messages?cursor=${encodeURIComponent(page.nextCursor)}`,
+      { token: alice.token },
+    );
+    const both = await api.request(
+      'GET',
+      `/conversations/${id}/messages?cursor=${encodeURIComponent(page.nextCursor)}&after=${marks[0]?.id}`,
+      { token: alice.token },
+    );
+
+    expectProblem(elsewhere, 400, '(query) cursor');
+    expectProblem(both, 400, '(query) after');
+  });
+
   it('answers 400 naming includeReplies for a value other than true or false', async () => {
     const [alice] = await users(1);
     const id = await group(alice, []);

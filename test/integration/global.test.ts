@@ -8,7 +8,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../functions/shared/config';
 import { dynamo, homeDynamo, tableName } from '../../functions/shared/data/client';
 import { getHead } from '../../functions/shared/data/feed-store';
@@ -209,5 +209,31 @@ describe('a global table replica', () => {
     expect(readConfig({ ...base, AWS_REGION: 'us-east-1' }).homeRegion).toBeUndefined();
     // One region (as here): the home client is the one client.
     expect(homeDynamo).toBe(dynamo);
+  });
+
+  it('decides membership changes in the home replica, where their conditions across items hold once', async () => {
+    const [owner, member] = [await createUser(), await createUser()];
+    await createDirect(owner, member);
+    const group = await createGroup(owner, 'Pinned', [member]);
+    // A function in another region: its own replica for reads, the home replica for membership changes.
+    vi.stubEnv('HOME_REGION', elsewhere);
+    vi.resetModules();
+    try {
+      const client = await import('../../functions/shared/data/client');
+      const conversations = await import('../../functions/shared/domain/conversations');
+      expect(client.homeDynamo).not.toBe(client.dynamo);
+      const home = vi.spyOn(client.homeDynamo, 'send');
+      const local = vi.spyOn(client.dynamo, 'send');
+
+      await conversations.rename(owner, group.id, 'Renamed at home');
+
+      const names = (calls: { constructor: { name: string } }[][]) =>
+        calls.map(([command]) => command?.constructor.name);
+      expect(names(home.mock.calls)).toEqual(['TransactWriteCommand']);
+      expect(names(local.mock.calls)).not.toContain('TransactWriteCommand');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });

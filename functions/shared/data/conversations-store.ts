@@ -10,7 +10,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { MessagePreview } from '../schemas/messages';
 import { ConversationChange, LAST_CHANGE, MemberChange } from './changes';
-import { cancellationCodes, dynamo, isConditionalCheckFailed, tableName, transactWrite } from './client';
+import {
+  cancellationCodes,
+  dynamo,
+  homeDynamo,
+  isConditionalCheckFailed,
+  tableName,
+  transactWrite,
+} from './client';
 import { type InboxRecord, inboxItem } from './inbox-store';
 import { conversationKey, leftMarkerKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
 import { originStamp } from './origin';
@@ -316,6 +323,11 @@ export async function queryMembers(conversationId: string, limit?: number) {
   return { members, complete: true };
 }
 
+/**
+ * A membership change (add, remove, leave, role, rename): its conditions span items (`memberCount`, the last
+ * owner, the caller's role), so it is decided in one place, the home region's replica (docs/global.md,
+ * "Concurrent writes in two regions"). The local replica outside multi-region.
+ */
 export async function runTransaction(items: TransactItem[]): Promise<void> {
-  await transactWrite({ TransactItems: items });
+  await transactWrite({ TransactItems: items }, undefined, homeDynamo);
 }

@@ -31,21 +31,31 @@ const invalidCursor = () =>
     { field: '(query) cursor', message: 'is not a cursor returned by this listing' },
   ]);
 
+/**
+ * A position in one conversation's history. Paging goes older (the default, newest first) or newer (the
+ * catch-up form, `?after=`, oldest first): the cursor carries which, so a catch-up goes on with `cursor` alone.
+ */
 export const messageCursor = {
-  encode: (conversationId: string, messageId: string) =>
-    encode({ kind: 'messages', c: conversationId, m: messageId }),
-  /** The message id to continue below, if the cursor belongs to this conversation's history. */
-  decode(cursor: string, conversationId: string): string {
+  encode: (conversationId: string, messageId: string, direction: 'older' | 'newer' = 'older') =>
+    encode({
+      kind: 'messages',
+      c: conversationId,
+      m: messageId,
+      ...(direction === 'newer' ? { d: 'newer' } : {}),
+    }),
+  /** The message id to continue from and which way, if the cursor belongs to this conversation's history. */
+  decode(cursor: string, conversationId: string): { messageId: string; newer: boolean } {
     const value = decode(cursor);
     if (
       value.kind !== 'messages' ||
       value.c !== conversationId ||
       typeof value.m !== 'string' ||
-      !isUlid(value.m)
+      !isUlid(value.m) ||
+      (value.d !== undefined && value.d !== 'newer')
     ) {
       throw invalidCursor();
     }
-    return value.m;
+    return { messageId: value.m, newer: value.d === 'newer' };
   },
 };
 

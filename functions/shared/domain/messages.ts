@@ -227,23 +227,27 @@ export async function history(
       { field: '(query) after', message: 'is not a message id' },
     ]);
   }
-  const beforeId = query.cursor ? messageCursor.decode(query.cursor, conversationId) : undefined;
+  const position = query.cursor ? messageCursor.decode(query.cursor, conversationId) : undefined;
+  const afterId = position?.newer ? position.messageId : query.after;
   // Membership and the page are read in parallel; the page is discarded unless the caller is a member.
   const [member, page] = await Promise.all([
     getMember(conversationId, callerId),
     store.queryMessages(conversationId, {
       limit: query.limit,
-      beforeId,
-      afterId: query.after,
+      beforeId: position?.newer ? undefined : position?.messageId,
+      afterId,
       includeReplies: query.includeReplies === 'true',
     }),
   ]);
   if (!member) throw conversationNotFound(conversationId);
-  // A page cut short by replies it skipped goes on after the last message it looked at.
+  // A page cut short by replies it skipped goes on after the last message it looked at, the same way.
   const lastId = page.lastId ?? page.messages.at(-1)?.id;
   return {
     items: await presentFor(callerId, conversationId, page.messages),
-    nextCursor: page.hasMore && lastId && !query.after ? messageCursor.encode(conversationId, lastId) : null,
+    nextCursor:
+      page.hasMore && lastId
+        ? messageCursor.encode(conversationId, lastId, afterId ? 'newer' : 'older')
+        : null,
   };
 }
 

@@ -7,22 +7,11 @@ import { getMember } from '../data/conversations-store';
 import type { MessageRecord } from '../data/messages-store';
 import { getMessage } from '../data/messages-store';
 import * as store from '../data/reactions-store';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import type { ReactionSummary } from '../schemas/reactions';
 import { conversationNotFound } from './conversations';
 import { isUlid, reactionCursor } from './cursors';
-import { canonicalEmoji } from './emoji';
 import { ulid } from './ids';
-
-function emojiOf(input: string): string {
-  const emoji = canonicalEmoji(input);
-  if (emoji === undefined) {
-    throw new ValidationError('The emoji is not one emoji or a known :short_name:.', [
-      { field: '(path) emoji', message: 'must be one emoji or a :short_name: of the list' },
-    ]);
-  }
-  return emoji;
-}
 
 const noMessage = (messageId: string) => new NotFoundError(`No message "${messageId}" in this conversation.`);
 
@@ -34,11 +23,10 @@ export async function setReaction(
   callerId: string,
   conversationId: string,
   messageId: string,
-  emojiInput: string,
+  emoji: string,
   added: boolean,
   now = new Date(),
 ): Promise<void> {
-  const emoji = emojiOf(emojiInput);
   const outcome = await store.changeReaction(
     { conversationId, messageId, emoji, userId: callerId },
     { id: ulid(now.getTime()), userId: callerId, emoji, added, at: now.toISOString() },
@@ -71,10 +59,9 @@ export async function listReactors(
   callerId: string,
   conversationId: string,
   messageId: string,
-  emojiInput: string,
+  emoji: string,
   query: { limit: number; cursor?: string },
 ): Promise<{ items: { userId: string; reactedAt: string }[]; nextCursor: string | null }> {
-  const emoji = emojiOf(emojiInput);
   const afterUserId = query.cursor
     ? reactionCursor.decode(query.cursor, conversationId, messageId, emoji)
     : undefined;

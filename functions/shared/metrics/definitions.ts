@@ -50,7 +50,8 @@ export const metricDetails: Record<MetricName, MetricDetails> = {
       'Rotated refresh tokens presented again: each ended its session (a stolen or replayed token)',
   },
   CallsRefusedByLimits: {
-    description: 'Calls refused by a rate or size limit (429), split by route',
+    description:
+      'Calls refused by a rate or size limit (429), split by route; on the WebSocket API: typing signals within their interval (`typing`) and the oldest connections closed by the per-user limit (`connect`)',
     splitBy: 'route',
   },
   DeliveriesAttempted: { description: 'Real-time events posted to a WebSocket connection' },

@@ -14,6 +14,7 @@ import { connectedHere } from '../data/origin';
 import { sessionExists } from '../data/sessions-store';
 import { MAX_CONNECTION_MS } from '../domain/presence';
 import { postRecentEvents } from '../events/publisher';
+import { metrics } from '../metrics';
 import type { ConnectionClosingReason } from '../schemas/realtime';
 import type { ConnectionSender } from './connection-sender';
 import { closeWithReason } from './delivery';
@@ -80,6 +81,9 @@ export async function registerConnection(
   }
   const forget = [...stale, ...oldest].map((other) => other.connectionId);
   const after = forget.length > 0 ? ((await removeConnections(userId, forget)) ?? head) : head;
+  if (stale.length > 0) metrics.record('StaleConnectionsRemoved', stale.length);
+  // The per-user connection limit at work: the new connection stays, the oldest was refused from now on.
+  if (oldest.length > 0) metrics.record('CallsRefusedByLimits', oldest.length, { route: 'connect' });
   const registered = after.connections.find((connection) => connection.connectionId === connectionId);
   if (sender && registered && connectedHere(registered) && head.takenAt >= owner.connectedAt) {
     await postRecentEvents(after, registered, owner.connectedAt, sender);

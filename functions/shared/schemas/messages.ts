@@ -275,7 +275,9 @@ export const messagePageSchema = /* @__PURE__ */ defineSchema(() =>
       items: v.array(messageSchema),
       nextCursor: v.pipe(
         v.nullable(v.string()),
-        v.description('Pass as `cursor` for the next page; null at the end'),
+        v.description(
+          'Pass as `cursor` for the next page, in the same direction (older, or newer for the `after` form); null at the end',
+        ),
       ),
     }),
     v.metadata({ id: 'MessagePage' }),
@@ -291,7 +293,9 @@ const messagePageQuerySchema = /* @__PURE__ */ defineSchema(() =>
         v.string(),
         v.minLength(1),
         v.maxLength(64),
-        v.description('Catch-up after a reconnect: messages newer than this id, oldest first'),
+        v.description(
+          'Catch-up after a reconnect: messages newer than this id, oldest first; go on with `nextCursor`',
+        ),
       ),
     ),
   }),

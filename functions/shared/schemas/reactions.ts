@@ -13,10 +13,13 @@ export const reactionParamsSchema = /* @__PURE__ */ defineSchema(() =>
       v.string(),
       v.minLength(1),
       v.maxLength(256),
-      v.check(
-        (value) => canonicalEmoji(value) !== undefined,
-        'must be one emoji or a :short_name: of the list',
-      ),
+      // Validated and made canonical in one step: handlers get the emoji as stored (`:thumbsup:` -> 👍).
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        const emoji = canonicalEmoji(dataset.value);
+        if (emoji !== undefined) return emoji;
+        addIssue({ message: 'must be one emoji or a :short_name: of the list' });
+        return NEVER;
+      }),
       v.description(
         'One emoji (a single grapheme of the Unicode RGI emoji set, percent-encoded UTF-8 in the path, e.g. `%F0%9F%91%8D` for 👍), or a short name such as `:thumbsup:` (README lists them). Short names and emoji typed without their variation selector are stored and shown as the emoji.',
       ),

@@ -111,10 +111,14 @@ export function GroupSettings({
         <input
           id="add-members"
           autocomplete="off"
+          aria-describedby="add-members-hint"
           required
           value={usernames}
           onInput={(event) => setUsernames(event.currentTarget.value)}
         />
+        <p class="hint" id="add-members-hint">
+          People you have a direct chat with; others can start one with you first.
+        </p>
         <ErrorText>{add.error}</ErrorText>
         <button type="submit" disabled={add.pending}>
           Add members

@@ -61,9 +61,13 @@ export function NewGroupForm({
         <input
           id="new-group-members"
           autocomplete="off"
+          aria-describedby="new-group-members-hint"
           value={usernames}
           onInput={(event) => setUsernames(event.currentTarget.value)}
         />
+        <p class="hint" id="new-group-members-hint">
+          People you have a direct chat with; others can start one with you first.
+        </p>
         <ErrorText>{action.error}</ErrorText>
         <button type="submit" class="primary" disabled={action.pending}>
           Create group

@@ -108,14 +108,14 @@ async function onConnectionChanged(
   const closed = record.eventName === 'REMOVE' ? ownerFromImage(previous) : undefined;
   const owner = opened ?? closed;
   if (!owner || !connectionId || !writtenHere(next ?? previous)) return;
-  const at = record.dynamodb?.ApproximateCreationDateTime;
   const head = opened
     ? await registerConnection(connectionId, opened, { sender })
     : await unregisterConnection(
         owner.userId,
         connectionId,
-        // A deletion by TTL comes hours after the close: it says nothing of the user's last activity.
-        expiredByTtl(record) ? undefined : at ? new Date(at * 1000) : new Date(),
+        // A deletion by TTL comes hours after the close: it says nothing of the user's last activity. Otherwise
+        // now: the record's own time has second (DynamoDB Local: coarser) resolution; the stream's lag is less.
+        expiredByTtl(record) ? undefined : new Date(),
       );
   if (head) await announcePresence(head, { sender });
 }

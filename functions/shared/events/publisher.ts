@@ -203,7 +203,7 @@ async function writeAll(taken: readonly Taken[], now: () => number): Promise<voi
 /** Recent events posted to a connection just registered: at most this many (a client that syncs has the rest). */
 const RECENT_EVENTS_LIMIT = 25;
 /** Clocks of API Gateway (the connection's time) and of the consumer differ a little. */
-export const CLOCK_MARGIN_MS = 1_000;
+const CLOCK_MARGIN_MS = 1_000;
 
 /**
  * Posts to one connection, in order, the user's events whose positions were taken since `since` (epoch ms):

@@ -13,7 +13,7 @@ import { addConnection, type FeedHead, getHead, removeConnections } from '../dat
 import { connectedHere } from '../data/origin';
 import { sessionExists } from '../data/sessions-store';
 import { MAX_CONNECTION_MS } from '../domain/presence';
-import { CLOCK_MARGIN_MS, postRecentEvents } from '../events/publisher';
+import { postRecentEvents } from '../events/publisher';
 import { metrics } from '../metrics';
 import type { ConnectionClosingReason } from '../schemas/realtime';
 import type { ConnectionSender } from './connection-sender';
@@ -85,12 +85,7 @@ export async function registerConnection(
   // The per-user connection limit at work: the new connection stays, the oldest was refused from now on.
   if (oldest.length > 0) metrics.record('CallsRefusedByLimits', oldest.length, { route: 'connect' });
   const registered = after.connections.find((connection) => connection.connectionId === connectionId);
-  if (
-    sender &&
-    registered &&
-    connectedHere(registered) &&
-    head.takenAt >= owner.connectedAt - CLOCK_MARGIN_MS
-  ) {
+  if (sender && registered && connectedHere(registered) && head.takenAt >= owner.connectedAt) {
     await postRecentEvents(after, registered, owner.connectedAt, sender);
   }
   return after;

@@ -361,6 +361,47 @@ async function main() {
       },
     ],
   );
+  // Connections and presence (issue 12): the request path of $connect and $disconnect (one write each), and one
+  // presence announcement as the stream consumer makes it, for a user with 9 direct conversations.
+  const { webSocketEvent } = await import('../test/support/events');
+  const ws = async (name: string, event: ReturnType<typeof webSocketEvent>) => {
+    const { handler } = (await import(`../functions/ws/${name}.ts`)) as {
+      handler: (event: unknown, context: Context) => Promise<{ statusCode: number }>;
+    };
+    const result = await handler(event, lambdaContext);
+    if (result.statusCode >= 400) throw new Error(`${name} -> ${result.statusCode}`);
+  };
+  const benchConnection = `bench-${Date.now().toString(36)}=`;
+  const { announcePresence } = await import('../functions/shared/realtime/presence');
+  operations.push(
+    [
+      'WebSocket $connect (request path)',
+      () =>
+        ws(
+          'connect',
+          webSocketEvent('$connect', benchConnection, { queryStringParameters: { token: bob.token } }),
+        ),
+    ],
+    [
+      'WebSocket $disconnect (request path)',
+      () => ws('disconnect', webSocketEvent('$disconnect', benchConnection)),
+    ],
+    [
+      'presence.changed announced (stream; 9 direct conversations, nobody connected)',
+      () =>
+        announcePresence(
+          {
+            userId: alice.id,
+            seq: 0,
+            takenAt: 0,
+            connections: [
+              { connectionId: 'bench', connectedAt: Date.now(), tokenExpiresAt: Date.now() + 60_000 },
+            ],
+          },
+          { sender: { post: async () => 'sent' as const, close: async () => undefined } },
+        ),
+    ],
+  );
   const rows: [string, Cost][] = [];
   for (const [name, operation] of operations) {
     const { result, cost } = await measure(operation);

@@ -215,7 +215,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your own profile, as only you see it */
+        /** Your own profile, as only you see it, with your presence */
         get: operations["get-me"];
         put?: never;
         post?: never;
@@ -223,7 +223,7 @@ export interface paths {
         delete: operations["delete-me"];
         options?: never;
         head?: never;
-        /** Change the caller's display name or location */
+        /** Change the caller's display name, location, picture or presence setting (showPresence) */
         patch: operations["update-me"];
         trace?: never;
     };
@@ -234,7 +234,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Another user's public profile */
+        /** Another user's public profile and presence (online, or lastActiveAt) */
         get: operations["get-user"];
         put?: never;
         post?: never;
@@ -1127,6 +1127,7 @@ export interface components {
             lastReadAt: string | null;
             username?: string;
             displayName?: string;
+            presence?: components["schemas"]["Presence"];
         };
         /** @enum {string} */
         MemberRole: "owner" | "admin" | "member";
@@ -1338,11 +1339,24 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             createdAt: string;
+            presence?: components["schemas"]["Presence"];
             /**
              * Format: date-time
              * @description ISO 8601 timestamp in UTC
              */
             updatedAt: string;
+            /** @description false: others see you offline (PATCH /users/me) */
+            showPresence: boolean;
+        };
+        /** @description Whether the user is connected now. A user who hides their presence shows offline to others. */
+        Presence: {
+            /** @description At least one open WebSocket connection */
+            online: boolean;
+            /**
+             * Format: date-time
+             * @description When the last connection closed; only while offline
+             */
+            lastActiveAt?: string;
         };
         /** @description RFC 9457 problem details */
         Problem: {
@@ -1642,6 +1656,8 @@ export interface components {
             location?: string | null;
             /** @description The id of your own ready avatar upload; null removes the picture */
             avatarMediaId?: string | null;
+            /** @description false hides your presence: others see you offline, with no lastActiveAt */
+            showPresence?: boolean;
         };
         /** @description What any signed-in user may see of another */
         UserProfile: {
@@ -1657,6 +1673,7 @@ export interface components {
              * @description ISO 8601 timestamp in UTC
              */
             createdAt: string;
+            presence?: components["schemas"]["Presence"];
         };
     };
     responses: never;

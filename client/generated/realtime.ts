@@ -158,6 +158,17 @@ export interface components {
             lastReadAt: string | null;
             username?: string;
             displayName?: string;
+            presence?: components["schemas"]["Presence"];
+        };
+        /** @description Whether the user is connected now. A user who hides their presence shows offline to others. */
+        Presence: {
+            /** @description At least one open WebSocket connection */
+            online: boolean;
+            /**
+             * Format: date-time
+             * @description When the last connection closed; only while offline
+             */
+            lastActiveAt?: string;
         };
         RealtimeEvent: {
             /** @enum {string} */
@@ -303,6 +314,17 @@ export interface components {
             conversationId: string;
             /** @description An opaque identifier (a ULID for users) */
             userId: string;
+        } | {
+            /** @constant */
+            type: "presence.changed";
+            /** @description An opaque identifier (a ULID for users) */
+            userId: string;
+            online: boolean;
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp in UTC
+             */
+            lastActiveAt?: string;
         } | {
             /** @constant */
             type: "pong";

@@ -23,7 +23,7 @@ export const handler = httpHandler(route, async ({ query, callerId }) => {
     } catch (error) {
       // No conversation with an existing user yet is an empty history; an unknown user is a 404.
       if (!(error instanceof NotFoundError)) throw error;
-      await getProfile(recipient);
+      await getProfile(recipient, callerId);
       return { body: { items: [], nextCursor: null } };
     }
   }

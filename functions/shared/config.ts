@@ -72,6 +72,8 @@ export type Config = {
   readReceiptsUpToMembers: number;
   /** How long a deleted account's username stays reserved before anyone may sign up with it again. */
   usernameCoolingSeconds: number;
+  /** At most one `presence.changed` per user in this many seconds (debounces flapping connections). */
+  presenceNoticeIntervalSeconds: number;
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
   /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
@@ -121,6 +123,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     30 * 24 * 3600,
     365 * 24 * 3600,
   );
+  const presenceNoticeIntervalSeconds = read.positiveInt('PRESENCE_NOTICE_INTERVAL_SECONDS', 30, 3600);
   /**
    * The WebSocket API's management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`;
    * locally the local gateway). Set for the functions that post to connections, and only for them.
@@ -166,6 +169,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     maxConnectionsPerUser,
     readReceiptsUpToMembers,
     usernameCoolingSeconds,
+    presenceNoticeIntervalSeconds,
     websocketCallbackUrl,
     media: bucket ? { bucket, region: bucketRegion, s3Endpoint, uploadUrlTtlSeconds } : undefined,
     cdn: cdnBaseUrl

@@ -34,14 +34,14 @@ export const connect = defineWebSocketRoute({
   routeKey: '$connect',
   name: 'connect',
   summary:
-    "Authenticates the access token (?token= or the bearer subprotocol), registers the connection and closes the user's oldest beyond the limit",
+    'Authenticates the access token (?token= or the bearer subprotocol) and registers the connection (its owner item; the table stream does the rest)',
   returnsResponse: false,
-  // The owner item (PutItem) and the entry on the user's feed head (UpdateItem); closing the oldest connection.
-  // GetItem: the token's session must still exist.
+  // The owner item (PutItem): the one write of a connect. GetItem: the token's session must still exist.
+  // The feed head, the per-user limit and presence follow from the item's stream record.
   access: {
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+    table: ['dynamodb:PutItem', 'dynamodb:GetItem'],
     verifiesTokens: true,
-    manageConnections: true,
+    manageConnections: false,
   },
 });
 
@@ -50,9 +50,10 @@ export const disconnect = defineWebSocketRoute({
   name: 'disconnect',
   summary: 'Forgets the connection',
   returnsResponse: false,
-  // The owner item (DeleteItem, which says whose it was), then the entry on the user's feed head (UpdateItem).
+  // The owner item (DeleteItem, which says whose it was): the one write of a disconnect. The feed head and
+  // presence follow from the item's stream record.
   access: {
-    table: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:DeleteItem'],
     verifiesTokens: false,
     manageConnections: false,
   },

@@ -7,11 +7,18 @@
  * membership, read marker, role, mute or group name changed (the writer stamps `lastChange`, see
  * data/changes.ts); a profile whose old image had a picture. What is dropped: inbox entries (their own items,
  * never matched), the read marker a send moves, previews and the member counts of additions (a removal's passes, for its time), typing slots, feed items.
- * A session item removed closes that session's WebSockets. Lambda allows five patterns per event source mapping
+ * A session item removed closes that session's WebSockets. A connection owner item put or deleted registers or
+ * forgets the connection (the one write of $connect and $disconnect; see realtime/connections.ts). Lambda allows five patterns per event source mapping
  * (ten on request); this list uses five.
  */
 import { EVENT_CHANGES, LAST_CHANGE } from '../shared/data/changes';
-import { ACCOUNT_DELETION_SK, DATA_EXPORT_SK, MEMBER_PREFIX, MESSAGE_PREFIX } from '../shared/data/keys';
+import {
+  ACCOUNT_DELETION_SK,
+  CONNECTION_OWNER_SORT_KEY,
+  DATA_EXPORT_SK,
+  MEMBER_PREFIX,
+  MESSAGE_PREFIX,
+} from '../shared/data/keys';
 import { tableDefinition } from '../shared/data/table-definition';
 
 const SK = tableDefinition.sortKey;
@@ -46,12 +53,21 @@ export const ACCOUNT_DELETION_STEPS = { sortKey: ACCOUNT_DELETION_SK } as const;
 export const DATA_EXPORTS = { sortKey: DATA_EXPORT_SK } as const;
 
 export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
-  // Messages: created, edited, deleted. And an account deletion's steps and data exports (in this pattern,
-  // not patterns of their own: the mapping's five are taken).
+  // Messages: created, edited, deleted. An account deletion's steps and data exports. Connection owner items
+  // put ($connect) and deleted ($disconnect, TTL): the consumer registers or forgets the connection on its
+  // user's feed head and updates presence. (In this pattern, not patterns of their own: the mapping's five are
+  // taken.)
   {
     dynamodb: {
       Keys: {
-        [SK]: { S: [{ prefix: MESSAGE_PREFIX }, ACCOUNT_DELETION_STEPS.sortKey, DATA_EXPORTS.sortKey] },
+        [SK]: {
+          S: [
+            { prefix: MESSAGE_PREFIX },
+            ACCOUNT_DELETION_STEPS.sortKey,
+            DATA_EXPORTS.sortKey,
+            CONNECTION_OWNER_SORT_KEY,
+          ],
+        },
       },
     },
   },

@@ -17,7 +17,9 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { toAccountDeletion } from '../shared/data/account-deletion-store';
+import { ownerFromImage } from '../shared/data/connections-store';
 import { toDataExport } from '../shared/data/data-export-store';
+import { CONNECTION_OWNER_SORT_KEY } from '../shared/data/keys';
 import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
 import { continueAccountDeletion } from '../shared/domain/account-deletion';
@@ -36,13 +38,14 @@ import { applyInboxOps } from '../shared/projections/inbox';
 import { applyPreviewChanges } from '../shared/projections/previews';
 import { onProfileChanged } from '../shared/projections/replaced-avatars';
 import { type ConnectionSender, managementApiSender } from '../shared/realtime/connection-sender';
-import { closeConnectionsOf } from '../shared/realtime/connections';
+import { closeConnectionsOf, registerConnection, unregisterConnection } from '../shared/realtime/connections';
 import {
   addReports,
   type DeliveryReport,
   emptyReport,
   forEachConcurrently,
 } from '../shared/realtime/delivery';
+import { announcePresence } from '../shared/realtime/presence';
 import { ACCOUNT_DELETION_STEPS, DATA_EXPORTS, PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
@@ -100,8 +103,44 @@ async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender
     if (next && writtenHere(next)) await continueAccountDeletion(toAccountDeletion(next), { sender });
     return;
   }
+  if (sortKey === CONNECTION_OWNER_SORT_KEY) {
+    await onConnectionChanged(record, next, previous, sender);
+    return;
+  }
   if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) await onProfileChanged(previous, next);
 }
+
+/**
+ * A connection's owner item put ($connect) or deleted ($disconnect, or TTL long after): the connection is
+ * registered on (or removed from) its user's feed head, then the user's presence is announced if it changed.
+ * Multi-region: once, in the region whose WebSocket API holds the connection.
+ */
+async function onConnectionChanged(
+  record: DynamoDBRecord,
+  next: Record<string, unknown> | undefined,
+  previous: Record<string, unknown> | undefined,
+  sender: ConnectionSender | undefined,
+): Promise<void> {
+  const connectionId = String(image(record.dynamodb?.Keys)?.PK ?? '').slice('CONN#'.length);
+  const opened = record.eventName === 'INSERT' ? ownerFromImage(next) : undefined;
+  const closed = record.eventName === 'REMOVE' ? ownerFromImage(previous) : undefined;
+  const owner = opened ?? closed;
+  if (!owner || !connectionId || !writtenHere(next ?? previous)) return;
+  const head = opened
+    ? await registerConnection(connectionId, opened, { sender })
+    : await unregisterConnection(
+        owner.userId,
+        connectionId,
+        // A deletion by TTL comes hours after the close: it says nothing of the user's last activity. Otherwise
+        // now: the record's own time has second (DynamoDB Local: coarser) resolution; the stream's lag is less.
+        expiredByTtl(record) ? undefined : new Date(),
+      );
+  if (head) await announcePresence(head, { sender });
+}
+
+/** DynamoDB's TTL deletes items as the service principal; a user's deletion carries no such identity. */
+const expiredByTtl = (record: DynamoDBRecord) =>
+  record.userIdentity?.principalId === 'dynamodb.amazonaws.com';
 
 /**
  * The batch, as Lambda hands it over. Records of one partition (a conversation) keep their order; different

@@ -1,7 +1,6 @@
 import { readAccessToken } from '../shared/auth/access-tokens';
 import { sessionExists } from '../shared/data/sessions-store';
 import { UnauthorizedError } from '../shared/errors';
-import { managementApiSender } from '../shared/realtime/connection-sender';
 import { openConnection } from '../shared/realtime/connections';
 import { wsHandler } from '../shared/ws/handler';
 import { handshakeOf } from '../shared/ws/handshake';
@@ -9,8 +8,6 @@ import { connect as route } from '../shared/ws-routes';
 
 // A 401 (UnauthorizedError) from here makes API Gateway refuse the handshake: no connection ever exists.
 export const handler = wsHandler(route, async (event) => {
-  const sender = managementApiSender();
-  if (!sender) throw new Error('Invalid configuration: WEBSOCKET_CALLBACK_URL must be set');
   const { token, subprotocol } = handshakeOf(event.headers, event.queryStringParameters);
   const claims = readAccessToken(token);
   event.userId = claims.sub;
@@ -20,6 +17,8 @@ export const handler = wsHandler(route, async (event) => {
   if (sessionId && !(await sessionExists(claims.sub, sessionId))) {
     throw new UnauthorizedError('The session of this access token has ended. Log in again.');
   }
+  // The one write of a connect: the owner item. Registering it for events, the per-user limit and presence
+  // follow from its stream record (realtime/connections.ts).
   await openConnection(
     event.requestContext.connectionId,
     {
@@ -27,7 +26,6 @@ export const handler = wsHandler(route, async (event) => {
       tokenExpiresAt: claims.exp * 1000,
       ...(sessionId ? { sessionId } : {}),
     },
-    { sender },
     new Date(event.requestContext.requestTimeEpoch),
   );
   return { statusCode: 200, ...(subprotocol ? { headers: { 'Sec-WebSocket-Protocol': subprotocol } } : {}) };

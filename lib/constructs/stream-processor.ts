@@ -48,7 +48,9 @@ export class StreamProcessor extends Construct {
     // Query: a conversation with its members, unread counts. UpdateItem: inbox entries, previews, feed heads
     // (positions, gone connections). GetItem: an inbox entry to recompute. DeleteItem: a former member's
     // inbox entry, a replaced picture's media item. BatchWriteItem: feed entries. ConditionCheckItem: a
-    // deleted account's reactions taken back (the reaction transaction checks the membership).
+    // deleted account's reactions taken back (the reaction transaction checks the membership). Presence: the
+    // user's direct conversations (Query of their inbox on GSI1) and where their watchers are connected
+    // (BatchGetItem of heads).
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -58,9 +60,13 @@ export class StreamProcessor extends Construct {
           'dynamodb:UpdateItem',
           'dynamodb:DeleteItem',
           'dynamodb:BatchWriteItem',
+          'dynamodb:BatchGetItem',
         ],
         resources: [table.tableArn],
       }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/GSI1`] }),
     );
     // Posts events and closes connections whose access token has expired.
     if (props.webSocket) props.webSocket.grantManageConnections(role);

@@ -34,6 +34,7 @@ describe('sign-up', () => {
       avatarUrl: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      showPresence: true,
     });
     expect(Date.parse(response.body.createdAt)).not.toBeNaN();
     expect(response.headers.get('location')).toBe(`/users/${response.body.id}`);
@@ -148,6 +149,8 @@ describe('own profile', () => {
       avatarUrl: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      showPresence: true,
+      presence: { online: false },
     });
   });
 
@@ -227,6 +230,7 @@ describe("other users' profiles", () => {
       location: null,
       avatarUrl: null,
       createdAt: expect.any(String),
+      presence: { online: false },
     });
   });
 

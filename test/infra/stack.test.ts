@@ -335,7 +335,7 @@ describe('the stream processor', () => {
     });
   });
 
-  it('may query, read, update and delete items and batch-write feed entries in the table, and read its stream', () => {
+  it('may query, read, update and delete items, batch-write feed entries and batch-read feed heads in the table, query GSI1 (presence watchers), and read its stream', () => {
     const [[, fn] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
     const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
     const policy = Object.values(resources).find(
@@ -347,6 +347,7 @@ describe('the stream processor', () => {
       .filter((action) => action.startsWith('dynamodb:'))
       .sort();
     expect(actions).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
       'dynamodb:ConditionCheckItem',
       'dynamodb:DeleteItem',
@@ -355,8 +356,13 @@ describe('the stream processor', () => {
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:Query',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+    const indexQuery = statements.find((statement) =>
+      JSON.stringify((statement as { Resource?: unknown }).Resource ?? '').includes('/index/GSI1'),
+    );
+    expect(indexQuery?.Action).toBe('dynamodb:Query');
   });
 });
 

@@ -24,9 +24,9 @@ import { connectedHere, writtenHere } from '../../functions/shared/data/origin';
 import { changeRole, createDirect, createGroup, rename } from '../../functions/shared/domain/conversations';
 import { edit, markRead, send } from '../../functions/shared/domain/messages';
 import type { ConnectionSender } from '../../functions/shared/realtime/connection-sender';
-import { openConnection } from '../../functions/shared/realtime/connections';
 import { postToConnections } from '../../functions/shared/realtime/delivery';
 import { handler } from '../../functions/streams/table-stream';
+import { openAndRegister } from '../support/connections';
 
 const here = process.env.AWS_REGION ?? '';
 const elsewhere = here === 'eu-west-1' ? 'us-east-1' : 'eu-west-1';
@@ -90,7 +90,7 @@ describe('a global table replica', () => {
     const [sender, reader] = [await createUser(), await createUser()];
     const { details } = await createDirect(sender, reader);
     const connectionId = `${ulid()}=`;
-    await openConnection(
+    await openAndRegister(
       connectionId,
       { userId: reader, tokenExpiresAt: Date.now() + 3600_000 },
       { sender: recorder },
@@ -174,7 +174,7 @@ describe('a global table replica', () => {
     const user = await createUser();
     const ours = `${ulid()}=`;
     const theirs = `${ulid()}=`;
-    await openConnection(
+    await openAndRegister(
       ours,
       { userId: user, tokenExpiresAt: Date.now() + 3600_000 },
       { sender: recorder },

@@ -17,10 +17,11 @@ import type { ConnectionSender } from '../../functions/shared/realtime/connectio
 import {
   closeConnection,
   closeConnectionsOf,
-  openConnection,
+  unregisterConnection,
 } from '../../functions/shared/realtime/connections';
 import { postToConnections } from '../../functions/shared/realtime/delivery';
 import { relayTyping, TYPING_INTERVAL_MS } from '../../functions/shared/realtime/typing';
+import { openAndRegister } from '../support/connections';
 
 const connectionId = () => `${ulid()}=`;
 const HOUR = 3600_000;
@@ -44,7 +45,7 @@ function recordingSender() {
 
 async function open(userId: string, at: Date, sender: ConnectionSender, extra: { sessionId?: string } = {}) {
   const id = connectionId();
-  await openConnection(id, { userId, tokenExpiresAt: at.getTime() + HOUR, ...extra }, { sender }, at);
+  await openAndRegister(id, { userId, tokenExpiresAt: at.getTime() + HOUR, ...extra }, { sender }, at);
   return id;
 }
 
@@ -93,6 +94,7 @@ describe('connections', () => {
     ).toBeUndefined();
 
     expect(await closeConnection(id)).toBe(userId);
+    await unregisterConnection(userId, id, new Date()); // what the owner item's REMOVE record does
     expect(await connectionIds(userId)).toEqual([]);
     expect(await getConnectionOwner(id)).toBeUndefined();
     expect(await closeConnection(id)).toBeUndefined();
@@ -124,7 +126,7 @@ describe('connections', () => {
     const sender = recordingSender();
     const at = new Date();
     const expiring = connectionId();
-    await openConnection(expiring, { userId, tokenExpiresAt: at.getTime() + 1000 }, { sender }, at);
+    await openAndRegister(expiring, { userId, tokenExpiresAt: at.getTime() + 1000 }, { sender }, at);
     const fresh = await open(userId, at, sender);
 
     const report = await postToConnections(
@@ -203,9 +205,9 @@ describe('typing', () => {
     const at = new Date();
     const claims = (userId: string) => ({ userId, tokenExpiresAt: at.getTime() + HOUR });
     await Promise.all([
-      openConnection(aliceConnection, claims(alice), { sender }, at),
-      openConnection(bobConnection, claims(bob), { sender }, at),
-      openConnection(malloryConnection, claims(mallory), { sender }, at),
+      openAndRegister(aliceConnection, claims(alice), { sender }, at),
+      openAndRegister(bobConnection, claims(bob), { sender }, at),
+      openAndRegister(malloryConnection, claims(mallory), { sender }, at),
     ]);
 
     const relayed = await relayTyping(aliceConnection, conversationId, { sender }, at);

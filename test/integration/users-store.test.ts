@@ -32,6 +32,7 @@ function userRecord(id: string, username: string): UserRecord {
     createdAt: now,
     updatedAt: now,
     avatarKey: null,
+    showPresence: true,
   };
 }
 

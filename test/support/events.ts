@@ -1,5 +1,6 @@
 /** Real API Gateway HTTP API (payload 2.0) events for calling handlers directly in unit tests. */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { WebSocketEvent } from '../../functions/shared/ws/handler';
 
 export function httpEvent(
   overrides: {
@@ -54,3 +55,36 @@ export const lambdaContext: Context = {
   fail: () => undefined,
   succeed: () => undefined,
 };
+
+/** A real API Gateway WebSocket event ($connect, $disconnect or a message) for calling ws handlers directly. */
+export function webSocketEvent(
+  routeKey: string,
+  connectionId: string,
+  overrides: { queryStringParameters?: Record<string, string>; body?: string } = {},
+): WebSocketEvent {
+  const eventType: WebSocketEvent['requestContext']['eventType'] =
+    routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE';
+  const now = new Date();
+  return {
+    headers: { Host: 'test.local' },
+    ...(overrides.queryStringParameters ? { queryStringParameters: overrides.queryStringParameters } : {}),
+    ...(overrides.body === undefined ? {} : { body: overrides.body }),
+    requestContext: {
+      routeKey,
+      eventType,
+      messageId: eventType === 'MESSAGE' ? 'test-message' : '',
+      extendedRequestId: 'test-request',
+      requestTime: now.toUTCString(),
+      messageDirection: 'IN',
+      stage: 'test',
+      connectedAt: now.getTime(),
+      requestTimeEpoch: now.getTime(),
+      identity: { sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: 'test-request',
+      domainName: 'test.local',
+      connectionId,
+      apiId: 'test',
+    },
+    isBase64Encoded: false,
+  };
+}

@@ -65,6 +65,16 @@ describe('readConfig', () => {
     expect(config.passwordHashLogN).toBe(17);
   });
 
+  it('debounces presence announcements to one per user every 30 s unless PRESENCE_NOTICE_INTERVAL_SECONDS says otherwise', () => {
+    expect(readConfig({ TABLE_NAME: 'chat' }).presenceNoticeIntervalSeconds).toBe(30);
+    expect(
+      readConfig({ TABLE_NAME: 'chat', PRESENCE_NOTICE_INTERVAL_SECONDS: '3' }).presenceNoticeIntervalSeconds,
+    ).toBe(3);
+    expect(() => readConfig({ TABLE_NAME: 'chat', PRESENCE_NOTICE_INTERVAL_SECONDS: '0' })).toThrow(
+      /PRESENCE_NOTICE_INTERVAL_SECONDS/,
+    );
+  });
+
   it('refuses a scrypt cost above 2^20, which no Lambda could afford per login', () => {
     expect(() => readConfig({ TABLE_NAME: 'chat', PASSWORD_HASH_LOG_N: '21' })).toThrow(
       /PASSWORD_HASH_LOG_N/,

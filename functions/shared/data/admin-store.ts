@@ -29,6 +29,7 @@ export function toAccountRecord(item: Record<string, unknown>): AccountRecord {
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
     avatarKey: (item.avatarKey as string | undefined) ?? null,
+    showPresence: item.showPresence !== false,
     role: item.role === 'admin' ? 'admin' : null,
     disabledAt: (item.disabledAt as string | undefined) ?? null,
     disabledBy: (item.disabledBy as string | undefined) ?? null,

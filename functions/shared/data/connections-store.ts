@@ -1,12 +1,13 @@
 /**
  * Data access for who owns a WebSocket connection, and the typing rate limit. Knows DynamoDB; knows nothing of
- * API Gateway. A connection is registered twice: on its user's feed head (feed-store.ts: where events are
- * posted) and under its own id here (so $disconnect and client actions, which know only the connection id,
- * find the user and the token's expiry).
+ * API Gateway. The owner item (`CONN#<id>`) is the one write of $connect and of $disconnect: $disconnect and
+ * client actions know only the connection id, and the item's stream record registers the connection on its
+ * user's feed head (feed-store.ts: where events are posted) off the request path.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, isConditionalCheckFailed, tableName } from './client';
-import { connectionOwnerKey, typingKey } from './keys';
+import { CONNECTION_OWNER_SORT_KEY, connectionOwnerKey, typingKey } from './keys';
+import { originStamp } from './origin';
 
 /** API Gateway closes a connection after 2 hours at most; the owner item outlives that by a margin (TTL). */
 export const CONNECTION_TTL_SECONDS = 3 * 3600;
@@ -20,6 +21,8 @@ export interface ConnectionOwner {
   /** Epoch milliseconds: when the access token the connection was opened with expires. */
   tokenExpiresAt: number;
   sessionId?: string;
+  /** Multi-region: the region whose WebSocket API holds the connection. */
+  region?: string;
 }
 
 const toOwner = (item: Record<string, unknown>): ConnectionOwner => ({
@@ -27,7 +30,14 @@ const toOwner = (item: Record<string, unknown>): ConnectionOwner => ({
   connectedAt: Number(item.connectedAt),
   tokenExpiresAt: Number(item.tokenExpiresAt),
   ...(typeof item.sessionId === 'string' ? { sessionId: item.sessionId } : {}),
+  ...(typeof item.region === 'string' ? { region: item.region } : {}),
 });
+
+/** The owner of a connection as its stream record's image shows it (undefined: not an owner item). */
+export const ownerFromImage = (item: Record<string, unknown> | undefined): ConnectionOwner | undefined =>
+  item && typeof item.userId === 'string' && item.SK === CONNECTION_OWNER_SORT_KEY
+    ? toOwner(item)
+    : undefined;
 
 export async function saveConnectionOwner(connectionId: string, owner: ConnectionOwner): Promise<void> {
   await dynamo.send(
@@ -38,6 +48,7 @@ export async function saveConnectionOwner(connectionId: string, owner: Connectio
         type: 'ConnectionOwner',
         connectionId,
         ...owner,
+        ...originStamp(),
         expiresAt: Math.floor(owner.connectedAt / 1000) + CONNECTION_TTL_SECONDS,
       },
     }),

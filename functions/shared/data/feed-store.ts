@@ -21,7 +21,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from './client';
+import { dynamo, isConditionalCheckFailed, tableName } from './client';
 import { FEED_POSITION_DIGITS, feedEntryKey, feedHeadKey } from './keys';
 
 const CONNECTION_PREFIX = 'C#';
@@ -47,6 +47,8 @@ export interface FeedHead {
   lastActiveAt?: string;
   /** Epoch milliseconds: when positions were last taken (0: never). */
   takenAt: number;
+  /** The presence last announced to the user's watchers (`presence.changed`), and when (epoch ms). */
+  presenceNotice?: { online: boolean; at: number };
 }
 
 export interface FeedEntry {
@@ -77,6 +79,9 @@ function toHead(userId: string, item: Record<string, unknown> | undefined): Feed
     takenAt: Number(item?.takenAt ?? 0),
     connections,
     ...(typeof item?.lastActiveAt === 'string' ? { lastActiveAt: item.lastActiveAt } : {}),
+    ...(typeof item?.noticeAt === 'number'
+      ? { presenceNotice: { online: item.noticeOnline === true, at: item.noticeAt } }
+      : {}),
   };
 }
 
@@ -216,6 +221,26 @@ export async function queryEntries(
   };
 }
 
+/** The user's newest entries, newest first: one Query of at most `limit`. */
+export async function queryRecentEntries(userId: string, limit: number): Promise<FeedEntry[]> {
+  const { PK } = feedEntryKey(userId, 0);
+  const response = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': PK },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (response.Items ?? []).map((item) => ({
+    userId,
+    seq: Number(item.SK),
+    at: Number(item.at),
+    event: item.event as string,
+  }));
+}
+
 /** The newest entries at or below position `upToSeq`, newest first: one Query of at most `limit`. */
 export async function queryLatestEntries(
   userId: string,
@@ -261,13 +286,13 @@ export async function removeConnections(
   userId: string,
   connectionIds: readonly string[],
   at?: Date,
-): Promise<void> {
-  if (connectionIds.length === 0 && !at) return;
+): Promise<FeedHead | undefined> {
+  if (connectionIds.length === 0 && !at) return undefined;
   const names = Object.fromEntries(
     connectionIds.map((id, i) => [`#c${i}`, `${CONNECTION_PREFIX}${id}`] as const),
   );
   const removes = Object.keys(names).join(', ');
-  await dynamo.send(
+  const { Attributes } = await dynamo.send(
     new UpdateCommand({
       TableName: tableName,
       Key: feedHeadKey(userId),
@@ -276,6 +301,39 @@ export async function removeConnections(
         .join(' '),
       ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
       ...(at ? { ExpressionAttributeValues: { ':at': at.toISOString() } } : {}),
+      ReturnValues: 'ALL_NEW',
     }),
   );
+  return toHead(userId, Attributes);
+}
+
+/**
+ * Claims the right to announce a user's presence: at most once per `windowMs` per user, across every function
+ * instance (a conditional write on the head: `noticeAt` is when the last announcement went out). Only a state
+ * different from the last one announced is claimed. Returns the head as written, or undefined when refused.
+ */
+export async function claimPresenceNotice(
+  userId: string,
+  online: boolean,
+  windowMs: number,
+  now = Date.now(),
+): Promise<FeedHead | undefined> {
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: feedHeadKey(userId),
+        UpdateExpression: 'SET noticeAt = :now, noticeOnline = :online',
+        ConditionExpression:
+          '(attribute_not_exists(noticeAt) OR noticeAt <= :earliest) AND ' +
+          '(attribute_not_exists(noticeOnline) OR noticeOnline <> :online)',
+        ExpressionAttributeValues: { ':now': now, ':earliest': now - windowMs, ':online': online },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toHead(userId, Attributes);
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
+  }
 }

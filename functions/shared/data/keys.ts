@@ -104,7 +104,11 @@ export const feedEntryKey = (userId: string, seq: number) => ({
 });
 
 /** Who owns a connection: $disconnect and client actions know only the connection id. */
-export const connectionOwnerKey = (connectionId: string) => ({ PK: `CONN#${connectionId}`, SK: 'OWNER' });
+export const CONNECTION_OWNER_SORT_KEY = 'OWNER';
+export const connectionOwnerKey = (connectionId: string) => ({
+  PK: `CONN#${connectionId}`,
+  SK: CONNECTION_OWNER_SORT_KEY,
+});
 
 /** When a user's typing indicator in a conversation was last relayed (rate limit across functions). */
 export const typingKey = (conversationId: string, userId: string) => ({

@@ -175,9 +175,18 @@ export async function rotateRefreshToken(
 }
 
 /** Whether the session still exists (not ended); an eventually consistent read of its key only. */
-export async function sessionExists(userId: string, sessionId: string): Promise<boolean> {
+export async function sessionExists(
+  userId: string,
+  sessionId: string,
+  options: { consistent?: boolean } = {},
+): Promise<boolean> {
   const { Item } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: sessionKey(userId, sessionId), ProjectionExpression: 'PK' }),
+    new GetCommand({
+      TableName: tableName,
+      Key: sessionKey(userId, sessionId),
+      ProjectionExpression: 'PK',
+      ...(options.consistent ? { ConsistentRead: true } : {}),
+    }),
   );
   return Item !== undefined;
 }

@@ -29,6 +29,8 @@ export interface UserRecord {
   updatedAt: string;
   /** The S3 key of the profile picture (served publicly through the CDN), if any. */
   avatarKey: string | null;
+  /** False: others see the user offline, and no `presence.changed` goes out (stored only when false). */
+  showPresence: boolean;
 }
 
 interface UsernameClaim {
@@ -46,6 +48,7 @@ const PROFILE_ATTRIBUTES = [
   'createdAt',
   'updatedAt',
   'avatarKey',
+  'showPresence',
 ] as const;
 
 function toUserRecord(item: Record<string, unknown>): UserRecord {
@@ -57,7 +60,13 @@ function toUserRecord(item: Record<string, unknown>): UserRecord {
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
     avatarKey: (item.avatarKey as string | undefined) ?? null,
+    showPresence: item.showPresence !== false,
   };
+}
+
+function withoutDefaultPresence(user: UserRecord) {
+  const { showPresence, ...rest } = user;
+  return showPresence ? rest : { ...rest, showPresence };
 }
 
 /**
@@ -71,7 +80,13 @@ export async function createUser(user: UserRecord, passwordHash: string): Promis
         {
           Put: {
             TableName: tableName,
-            Item: { ...userKey(user.id), ...usernameIndexKey(user.username), type: 'User', ...user },
+            // showPresence is stored only when false (the default needs no attribute).
+            Item: {
+              ...userKey(user.id),
+              ...usernameIndexKey(user.username),
+              type: 'User',
+              ...withoutDefaultPresence(user),
+            },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
@@ -124,7 +139,12 @@ export async function getUsernameClaim(username: string): Promise<UsernameClaim 
 
 export async function updateUser(
   userId: string,
-  changes: { displayName?: string; location?: string | null; avatarKey?: string | null },
+  changes: {
+    displayName?: string;
+    location?: string | null;
+    avatarKey?: string | null;
+    showPresence?: boolean;
+  },
   updatedAt: string,
 ): Promise<UserRecord> {
   const names: Record<string, string> = { '#updatedAt': 'updatedAt' };

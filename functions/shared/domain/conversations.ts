@@ -8,6 +8,7 @@ import { ConversationChange, LAST_CHANGE, MemberChange } from '../data/changes';
 import { tableName } from '../data/client';
 import type { ConversationRecord, MemberRecord, Role } from '../data/conversations-store';
 import * as store from '../data/conversations-store';
+import { getHeads } from '../data/feed-store';
 import { deleteInboxEntryItem, type InboxRecord, putInboxEntries, queryInbox } from '../data/inbox-store';
 import { blockKey, conversationKey, inboxKey, leftMarkerKey, memberKey, userKey } from '../data/keys';
 import { muteOf } from '../data/mutes-store';
@@ -19,8 +20,10 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors';
+import type { Presence } from '../schemas/users';
 import { inboxCursor } from './cursors';
 import { ulid, ulidFloor } from './ids';
+import { presenceOf } from './presence';
 
 export type { ConversationRecord, MemberRecord, Role };
 
@@ -51,35 +54,50 @@ export function directConversationId(userA: string, userB: string): string {
 }
 
 export interface ConversationDetails extends ConversationRecord {
-  members: (MemberRecord & { username?: string; displayName?: string })[];
+  members: (MemberRecord & { username?: string; displayName?: string; presence?: Presence })[];
   myRole: Role;
   muted: boolean;
   mutedUntil?: string;
 }
 
-/** `mine`: the caller's membership item as stored, for what only they see (their mute). */
+/**
+ * The conversation with its members' names; `mine`: the caller's membership item as stored, for what only they
+ * see (their mute); with `presence`, also each member's presence as the caller sees it (their feed heads, read
+ * beside the profiles: hidden presence shows offline, except the caller's own).
+ */
 async function withProfiles(
   conversation: ConversationRecord,
   members: MemberRecord[],
   callerId: string,
   mine?: Record<string, unknown>,
+  options: { presence?: boolean } = {},
 ) {
   const me = members.find((member) => member.userId === callerId);
   if (!me) throw conversationNotFound(conversation.id);
-  const profiles = await store.batchGet(
-    members.map((member) => userKey(member.userId)),
-    ['id', 'username', 'displayName'],
-  );
+  const [profiles, heads] = await Promise.all([
+    store.batchGet(
+      members.map((member) => userKey(member.userId)),
+      ['id', 'username', 'displayName', 'showPresence'],
+    ),
+    options.presence ? getHeads(members.map((member) => member.userId)) : [],
+  ]);
   const byId = new Map(profiles.map((profile) => [profile.id as string, profile]));
+  const headOf = new Map(heads.map((head) => [head.userId, head]));
+  const now = Date.now();
   return {
     ...conversation,
     myRole: me.role,
     ...muteOf(mine),
-    members: members.map((member) => ({
-      ...member,
-      username: byId.get(member.userId)?.username as string | undefined,
-      displayName: byId.get(member.userId)?.displayName as string | undefined,
-    })),
+    members: members.map((member) => {
+      const profile = byId.get(member.userId);
+      const shown = profile?.showPresence !== false || member.userId === callerId;
+      return {
+        ...member,
+        username: profile?.username as string | undefined,
+        displayName: profile?.displayName as string | undefined,
+        ...(options.presence ? { presence: presenceOf(headOf.get(member.userId), shown, now) } : {}),
+      };
+    }),
   } satisfies ConversationDetails;
 }
 
@@ -283,7 +301,7 @@ export async function createGroup(callerId: string, name: string, memberIds: str
 export async function getDetails(callerId: string, conversationId: string): Promise<ConversationDetails> {
   const { conversation, members, memberItems } = await store.getConversationWithMembers(conversationId);
   if (!conversation) throw conversationNotFound(conversationId);
-  return withProfiles(conversation, members, callerId, memberItems.get(callerId));
+  return withProfiles(conversation, members, callerId, memberItems.get(callerId), { presence: true });
 }
 
 /** Reads the conversation and the caller's membership; NotFound unless the caller is a member. */

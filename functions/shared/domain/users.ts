@@ -2,13 +2,15 @@
 
 import { hashPassword, scryptParams } from '../auth/passwords';
 import { config } from '../config';
+import { getHead as getPresenceHead } from '../data/feed-store';
 import type { UserRecord } from '../data/users-store';
 import * as store from '../data/users-store';
 import { NotFoundError } from '../errors';
 import { publicUrl } from '../media/cdn';
-import type { SignUpRequest, UpdateProfileRequest } from '../schemas/users';
+import type { Presence, SignUpRequest, UpdateProfileRequest } from '../schemas/users';
 import { ulid } from './ids';
 import { requireReadyMedia } from './media';
+import { presenceOf } from './presence';
 
 export type { UserRecord };
 
@@ -30,22 +32,35 @@ export async function signUp(request: SignUpRequest, now = new Date()): Promise<
     createdAt: timestamp,
     updatedAt: timestamp,
     avatarKey: null,
+    showPresence: true,
   };
   await store.createUser(user, await hashPassword(request.password, scryptParams(config.passwordHashLogN)));
   return presentUser(user);
 }
 
-export async function getProfile(userId: string): Promise<PresentedUser> {
-  const user = await store.getUser(userId);
+/**
+ * A profile with its presence as `viewerId` sees it (hidden presence shows offline to others; the user sees
+ * their own): the profile and the feed head, read in parallel.
+ */
+export async function getProfile(
+  userId: string,
+  viewerId: string,
+): Promise<PresentedUser & { presence: Presence }> {
+  const [user, head] = await Promise.all([store.getUser(userId), getPresenceHead(userId)]);
   if (!user) throw new NotFoundError(`No user has the id "${userId}".`);
-  return presentUser(user);
+  return { ...presentUser(user), presence: presenceOf(head, user.showPresence || userId === viewerId) };
 }
 
-export async function findByUsername(username: string): Promise<PresentedUser> {
+export async function findByUsername(
+  username: string,
+  viewerId: string,
+): Promise<PresentedUser & { presence: Presence }> {
   const claim = await store.getUsernameClaim(username);
-  const user = claim ? await store.getUser(claim.userId) : undefined;
-  if (!user) throw new NotFoundError(`No user has the username "${username}".`);
-  return presentUser(user);
+  if (!claim) throw new NotFoundError(`No user has the username "${username}".`);
+  return getProfile(claim.userId, viewerId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) throw new NotFoundError(`No user has the username "${username}".`);
+    throw error;
+  });
 }
 
 export async function updateProfile(

@@ -14,7 +14,14 @@
  * takes a new one instead, so a late entry never lands behind a reader that has given its position up.
  */
 import { config } from '../config';
-import { type FeedEntry, type FeedHead, takePositions, writeEntries } from '../data/feed-store';
+import {
+  type ConnectionInfo,
+  type FeedEntry,
+  type FeedHead,
+  queryRecentEntries,
+  takePositions,
+  writeEntries,
+} from '../data/feed-store';
 import { logger } from '../logger';
 import type { ConnectionSender } from '../realtime/connection-sender';
 import {
@@ -190,5 +197,45 @@ async function writeAll(taken: readonly Taken[], now: () => number): Promise<voi
       }),
     );
     pending = retaken.flat();
+  }
+}
+
+/** Recent events posted to a connection just registered: at most this many (a client that syncs has the rest). */
+const RECENT_EVENTS_LIMIT = 25;
+/** Clocks of API Gateway (the connection's time) and of the consumer differ a little. */
+const CLOCK_MARGIN_MS = 1_000;
+
+/**
+ * Posts to one connection, in order, the user's events whose positions were taken since `since` (epoch ms):
+ * the connection is registered from the stream a moment after it opened, and events taken in that moment went
+ * to the user's other connections only. One Query of the newest entries; best effort (a client that misses one
+ * sees a gap in `seq` and syncs). Never throws.
+ */
+export async function postRecentEvents(
+  head: FeedHead,
+  connection: ConnectionInfo,
+  since: number,
+  sender: ConnectionSender,
+  now: () => number = Date.now,
+): Promise<void> {
+  try {
+    const recent = await queryRecentEntries(head.userId, RECENT_EVENTS_LIMIT);
+    const missed = recent.filter((entry) => entry.at >= since - CLOCK_MARGIN_MS).reverse();
+    if (missed.length === 0) return;
+    const payloads = await Promise.all(
+      missed.map(async (entry) =>
+        JSON.stringify(
+          positioned(
+            await presentEvent(JSON.parse(entry.event) as StoredEvent, new Date(now())),
+            head.userId,
+            entry.seq,
+            entry.at,
+          ),
+        ),
+      ),
+    );
+    await postToConnections({ ...head, connections: [connection] }, payloads, sender, now());
+  } catch (error) {
+    logger.warn('posting recent events to a new connection failed', { error: error as Error });
   }
 }

@@ -3,6 +3,7 @@ import { idSchema, integerParameter, safeIntegerSchema, singleLineText, timestam
 import { defineSchema } from './define';
 import { strictObject, variant } from './json-objects';
 import { messagePreviewSchema } from './messages';
+import { presenceSchema } from './users';
 
 export const roleSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(v.picklist(['owner', 'admin', 'member']), v.metadata({ id: 'MemberRole' })),
@@ -72,6 +73,8 @@ export const memberSchema = /* @__PURE__ */ defineSchema(() =>
       lastReadAt: v.nullable(timestampSchema),
       username: v.optional(v.string()),
       displayName: v.optional(v.string()),
+      // Shown by GET /conversations/{id}.
+      presence: v.optional(presenceSchema),
     }),
     v.metadata({ id: 'Member' }),
   ),

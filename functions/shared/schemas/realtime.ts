@@ -159,6 +159,19 @@ export const typingEventSchema = /* @__PURE__ */ defineSchema(() =>
   v.object({ type: v.literal('typing'), conversationId: v.string(), userId: idSchema }),
 );
 
+/**
+ * A user's presence changed (realtime/presence.ts): to the other members of their direct conversations only, at
+ * most one per user every 30 s; not part of the stream of changes (no `seq`, not in /sync).
+ */
+export const presenceChangedEventSchema = /* @__PURE__ */ defineSchema(() =>
+  v.object({
+    type: v.literal('presence.changed'),
+    userId: idSchema,
+    online: v.boolean(),
+    lastActiveAt: v.optional(timestampSchema),
+  }),
+);
+
 export const pongEventSchema = /* @__PURE__ */ defineSchema(() => v.object({ type: v.literal('pong') }));
 
 export const errorEventSchema = /* @__PURE__ */ defineSchema(() =>
@@ -200,6 +213,7 @@ export const realtimeEventSchema = /* @__PURE__ */ defineSchema(() =>
     conversationMutedEventSchema,
     reactionEventSchema,
     typingEventSchema,
+    presenceChangedEventSchema,
     pongEventSchema,
     errorEventSchema,
     connectionClosingEventSchema,

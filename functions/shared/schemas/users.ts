@@ -48,8 +48,30 @@ export const updateProfileRequestSchema = /* @__PURE__ */ defineSchema(() =>
           v.description('The id of your own ready avatar upload; null removes the picture'),
         ),
       ),
+      showPresence: v.optional(
+        v.pipe(
+          v.boolean(),
+          v.description('false hides your presence: others see you offline, with no lastActiveAt'),
+        ),
+      ),
     }),
     v.metadata({ id: 'UpdateProfileRequest' }),
+  ),
+);
+
+export const presenceSchema = /* @__PURE__ */ defineSchema(() =>
+  v.pipe(
+    v.object({
+      online: v.pipe(v.boolean(), v.description('At least one open WebSocket connection')),
+      lastActiveAt: v.optional(
+        v.pipe(timestampSchema, v.description('When the last connection closed; only while offline')),
+      ),
+    }),
+    v.metadata({
+      id: 'Presence',
+      description:
+        'Whether the user is connected now. A user who hides their presence shows offline to others.',
+    }),
   ),
 );
 
@@ -62,6 +84,8 @@ export const userProfileSchema = /* @__PURE__ */ defineSchema(() =>
       location: v.nullable(v.string()),
       avatarUrl: v.pipe(v.nullable(v.string()), v.description('The profile picture through the CDN')),
       createdAt: timestampSchema,
+      // Shown by GET /users/{id}, /users/me and /users/by-username.
+      presence: v.optional(presenceSchema),
     }),
     v.metadata({ id: 'UserProfile', description: 'What any signed-in user may see of another' }),
   ),
@@ -69,7 +93,11 @@ export const userProfileSchema = /* @__PURE__ */ defineSchema(() =>
 
 export const ownProfileSchema = /* @__PURE__ */ defineSchema(() =>
   v.pipe(
-    v.object({ ...userProfileSchema.entries, updatedAt: timestampSchema }),
+    v.object({
+      ...userProfileSchema.entries,
+      updatedAt: timestampSchema,
+      showPresence: v.pipe(v.boolean(), v.description('false: others see you offline (PATCH /users/me)')),
+    }),
     v.metadata({ id: 'OwnProfile', description: "The caller's own profile" }),
   ),
 );
@@ -82,3 +110,4 @@ export const usernameParamsSchema = /* @__PURE__ */ defineSchema(() =>
 export type SignUpRequest = v.InferOutput<typeof signUpRequestSchema>;
 export type UpdateProfileRequest = v.InferOutput<typeof updateProfileRequestSchema>;
 export type OwnProfile = v.InferOutput<typeof ownProfileSchema>;
+export type Presence = v.InferOutput<typeof presenceSchema>;

@@ -213,6 +213,7 @@ export class ChatStack extends Stack {
         functions: webSocket.functions,
       },
       streamConsumer: streams.handler,
+      presenceRecheck: streams.presenceRecheck,
       uploadChecker: this.media?.uploadChecker,
       table,
       deadLetterQueue: deadLetters.queue,

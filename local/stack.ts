@@ -24,6 +24,7 @@ import { provideBuildConstants } from '../lib/bundling';
 import { asyncInvoker } from './async-invoke';
 import { createCdnServer, ensureCdnKeyPair } from './cdn';
 import { deadLetterDirectory, LOCAL_FUNCTION_ARNS, localDeadLetterStore } from './dead-letters';
+import { delayedQueue } from './delayed-queue';
 import { createHttpGateway, type LambdaHttpHandler } from './http-gateway';
 import { startDynamoDbLocal, startS3Local } from './services';
 import { startStreamPoller } from './stream-poller';
@@ -257,6 +258,21 @@ export async function startApi(options: ApiOptions): Promise<LocalApi> {
       deadLetters,
     });
     stoppers.push(() => poller.stop());
+    // The presence rechecks' delay queue (SQS on AWS): timers handing each recheck to its function.
+    const { handler: presenceRecheck } = await import('../functions/streams/presence-recheck');
+    const { recheckBody, useRecheckScheduler } = await import(
+      '../functions/shared/realtime/presence-rechecks'
+    );
+    const rechecks = delayedQueue({
+      queueArn: 'arn:aws:sqs:local:000000000000:presence-rechecks',
+      handler: presenceRecheck,
+      onError: (error) => console.error('[presence] recheck failed', error),
+    });
+    useRecheckScheduler(async (userId, atMs) => rechecks.send(recheckBody(userId), atMs - Date.now()));
+    stoppers.push(async () => {
+      useRecheckScheduler(undefined);
+      await rechecks.stop();
+    });
     // Lambda reads the stream on its own; here the poller is told of every write the functions make, so that
     // it reads the change at once instead of polling DynamoDB Local many times a second (local/stream-poller.ts).
     const { dynamo: functionsClient } = await import('../functions/shared/data/client');

@@ -76,6 +76,8 @@ export type Config = {
   presenceNoticeIntervalSeconds: number;
   /** Undefined for functions that post to no WebSocket connection (the stack sets it for those that do). */
   websocketCallbackUrl: string | undefined;
+  /** The stream consumer's queue of presence changes to look at again when their window ends (AWS only). */
+  presenceRecheckQueueUrl: string | undefined;
   /** Undefined for functions that touch no media; media functions fail at first use with a clear message. */
   media:
     | {
@@ -129,6 +131,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
    * locally the local gateway). Set for the functions that post to connections, and only for them.
    */
   const websocketCallbackUrl = read.url('WEBSOCKET_CALLBACK_URL');
+  /** Set for the stream consumer and the recheck function on AWS; locally a timer does its job. */
+  const presenceRecheckQueueUrl = read.url('PRESENCE_RECHECK_QUEUE_URL');
   /** The media bucket, and (locally) the S3 endpoint to reach it. */
   const bucket = read.text('MEDIA_BUCKET');
   /** The bucket's region when it is not this function's (the home region of a multi-region stage). */
@@ -171,6 +175,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     usernameCoolingSeconds,
     presenceNoticeIntervalSeconds,
     websocketCallbackUrl,
+    presenceRecheckQueueUrl,
     media: bucket ? { bucket, region: bucketRegion, s3Endpoint, uploadUrlTtlSeconds } : undefined,
     cdn: cdnBaseUrl
       ? {

@@ -5,7 +5,7 @@
  *
  * A record passes when it means something: a message created, edited or deleted; a membership ended; a
  * membership, read marker, role, mute or group name changed (the writer stamps `lastChange`, see
- * data/changes.ts); a profile whose old image had a picture. What is dropped: inbox entries (their own items,
+ * data/changes.ts); a profile whose old image had a picture, or whose write set the presence setting. What is dropped: inbox entries (their own items,
  * never matched), the read marker a send moves, previews and the member counts of additions (a removal's passes, for its time), typing slots, feed items.
  * A session item removed closes that session's WebSockets. A connection owner item put or deleted registers or
  * forgets the connection (the one write of $connect and $disconnect; see realtime/connections.ts). Lambda allows five patterns per event source mapping
@@ -18,6 +18,7 @@ import {
   DATA_EXPORT_SK,
   MEMBER_PREFIX,
   MESSAGE_PREFIX,
+  PRESENCE_SET_IN,
 } from '../shared/data/keys';
 import { tableDefinition } from '../shared/data/table-definition';
 
@@ -47,6 +48,9 @@ export const PICTURE_CHANGES_PATTERN: FilterPattern = {
   },
 };
 
+/** Profiles written by a request that set `showPresence`: a change of the setting is announced. */
+export const PRESENCE_SETTINGS = { sortKey: 'PROFILE', newImageAttribute: PRESENCE_SET_IN } as const;
+
 /** The deletion marker of an account (`USER#<id>` / `DELETION`): each write runs the sweep's next step. */
 export const ACCOUNT_DELETION_STEPS = { sortKey: ACCOUNT_DELETION_SK } as const;
 /** A user's data export (`USER#<id>` / `EXPORT`): a pending one's record writes the file. */
@@ -71,8 +75,11 @@ export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
       },
     },
   },
-  // A member left or was removed: the old image says who.
-  { eventName: ['REMOVE'], dynamodb: { Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }] } } } },
+  // A member left or was removed (the old image says who); a session ended (its WebSockets close).
+  {
+    eventName: [SESSION_ENDS.eventName],
+    dynamodb: { Keys: { [SK]: { S: [{ prefix: MEMBER_PREFIX }, { prefix: SESSION_ENDS.sortKeyPrefix }] } } },
+  },
   // Joins, read markers, roles, mutes (memberships) and renames (the conversation): the writer says what changed.
   {
     dynamodb: {
@@ -82,8 +89,10 @@ export const STREAM_FILTER_PATTERNS: readonly FilterPattern[] = [
   },
   PICTURE_CHANGES_PATTERN,
   {
-    eventName: [SESSION_ENDS.eventName],
-    dynamodb: { Keys: { [SK]: { S: [{ prefix: SESSION_ENDS.sortKeyPrefix }] } } },
+    dynamodb: {
+      Keys: { [SK]: { S: [PRESENCE_SETTINGS.sortKey] } },
+      NewImage: { [PRESENCE_SETTINGS.newImageAttribute]: { S: [{ exists: true }] } },
+    },
   },
 ];
 

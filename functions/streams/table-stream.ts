@@ -16,10 +16,11 @@
  * written, then reads the inbox; whatever that position covers already shows in the inbox.
  */
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { config } from '../shared/config';
 import { toAccountDeletion } from '../shared/data/account-deletion-store';
 import { ownerFromImage } from '../shared/data/connections-store';
 import { toDataExport } from '../shared/data/data-export-store';
-import { CONNECTION_OWNER_SORT_KEY } from '../shared/data/keys';
+import { CONNECTION_OWNER_SORT_KEY, PRESENCE_SET_IN, SINGLE_REGION } from '../shared/data/keys';
 import { writtenHere } from '../shared/data/origin';
 import { readImage as image } from '../shared/data/stream-image';
 import { continueAccountDeletion } from '../shared/domain/account-deletion';
@@ -45,11 +46,18 @@ import {
   emptyReport,
   forEachConcurrently,
 } from '../shared/realtime/delivery';
-import { announcePresence } from '../shared/realtime/presence';
+import { announcePresence, announcePresenceSetting } from '../shared/realtime/presence';
+import { type RecheckScheduler, recheckScheduler } from '../shared/realtime/presence-rechecks';
 import { ACCOUNT_DELETION_STEPS, DATA_EXPORTS, PICTURE_CHANGES, SESSION_ENDS } from './stream-filter';
 
 /** Inbox entries updated at once (each one small UpdateItem). */
 const INBOX_CONCURRENCY = 32;
+
+/** Where events are posted, and where presence changes held back by the debounce are rescheduled. */
+interface StreamDeps {
+  sender: ConnectionSender | undefined;
+  recheck: RecheckScheduler | undefined;
+}
 
 /** Thrown when the batch's first record fails: Lambda then splits the batch (see the handler). */
 export class FirstRecordFailed extends Error {
@@ -83,7 +91,8 @@ async function applyProjections(plan: ConversationPlan): Promise<void> {
  * them open until they expire; a replaced picture's file is deleted; a deleted account's marker runs the next
  * step of its sweep (domain/account-deletion.ts); a pending data export is written (domain/data-export.ts).
  */
-async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender | undefined): Promise<void> {
+async function handleUserRecord(record: DynamoDBRecord, deps: StreamDeps): Promise<void> {
+  const { sender } = deps;
   const keys = image(record.dynamodb?.Keys);
   const sortKey = String(keys?.SK ?? '');
   if (record.eventName === SESSION_ENDS.eventName && sortKey.startsWith(SESSION_ENDS.sortKeyPrefix)) {
@@ -104,10 +113,31 @@ async function handleUserRecord(record: DynamoDBRecord, sender: ConnectionSender
     return;
   }
   if (sortKey === CONNECTION_OWNER_SORT_KEY) {
-    await onConnectionChanged(record, next, previous, sender);
+    await onConnectionChanged(record, next, previous, deps);
     return;
   }
-  if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) await onProfileChanged(previous, next);
+  if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) {
+    // Pictures are deleted where the bucket is: other regions' consumers have no media (and no such filter).
+    if (config.media) await onProfileChanged(previous, next);
+    await onPresenceSettingChanged(record, next, previous, deps);
+  }
+}
+
+/**
+ * A profile written by a request that set `showPresence` (PRESENCE_SET_IN): when the setting changed, it is
+ * announced, once, by the consumer of the region the request was served in.
+ */
+async function onPresenceSettingChanged(
+  record: DynamoDBRecord,
+  next: Record<string, unknown> | undefined,
+  previous: Record<string, unknown> | undefined,
+  deps: StreamDeps,
+): Promise<void> {
+  if (record.eventName !== 'MODIFY' || next?.[PRESENCE_SET_IN] !== (config.region ?? SINGLE_REGION)) return;
+  const shown = next.showPresence !== false;
+  if (shown === (previous?.showPresence !== false)) return;
+  const userId = String(next.PK ?? '').slice('USER#'.length);
+  if (userId) await announcePresenceSetting(userId, shown, deps);
 }
 
 /**
@@ -119,8 +149,9 @@ async function onConnectionChanged(
   record: DynamoDBRecord,
   next: Record<string, unknown> | undefined,
   previous: Record<string, unknown> | undefined,
-  sender: ConnectionSender | undefined,
+  deps: StreamDeps,
 ): Promise<void> {
+  const { sender } = deps;
   const connectionId = String(image(record.dynamodb?.Keys)?.PK ?? '').slice('CONN#'.length);
   const opened = record.eventName === 'INSERT' ? ownerFromImage(next) : undefined;
   const closed = record.eventName === 'REMOVE' ? ownerFromImage(previous) : undefined;
@@ -135,7 +166,7 @@ async function onConnectionChanged(
         // now: the record's own time has second (DynamoDB Local: coarser) resolution; the stream's lag is less.
         expiredByTtl(record) ? undefined : new Date(),
       );
-  if (head) await announcePresence(head, { sender });
+  if (head) await announcePresence(head, deps);
 }
 
 /** DynamoDB's TTL deletes items as the service principal; a user's deletion carries no such identity. */
@@ -154,9 +185,10 @@ const expiredByTtl = (record: DynamoDBRecord) =>
  */
 export async function handleBatch(
   event: DynamoDBStreamEvent,
-  deps: { sender?: ConnectionSender } = {},
+  deps: Partial<StreamDeps> = {},
 ): Promise<DynamoDBBatchResponse> {
   const sender = 'sender' in deps ? deps.sender : managementApiSender();
+  const recheck = 'recheck' in deps ? deps.recheck : recheckScheduler();
   const groups = new Map<string, Group>();
   for (const [index, record] of event.Records.entries()) {
     const conversationId = conversationOf(record);
@@ -179,7 +211,7 @@ export async function handleBatch(
       if (!conversationId) {
         for (const { record, index } of records) {
           try {
-            await handleUserRecord(record, sender);
+            await handleUserRecord(record, { sender, recheck });
           } catch (error) {
             fail(index, error);
             return;

@@ -41,6 +41,8 @@ export interface MonitoringProps {
   http: { apiId: string; functions: ReadonlyMap<string, ChatFunction>; accessLogs: logs.ILogGroup };
   webSocket: { apiId: string; stageName: string; functions: ReadonlyMap<string, ChatFunction> };
   streamConsumer: ChatFunction;
+  /** Announces presence changes the debounce held back, when their window ends. */
+  presenceRecheck: ChatFunction;
   /** In the home region only (S3 events of the media bucket). */
   uploadChecker?: ChatFunction;
   table: dynamodb.ITableV2;
@@ -77,6 +79,7 @@ export class Monitoring extends Construct {
       ...[...props.http.functions].map(([name, fn]) => ({ id: `Http${pascal(name)}`, fn })),
       ...[...props.webSocket.functions].map(([name, fn]) => ({ id: `Ws${pascal(name)}`, fn })),
       { id: 'TableStream', fn: props.streamConsumer },
+      { id: 'PresenceRecheck', fn: props.presenceRecheck },
       ...(props.uploadChecker ? [{ id: 'MediaUploaded', fn: props.uploadChecker }] : []),
     ];
 

@@ -163,6 +163,46 @@ describe('presence', () => {
     expect((await profile(bob, alice)).presence).toEqual({ online: false });
   });
 
+  it('announces hiding at once (offline, without lastActiveAt) and showing again through the window', async () => {
+    const [alice, bob] = await users(2);
+    await direct(alice, bob);
+    const bobSocket = await online(bob);
+    await online(alice);
+    await bobSocket.waitFor(presenceOf(alice, true), 8000);
+
+    const setPresence = async (showPresence: boolean) => {
+      const response = await api.request('PATCH', '/users/me', {
+        token: alice.token,
+        body: { showPresence },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).not.toHaveProperty('presenceSetIn');
+      await api.drainStreams();
+    };
+    await setPresence(false);
+    const hidden = await bobSocket.waitFor(presenceOf(alice, false), 8000);
+    expect(hidden).toEqual({ type: 'presence.changed', userId: alice.id, online: false });
+
+    // Saying it again, or changing something else, announces nothing more.
+    await setPresence(false);
+    const renamed = await api.request('PATCH', '/users/me', {
+      token: alice.token,
+      body: { displayName: 'Alice Hidden' },
+    });
+    expect(renamed.status).toBe(200);
+    await expectNoPresence([], alice);
+    expect(presenceEvents(bobSocket, alice)).toHaveLength(2);
+
+    await setPresence(true);
+    // Inside the window of the hiding notice: announced when it ends, as she is then (still online).
+    const shownAgain = await bobSocket.waitFor(
+      (event) => presenceOf(alice, true)(event) && presenceEvents(bobSocket, alice).length === 3,
+      WINDOW_MS + 8000,
+    );
+    expect(shownAgain).toEqual({ type: 'presence.changed', userId: alice.id, online: true });
+    expect((await profile(bob, alice)).presence).toEqual({ online: true });
+  });
+
   it('sends at most one event per window for a flapping connection (connect, disconnect, connect), and shows the final state', async () => {
     const [alice, bob] = await users(2);
     await direct(alice, bob);
@@ -179,6 +219,35 @@ describe('presence', () => {
     expect(presenceEvents(bobSocket, alice)).toHaveLength(1);
     // Whatever was announced, GET shows where the flap ended: online.
     expect((await profile(bob, alice)).presence).toEqual({ online: true });
+  });
+
+  it('announces the state a flap ends in when the window closes: a user who came and went within it is shown offline', async () => {
+    const [alice, bob] = await users(2);
+    await direct(alice, bob);
+    const bobSocket = await online(bob);
+
+    const visit = await online(alice);
+    await bobSocket.waitFor(presenceOf(alice, true), 8000);
+    const cameAt = Date.now();
+    await offline(visit); // within the window: held back, not lost
+
+    const wentOffline = await bobSocket.waitFor<PresenceChanged>(presenceOf(alice, false), WINDOW_MS + 8000);
+    // Not before the window allowed it (less a little: the window counts from when the first notice was claimed).
+    expect(Date.now() - cameAt).toBeGreaterThanOrEqual(WINDOW_MS - 1000);
+    expect(wentOffline).toEqual({
+      type: 'presence.changed',
+      userId: alice.id,
+      online: false,
+      lastActiveAt: expect.any(String),
+    });
+    expect(presenceEvents(bobSocket, alice).map((event) => (event as PresenceChanged).online)).toEqual([
+      true,
+      false,
+    ]);
+    expect((await profile(bob, alice)).presence).toEqual({
+      online: false,
+      lastActiveAt: wentOffline.lastActiveAt,
+    });
   });
 
   it('refuses a presence setting that is not a boolean with 400, changing nothing', async () => {

@@ -364,6 +364,38 @@ describe('the stream processor', () => {
     );
     expect(indexQuery?.Action).toBe('dynamodb:Query');
   });
+
+  it('puts presence changes the debounce held back on an encrypted queue, read by a function that may only announce presence', () => {
+    const [[queueId, queue] = []] = resourcesOf('AWS::SQS::Queue', 'StreamsPresenceRechecks');
+    expect(queue?.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 3600 });
+    const [[, consumer] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsTableStreamFunction');
+    const [[, recheck] = []] = resourcesOf('AWS::Lambda::Function', 'StreamsPresenceRecheckFunction');
+    for (const fn of [consumer, recheck]) {
+      expect(fn?.Properties.Environment.Variables.PRESENCE_RECHECK_QUEUE_URL).toEqual({ Ref: queueId });
+    }
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: Object.keys(resources).find((id) => resources[id] === recheck) },
+    });
+    const roleId = recheck?.Properties.Role['Fn::GetAtt'][0] as string;
+    const actions = Object.values(resources)
+      .filter(
+        (resource) =>
+          resource.Type === 'AWS::IAM::Policy' &&
+          resource.Properties.Roles.some((role: { Ref?: string }) => role.Ref === roleId),
+      )
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+      .flatMap((statement) => statement.Action)
+      .filter((action) => /^(dynamodb|s3|secretsmanager):/.test(action))
+      .sort();
+    expect(actions).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+  });
 });
 
 describe('the web app and CORS', () => {

@@ -75,6 +75,17 @@ describe('readConfig', () => {
     );
   });
 
+  it('reads the presence recheck queue (AWS only) and refuses one that is not a URL', () => {
+    expect(readConfig({ TABLE_NAME: 'chat' }).presenceRecheckQueueUrl).toBeUndefined();
+    const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/rechecks';
+    expect(
+      readConfig({ TABLE_NAME: 'chat', PRESENCE_RECHECK_QUEUE_URL: queueUrl }).presenceRecheckQueueUrl,
+    ).toBe(queueUrl);
+    expect(() => readConfig({ TABLE_NAME: 'chat', PRESENCE_RECHECK_QUEUE_URL: 'rechecks' })).toThrow(
+      /PRESENCE_RECHECK_QUEUE_URL/,
+    );
+  });
+
   it('refuses a scrypt cost above 2^20, which no Lambda could afford per login', () => {
     expect(() => readConfig({ TABLE_NAME: 'chat', PASSWORD_HASH_LOG_N: '21' })).toThrow(
       /PASSWORD_HASH_LOG_N/,

@@ -38,4 +38,20 @@ describe('the stream filter and leaving with your data', () => {
       matchesStreamFilter(record('REMOVE', { PK: 'USERNAME#alice', SK: 'USERNAME' }, { userId: 'u1' })),
     ).toBe(false);
   });
+
+  it('passes a profile written with the presence setting, and ended sessions and memberships (one pattern)', () => {
+    expect(
+      matchesStreamFilter(
+        record('MODIFY', { PK: 'USER#u1', SK: 'PROFILE' }, { showPresence: false, presenceSetIn: 'single' }),
+      ),
+    ).toBe(true);
+    expect(matchesStreamFilter(record('REMOVE', { PK: 'USER#u1', SK: 'SESSION#s1' }))).toBe(true);
+    expect(matchesStreamFilter(record('REMOVE', { PK: 'CONV#c1', SK: 'MEMBER#u2' }))).toBe(true);
+  });
+
+  it('drops a profile update that neither set the presence setting nor replaced a picture', () => {
+    expect(
+      matchesStreamFilter(record('MODIFY', { PK: 'USER#u1', SK: 'PROFILE' }, { displayName: 'Alice' })),
+    ).toBe(false);
+  });
 });

@@ -337,3 +337,25 @@ export async function claimPresenceNotice(
     throw error;
   }
 }
+
+/**
+ * Records that a user who hid their presence was announced offline, at once (no window: hiding is the user's
+ * wish, not a flapping connection). Only when they were last announced online; false otherwise.
+ */
+export async function withdrawPresenceNotice(userId: string, now = Date.now()): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: feedHeadKey(userId),
+        UpdateExpression: 'SET noticeAt = :now, noticeOnline = :offline',
+        ConditionExpression: 'noticeOnline = :online',
+        ExpressionAttributeValues: { ':now': now, ':offline': false, ':online': true },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}

@@ -7,6 +7,14 @@
 export const userKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' });
 
 /**
+ * On a profile written by a request that set `showPresence`, the region it was written in (`single` with one
+ * region); removed by every other profile update. The stream filter passes such writes, and the consumer of
+ * that region announces a change of the setting (realtime/presence.ts, announcePresenceSetting).
+ */
+export const PRESENCE_SET_IN = 'presenceSetIn';
+export const SINGLE_REGION = 'single';
+
+/**
  * The claim on a username (lower-cased, so uniqueness ignores case). It holds the user id and the password
  * hash, so a login reads credentials by the name the user types, in one strongly consistent GetItem.
  */

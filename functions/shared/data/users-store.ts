@@ -18,7 +18,8 @@ import {
 const inHomeRegion = (input: Parameters<typeof transactWrite>[0]) =>
   transactWrite(input, undefined, homeDynamo);
 
-import { userKey, usernameIndexKey, usernameKey } from './keys';
+import { config } from '../config';
+import { PRESENCE_SET_IN, SINGLE_REGION, userKey, usernameIndexKey, usernameKey } from './keys';
 
 export interface UserRecord {
   id: string;
@@ -151,6 +152,14 @@ export async function updateUser(
   const values: Record<string, unknown> = { ':updatedAt': updatedAt };
   const sets = ['#updatedAt = :updatedAt'];
   const removes: string[] = [];
+  // Whether this write sets the presence setting, for the stream (keys.ts, PRESENCE_SET_IN).
+  names['#presenceSetIn'] = PRESENCE_SET_IN;
+  if (changes.showPresence === undefined) {
+    removes.push('#presenceSetIn');
+  } else {
+    values[':presenceSetIn'] = config.region ?? SINGLE_REGION;
+    sets.push('#presenceSetIn = :presenceSetIn');
+  }
   // undefined leaves a field alone; null removes it (the profile then shows null).
   for (const [field, value] of Object.entries(changes)) {
     if (value === undefined) continue;

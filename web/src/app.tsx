@@ -47,7 +47,7 @@ import { navigate, paths, type Route, route } from './stores/router';
 import { logIn, logOut, me, sessionStatus, signUp, updateProfile } from './stores/session';
 import { changePassword, endSession, loadSessions, logOutEverywhere, sessions } from './stores/sessions';
 import { dismissUpload, sendAttachment, uploadMedia, uploads } from './stores/uploads';
-import { nameOf, profiles } from './stores/users';
+import { nameOf, presenceLabel, profiles, refreshProfile } from './stores/users';
 
 const ok = <T,>(result: Result<T>) => (result.ok ? { ok: true as const } : result);
 
@@ -159,6 +159,11 @@ function Conversation({ id }: { id: string }) {
     .map(nameOf);
   const title = source ? titleOf(source) : 'Conversation';
   const otherId = direct && source ? otherMemberOf(source) : undefined;
+  const otherProfile = otherId && otherId !== myId ? profiles.value[otherId] : undefined;
+  // Their presence as of now; presence.changed events keep it current while the conversation is open.
+  useEffect(() => {
+    if (otherId && otherId !== myId) void refreshProfile(otherId);
+  }, [otherId, myId]);
   return (
     <ConversationView
       title={title}
@@ -166,7 +171,9 @@ function Conversation({ id }: { id: string }) {
         isGroup
           ? `Group · ${source?.memberCount ?? 0} members`
           : otherId
-            ? `@${profiles.value[otherId]?.username ?? ''}`
+            ? [`@${profiles.value[otherId]?.username ?? ''}`, presenceLabel(otherProfile?.presence)]
+                .filter(Boolean)
+                .join(' · ')
             : ''
       }
       avatarUrl={source ? avatarOfConversation(source) : null}

@@ -20,6 +20,7 @@ import { notify } from './notices';
 import { flushOutbox, settleDelivered } from './outbox';
 import { call } from './result';
 import { api } from './session';
+import { applyPresence } from './users';
 
 /** The cursor of the last event applied (or of the start); the position of that event (0: not known yet). */
 let cursor: string | undefined;
@@ -35,6 +36,10 @@ function apply(event: RealtimeEvent) {
   applyInboxEvent(event);
   applyConversationEvent(event);
   if (event.type === 'message.created') settleDelivered([event.message]);
+  if (event.type === 'presence.changed') {
+    const { userId, type: _type, ...presence } = event;
+    applyPresence(userId, presence);
+  }
 }
 
 /** An event from the socket. */

@@ -5,7 +5,7 @@ import { call, type Result } from './result';
 import { api, me } from './session';
 
 export type Profile = Pick<Schemas['UserProfile'], 'id' | 'username' | 'displayName'> &
-  Partial<Pick<Schemas['UserProfile'], 'avatarUrl' | 'location'>>;
+  Partial<Pick<Schemas['UserProfile'], 'avatarUrl' | 'location' | 'presence'>>;
 
 export const profiles = signal<Record<string, Profile>>({});
 const requested = new Set<string>();
@@ -46,6 +46,31 @@ export async function findUserByUsername(username: string): Promise<Result<Schem
   );
   if (result.ok) rememberProfiles([result.value]);
   return result;
+}
+
+/** Reads a person's profile again (their presence as of now: events only say when it changes). */
+export async function refreshProfile(id: string) {
+  const result = await call(api().GET('/users/{id}', { params: { path: { id } } }));
+  if (result.ok) rememberProfiles([result.value]);
+}
+
+/** A `presence.changed` event: shown wherever that person's presence is. */
+export function applyPresence(userId: string, presence: Schemas['Presence']) {
+  const known = profiles.value[userId];
+  if (!known) return;
+  profiles.value = { ...profiles.value, [userId]: { ...known, presence } };
+}
+
+/** "Online", "Last seen 14:02" (or with the date when not today), or nothing when hidden or unknown. */
+export function presenceLabel(presence: Schemas['Presence'] | undefined, now = new Date()): string {
+  if (!presence) return '';
+  if (presence.online) return 'Online';
+  if (!presence.lastActiveAt) return '';
+  const seen = new Date(presence.lastActiveAt);
+  const time = seen.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return seen.toDateString() === now.toDateString()
+    ? `Last seen ${time}`
+    : `Last seen ${seen.toLocaleDateString()} ${time}`;
 }
 
 /** How a person is named on screen. */

@@ -69,7 +69,7 @@ export function functionBundles(): FunctionBundle[] {
       budget: budgetFor(route.access),
       buildConstants: [],
     })),
-    ...['streams/table-stream', 's3/media-uploaded'].map((name) => ({
+    ...['streams/table-stream', 'streams/presence-recheck', 's3/media-uploaded'].map((name) => ({
       name,
       entry: `functions/${name}.ts`,
       budget: undefined,

@@ -8,7 +8,7 @@
  * Costs one SQS message per held change, which only flapping connections make. Locally, the local stack installs
  * a timer in its place (useRecheckScheduler).
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '../config';
 
 /** Asks for the user's presence to be looked at again at `atMs` (epoch milliseconds). */
@@ -42,10 +42,13 @@ export function recheckScheduler(): RecheckScheduler | undefined {
   if (installed) return installed;
   const queueUrl = config.presenceRecheckQueueUrl;
   if (!queueUrl) return undefined;
-  const sqs = new SQSClient({});
+  // The SQS client is loaded at the first held change, not at cold start: most batches never need it.
+  let client: SQSClient | undefined;
   installed = async (userId, atMs) => {
-    await sqs.send(
-      new SendMessageCommand({
+    const sqs = await import('@aws-sdk/client-sqs');
+    client ??= new sqs.SQSClient({});
+    await client.send(
+      new sqs.SendMessageCommand({
         QueueUrl: queueUrl,
         MessageBody: recheckBody(userId),
         DelaySeconds: recheckDelaySeconds(atMs),

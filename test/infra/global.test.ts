@@ -118,8 +118,10 @@ describe('a stage in three regions', () => {
   it("deletes a replaced profile picture once, from the home region's stream (where the bucket is)", () => {
     const pictureFilters = (region: string) =>
       streamMappings(region).flatMap((mapping) =>
-        mapping.Properties.FilterCriteria.Filters.filter((filter: { Pattern: string }) =>
-          filter.Pattern.includes('PROFILE'),
+        mapping.Properties.FilterCriteria.Filters.filter(
+          (filter: { Pattern: string }) =>
+            // The picture pattern: a profile whose old image had a picture (not the presence-setting one).
+            filter.Pattern.includes('PROFILE') && filter.Pattern.includes('avatarKey'),
         ),
       );
     expect(pictureFilters('us-east-1')).toHaveLength(1);

@@ -21,9 +21,11 @@ afterEach(async () => {
   for (const socket of sockets) expect(socket.invalid).toEqual([]);
 });
 
+/** Opens a socket and waits until the stream has registered it: it gets every event from then on. */
 async function online(user: SignedInUser): Promise<TestSocket> {
   const socket = await connect(api.wsUrl, user.token);
   opened.push(socket);
+  await api.drainStreams();
   return socket;
 }
 

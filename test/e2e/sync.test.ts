@@ -140,20 +140,14 @@ describe('GET /sync', () => {
     const client = await newClient(bob);
     const brief = await group(alice, [carol], 'Brief');
 
-    // Bob is offline: added, the group changes, he is removed, it changes again. Each change reaches the
-    // stream consumer before the next is made (as when people act seconds apart): a removal committed before
-    // the consumer reads an earlier change's batch is a known gap (projections/conversation-batch.ts).
-    const changes = [
-      () => call(alice, 'POST', `/conversations/${brief}/members`, { userIds: [bob.id] }),
-      () => call(alice, 'DELETE', `/conversations/${brief}/members/${carol.id}`),
-      () => call(alice, 'PATCH', `/conversations/${brief}`, { name: 'While bob was in' }),
-      () => call(alice, 'DELETE', `/conversations/${brief}/members/${bob.id}`),
-      () => call(alice, 'PATCH', `/conversations/${brief}`, { name: 'Not for bob' }),
-    ];
-    for (const change of changes) {
-      await change();
-      await api.drainStreams();
-    }
+    // Bob is offline: added, the group changes, he is removed, it changes again, back to back: the stream
+    // consumer may read the members of a batch after his removal (its departed member item tells it he was in).
+    await call(alice, 'POST', `/conversations/${brief}/members`, { userIds: [bob.id] });
+    await call(alice, 'DELETE', `/conversations/${brief}/members/${carol.id}`);
+    await call(alice, 'PATCH', `/conversations/${brief}`, { name: 'While bob was in' });
+    await call(alice, 'DELETE', `/conversations/${brief}/members/${bob.id}`);
+    await call(alice, 'PATCH', `/conversations/${brief}`, { name: 'Not for bob' });
+    await api.drainStreams();
 
     await client.sync();
 

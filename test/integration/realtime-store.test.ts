@@ -12,7 +12,7 @@ import {
   getConnectionOwner,
 } from '../../functions/shared/data/connections-store';
 import { createConversation, type MemberRecord } from '../../functions/shared/data/conversations-store';
-import { getHead } from '../../functions/shared/data/feed-store';
+import { getHead, takePositions, writeEntries } from '../../functions/shared/data/feed-store';
 import type { ConnectionSender } from '../../functions/shared/realtime/connection-sender';
 import {
   closeConnection,
@@ -173,6 +173,27 @@ describe('connections', () => {
       'session-ended',
       'session-ended',
       'session-ended',
+    ]);
+  });
+});
+
+describe('a connection registered while an event of its user is being written', () => {
+  it('gets the event once its entry is written, though its writer posted before the connection was registered', async () => {
+    const userId = ulid();
+    const sender = recordingSender();
+    // A stream batch took a position for the user (no connection yet, so it posted to none) and is still
+    // writing the entry when the connection is registered.
+    const taken = await takePositions(userId, 1);
+    const event = JSON.stringify({ type: 'conversation.updated', conversationId: 'c1', name: 'Late' });
+    const written = new Promise((resolve) => setTimeout(resolve, 120)).then(() =>
+      writeEntries([{ userId, seq: taken.seq, at: taken.takenAt, event }], config.syncRetentionSeconds),
+    );
+
+    const id = await open(userId, new Date(taken.takenAt - 10), sender);
+    await written;
+
+    expect(sender.posts.map((post) => [post.connectionId, JSON.parse(post.data)])).toEqual([
+      [id, expect.objectContaining({ type: 'conversation.updated', name: 'Late', seq: taken.seq })],
     ]);
   });
 });

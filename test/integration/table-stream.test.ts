@@ -236,6 +236,55 @@ describe('the table-stream function', () => {
     });
   });
 
+  it('tells a member removed before the batch is handled what happened while they were in, and leaves their inbox entry gone', async () => {
+    const [owner, member, leaver] = [await createUser(), await createUser(), await createUser()];
+    await Promise.all([createDirect(owner, member), createDirect(owner, leaver)]); // contacts (issue 8)
+    const { id } = await createGroup(owner, 'Stream', [member, leaver]);
+    const records = [messageInserted(id, member), await renamed(owner, id, 'Before the removal')];
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond on the writer's clock
+    // Removed after those changes, but before their batch is handled: the read of the members misses them.
+    await removeMember(owner, id, leaver);
+
+    const result = await handleBatch({ Records: records }, { sender: undefined });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await feedOf(owner)).toEqual(['message.created', 'conversation.updated']);
+    expect(await feedOf(leaver)).toEqual(['message.created', 'conversation.updated']);
+    expect(await inboxPosition(id, leaver)).toBeUndefined();
+  });
+
+  it('times a removal whose conversation record is in another batch by its departed member, and tells it to a member removed after it', async () => {
+    const [owner, member, leaver] = [await createUser(), await createUser(), await createUser()];
+    await Promise.all([createDirect(owner, member), createDirect(owner, leaver)]); // contacts (issue 8)
+    const { id } = await createGroup(owner, 'Stream', [member, leaver]);
+    const membership = (
+      await dynamo.send(
+        new GetCommand({ TableName: tableName, Key: memberKey(id, leaver), ConsistentRead: true }),
+      )
+    ).Item;
+    await removeMember(owner, id, leaver);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond on the writer's clock
+    await removeMember(owner, id, member);
+    sequence += 1;
+    // The first removal's membership record alone: the batch has no conversation record to time it.
+    const removal = {
+      eventID: `e${sequence}`,
+      eventName: 'REMOVE',
+      dynamodb: {
+        Keys: marshall(memberKey(id, leaver)),
+        OldImage: marshall(membership),
+        SequenceNumber: String(sequence),
+      },
+    } as DynamoDBRecord;
+
+    const result = await handleBatch({ Records: [removal] }, { sender: undefined });
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await feedOf(leaver)).toEqual(['member.removed']);
+    expect(await feedOf(member)).toEqual(['member.removed']);
+    expect(await feedOf(owner)).toEqual(['member.removed']);
+  });
+
   it('tells a rename alone (a batch with no message) to the members of its time, not to one added after it', async () => {
     const [owner, member, newcomer] = [await createUser(), await createUser(), await createUser()];
     await Promise.all([createDirect(owner, member), createDirect(owner, newcomer)]); // contacts (issue 8)

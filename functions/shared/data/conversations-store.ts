@@ -19,7 +19,15 @@ import {
   transactWrite,
 } from './client';
 import { type InboxRecord, inboxItem } from './inbox-store';
-import { conversationKey, leftMarkerKey, MEMBER_PREFIX, memberKey, userKey } from './keys';
+import {
+  conversationKey,
+  DEPARTED_PREFIX,
+  departedMemberKey,
+  leftMarkerKey,
+  MEMBER_PREFIX,
+  memberKey,
+  userKey,
+} from './keys';
 import { originStamp } from './origin';
 
 export type Role = 'owner' | 'admin' | 'member';
@@ -127,6 +135,35 @@ export function memberCondition(conversationId: string, userId: string, roles?: 
   };
 }
 
+/** How long a departed member is kept: longer than a stream record can wait for the consumer (24 hours). */
+const DEPARTED_KEPT_SECONDS = 2 * 24 * 3600;
+
+/** A member who left or was removed, as they were (keys.ts, departedMemberKey); in the removal's transaction. */
+export const putDepartedMember = (member: MemberRecord, leftAt: string): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      ...departedMemberKey(member.conversationId, member.userId, leftAt),
+      type: 'DepartedMember',
+      conversationId: member.conversationId,
+      userId: member.userId,
+      role: member.role,
+      joinedAt: member.joinedAt,
+      ...(member.lastReadMessageId
+        ? { lastReadMessageId: member.lastReadMessageId, lastReadAt: member.lastReadAt }
+        : {}),
+      leftAt,
+      expiresAt: Math.floor(Date.parse(leftAt) / 1000) + DEPARTED_KEPT_SECONDS,
+    },
+  },
+});
+
+/** A member who is gone, and since when. */
+export interface DepartedMember {
+  member: MemberRecord;
+  leftAt: string;
+}
+
 /** Written in the transaction of a member leaving a group (not of one being removed). */
 export const putLeftMarker = (conversationId: string, userId: string, leftAt: string): TransactItem => ({
   Put: {
@@ -209,13 +246,15 @@ export async function createConversation(
  */
 export async function getConversationWithMembers(
   conversationId: string,
-  options: { consistent?: boolean } = {},
+  options: { consistent?: boolean; withDeparted?: boolean } = {},
 ): Promise<{
   conversation: ConversationRecord | undefined;
   members: MemberRecord[];
   changedAt: string | undefined;
   /** The membership items as stored: what is private to each member (a mute, a block) and no MemberRecord shows. */
   memberItems: Map<string, Record<string, unknown>>;
+  /** With `withDeparted`: the members gone in the last two days (keys.ts, departedMemberKey), in the same Query. */
+  departed: DepartedMember[];
 }> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -226,7 +265,7 @@ export async function getConversationWithMembers(
         KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
         ExpressionAttributeValues: {
           ':pk': conversationKey(conversationId).PK,
-          ':from': MEMBER_PREFIX,
+          ':from': options.withDeparted ? DEPARTED_PREFIX : MEMBER_PREFIX,
           ':to': 'META',
         },
         ...(options.consistent ? { ConsistentRead: true } : {}),
@@ -237,13 +276,15 @@ export async function getConversationWithMembers(
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   const meta = items.find((item) => item.SK === 'META');
+  const memberItems = items.filter((item) => String(item.SK).startsWith(MEMBER_PREFIX));
   return {
     conversation: meta ? toConversation(meta) : undefined,
-    members: items.filter((item) => item.SK !== 'META').map(toMember),
+    members: memberItems.map(toMember),
     changedAt: meta?.changedAt as string | undefined,
-    memberItems: new Map(
-      items.filter((item) => item.SK !== 'META').map((item) => [item.userId as string, item]),
-    ),
+    memberItems: new Map(memberItems.map((item) => [item.userId as string, item])),
+    departed: items
+      .filter((item) => String(item.SK).startsWith(DEPARTED_PREFIX))
+      .map((item) => ({ member: toMember(item), leftAt: item.leftAt as string })),
   };
 }
 

@@ -48,6 +48,19 @@ export const memberKey = (conversationId: string, userId: string) => ({
 export const MEMBER_PREFIX = 'MEMBER#';
 
 /**
+ * A member removed or gone, kept for two days after (`expiresAt`): the membership as it was and when it ended,
+ * so the stream consumer still addresses the changes made before the removal to them when it reads the members
+ * after the removal (projections/conversation-batch.ts). `MEMBER!` sorts just before `MEMBER#`: the consumer's
+ * one Query of the members takes these along, while every other reader of members (and the stream filter's
+ * `MEMBER#` patterns) never sees them.
+ */
+export const departedMemberKey = (conversationId: string, userId: string, leftAt: string) => ({
+  PK: `CONV#${conversationId}`,
+  SK: `${DEPARTED_PREFIX}${userId}#${leftAt}`,
+});
+export const DEPARTED_PREFIX = 'MEMBER!';
+
+/**
  * A member's inbox entry for a conversation: its position in the member's inbox and the member's unread
  * count. An item of its own (not the membership) so that moving it, once per member per message, is not a
  * change the table stream's consumer receives. Its GSI1 entry is the user's inbox, sorted by the

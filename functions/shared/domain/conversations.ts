@@ -505,6 +505,10 @@ export async function removeMember(
     // Gone from the inbox with the membership; the stream consumer deletes it again should a late write of
     // the entry (a message fanned out just before) bring it back.
     deleteInboxEntryItem(conversationId, removed.userId),
+    // Kept for a while, so that changes made just before the removal still reach the member when the stream
+    // consumer reads the members after it (projections/conversation-batch.ts). Not for a deleted account:
+    // nothing more is written for it.
+    ...(options.accountDeleted ? [] : [store.putDepartedMember(removed, at)]),
     // Leaving (not being removed) refuses re-adds by others until the user agrees (consentToRejoin).
     ...(leaving && options.accountDeleted
       ? []

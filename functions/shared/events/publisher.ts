@@ -206,10 +206,17 @@ const RECENT_EVENTS_LIMIT = 25;
 const CLOCK_MARGIN_MS = 1_000;
 
 /**
+ * Pauses before reading the newest entries again while some position up to the registered head is still being
+ * written (its writer posted to the connections it knew, not to this one): 50, 100, 200 and 400 ms, then give up.
+ */
+const UNWRITTEN_RETRY_MS = [50, 100, 200, 400];
+
+/**
  * Posts to one connection, in order, the user's events whose positions were taken since `since` (epoch ms):
  * the connection is registered from the stream a moment after it opened, and events taken in that moment went
- * to the user's other connections only. One Query of the newest entries; best effort (a client that misses one
- * sees a gap in `seq` and syncs). Never throws.
+ * to the user's other connections only. One Query of the newest entries (a few more, briefly, while an entry
+ * up to the head's position is still being written by a concurrent batch); best effort (a client that misses
+ * one sees a gap in `seq` and syncs). Never throws.
  */
 export async function postRecentEvents(
   head: FeedHead,
@@ -219,7 +226,12 @@ export async function postRecentEvents(
   now: () => number = Date.now,
 ): Promise<void> {
   try {
-    const recent = await queryRecentEntries(head.userId, RECENT_EVENTS_LIMIT);
+    let recent = await queryRecentEntries(head.userId, RECENT_EVENTS_LIMIT);
+    for (const pause of UNWRITTEN_RETRY_MS) {
+      if ((recent[0]?.seq ?? 0) >= head.seq) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      recent = await queryRecentEntries(head.userId, RECENT_EVENTS_LIMIT);
+    }
     const missed = recent.filter((entry) => entry.at >= since - CLOCK_MARGIN_MS).reverse();
     if (missed.length === 0) return;
     const payloads = await Promise.all(

@@ -1,25 +1,29 @@
 /**
  * What one conversation's changes in a stream batch mean, worked out in commit order: who is told what (the
  * audiences come from events/audience.ts), what each member's inbox entry must apply, and what the preview
- * shows. The only read is the conversation with its members, once per conversation and batch; nothing is
- * written here (see functions/streams/table-stream.ts for the order in which the plan is carried out).
+ * shows. The only read is the conversation with its members (and its recently departed ones), once per
+ * conversation and batch; nothing is written here (see functions/streams/table-stream.ts for the order in
+ * which the plan is carried out).
  *
  * Membership at each change: the read happens after the batch's changes were committed, so the members as
  * they were at the batch's first change are that read with the batch's own membership changes undone, and each
  * change is then addressed to the members of its moment (a member removed later in the batch still receives
  * what came before the removal; a member added later does not receive what came before the join).
  *
- * The read may also see joins committed after the batch (in a later one): a member the batch does not touch
- * joined either before all of its changes or after all of them, so one time of the batch tells which (see
- * joinedAfter; renames and role changes carry the writer's `changedAt`, and a removal's transaction stamps it
- * on the conversation, whose record comes with the removal's). Not told apart: members
- * removed after the batch are missing from the read, and miss its events; their removal, which reaches them,
- * makes that harmless.
+ * The read may also see joins and removals committed after the batch (in a later one): a member the batch does
+ * not touch joined (or was removed) either before all of its changes or after all of them, so one time of the
+ * batch tells which (see membersBefore; renames and role changes carry the writer's `changedAt`, and a removal's
+ * transaction stamps it on the conversation, whose record comes with the removal's). A member removed after the
+ * batch is missing from the members read, so the same Query reads the departed members of the last two days
+ * (keys.ts, departedMemberKey): one who was in at the batch's time is told of its changes. A batch with no time
+ * (only an account deletion's removal, whose conversation record fell in another batch) takes the members as
+ * read.
  */
 import { config } from '../config';
 import { queryBlockers } from '../data/blocks-store';
 import {
   type ConversationRecord,
+  type DepartedMember,
   getConversationWithMembers,
   type MemberRecord,
 } from '../data/conversations-store';
@@ -34,6 +38,7 @@ import type { PreviewChanges } from './previews';
 interface ConversationState {
   conversation: ConversationRecord | undefined;
   members: MemberRecord[];
+  departed: readonly DepartedMember[];
 }
 
 export interface ConversationPlan {
@@ -74,29 +79,54 @@ function timeOf(change: Change): string | null {
 }
 
 /**
- * Whether a member the batch does not touch joined after it: later than the batch's latest change whose item
- * says when it was made. A batch of none such (a removal whose conversation record fell in another batch) cannot tell: the stream's
- * ApproximateCreationDateTime is too coarse (seconds on AWS, minutes in DynamoDB Local), so its members are
- * taken as read.
+ * The time of the batch's latest change whose item says when it was made. A removal's membership record has no
+ * time, but its departed member item (the same membership, by `joinedAt`) has. A batch of none such (an
+ * account deletion's removal whose conversation record fell in another batch) has none: the stream's
+ * ApproximateCreationDateTime is too coarse (seconds on AWS, minutes in DynamoDB Local).
  */
-function joinedAfter(changes: readonly RecordedChange[]): (member: MemberRecord) => boolean {
-  const stamped = changes.map(({ change }) => Date.parse(timeOf(change) ?? '')).filter(Number.isFinite);
-  if (stamped.length === 0) return () => false;
-  const latest = Math.max(...stamped);
-  return (member) => Date.parse(member.joinedAt) > latest;
+function latestStamp(
+  changes: readonly RecordedChange[],
+  departed: readonly DepartedMember[],
+): number | undefined {
+  const stamped = changes
+    .map(({ change }) => {
+      if (change.kind !== 'member.left') return timeOf(change);
+      const { userId, joinedAt } = change.member;
+      return departed.find(({ member }) => member.userId === userId && member.joinedAt === joinedAt)?.leftAt;
+    })
+    .map((at) => Date.parse(at ?? ''))
+    .filter(Number.isFinite);
+  return stamped.length === 0 ? undefined : Math.max(...stamped);
 }
 
-/** Undoes the batch's membership changes on the members read after it: the members before the batch. */
+/**
+ * Undoes the batch's membership changes on the members read after it: the members before the batch. Members the
+ * batch does not touch are told apart by the batch's time: one who joined after it is left out; one removed
+ * after it (a departed member, keys.ts) is put back, and listed in `departed`. Without a time, the members are
+ * taken as read.
+ */
 function membersBefore(state: ConversationState, changes: readonly RecordedChange[]) {
   const touched = new Set(
     changes.flatMap(({ change }) => ('member' in change ? [change.member.userId] : [])),
   );
-  const isLater = joinedAfter(changes);
+  const latest = latestStamp(changes, state.departed);
+  const isLater = (member: MemberRecord) => latest !== undefined && Date.parse(member.joinedAt) > latest;
   const members = new Map(
     state.members
       .filter((member) => touched.has(member.userId) || !isLater(member))
       .map((member) => [member.userId, member]),
   );
+  const departed = new Set<string>();
+  if (latest !== undefined) {
+    for (const { member, leftAt } of state.departed) {
+      // In at the batch's time, gone after it (the removal's own conversation record may carry that time).
+      const wasIn = Date.parse(member.joinedAt) <= latest && Date.parse(leftAt) >= latest;
+      if (wasIn && !touched.has(member.userId) && !members.has(member.userId)) {
+        members.set(member.userId, member);
+        departed.add(member.userId);
+      }
+    }
+  }
   for (const { change } of [...changes].reverse()) {
     if (change.kind === 'member.joined') members.delete(change.member.userId);
     else if (change.kind === 'member.left') members.set(change.member.userId, change.member);
@@ -104,7 +134,7 @@ function membersBefore(state: ConversationState, changes: readonly RecordedChang
       if (change.previous) members.set(change.member.userId, change.previous);
     }
   }
-  return members;
+  return { members, departed };
 }
 
 /**
@@ -154,7 +184,7 @@ export async function planConversation(
   const authors = [...new Set(changes.flatMap(({ change }) => authorOf(change) ?? []))];
   // The blockers of the batch's authors are read beside the members: no round trip of their own.
   const [state, blockers] = await Promise.all([
-    getConversationWithMembers(conversationId, { consistent: true }),
+    getConversationWithMembers(conversationId, { consistent: true, withDeparted: true }),
     Promise.all(authors.map(async (author) => [author, await blockersOf(author)] as const)),
   ]);
   const blockedBy = new Map(blockers);
@@ -195,7 +225,10 @@ export async function planConversation(
     inbox: new Map(),
     preview: { changed: [] },
   };
+  const { members, departed } = membersBefore(state, changes);
   const op = (userId: string, inboxOp: InboxOp) => {
+    // A departed member is told what they missed, but their inbox entry is gone with the membership.
+    if (departed.has(userId)) return;
     const ops = plan.inbox.get(userId) ?? [];
     ops.push(inboxOp);
     plan.inbox.set(userId, ops);
@@ -203,7 +236,6 @@ export async function planConversation(
   const createdInBatch = new Map<string, MessageRecord>();
   const changedInBatch = new Map<string, MessageRecord>();
 
-  const members = membersBefore(state, changes);
   for (const [at, { index, position, change }] of changes.entries()) {
     const addressed: Addressed[] = audienceOf(change, { type: state.conversation?.type, members }, context);
     for (const { to, event } of addressed) {

@@ -2,15 +2,23 @@
  * The local stand-in for an SQS queue read by a Lambda function, for messages sent with a delivery delay (the
  * presence rechecks, functions/shared/realtime/presence-rechecks.ts): each message is handed to the function
  * once its delay has passed, in an SQS event of one record. A message whose function throws is handed over again
- * after a short pause, a few times, as SQS would after its visibility timeout.
+ * (asyncInvoker's retries, standing in for SQS's visibility timeout), with its receive count raised.
  */
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { asyncInvoker } from './async-invoke';
 
 export interface DelayedQueue {
   send(body: string, delayMs: number): void;
   /** Drops the messages still waiting (the stack is stopping) and waits for those being handled. */
   stop(): Promise<void>;
+}
+
+/** A message as it waits between receives. */
+interface Message {
+  id: string;
+  body: string;
+  receiveCount: number;
 }
 
 export function delayedQueue(options: {
@@ -20,51 +28,44 @@ export function delayedQueue(options: {
   retryDelayMs?: number;
   onError?: (error: unknown) => void;
 }): DelayedQueue {
+  const invoker = asyncInvoker<Message>({
+    functionArn: options.queueArn,
+    handler: (message) =>
+      options.handler({ Records: [sqsRecord(options.queueArn, message, ++message.receiveCount)] }),
+    retryAttempts: (options.maxReceiveCount ?? 3) - 1,
+    retryDelayMs: options.retryDelayMs ?? 200,
+    onError: options.onError,
+  });
   const timers = new Set<NodeJS.Timeout>();
-  const running = new Set<Promise<void>>();
-  const maxReceiveCount = options.maxReceiveCount ?? 3;
   let stopped = false;
 
-  const deliver = (body: string, delayMs: number, receiveCount: number) => {
-    if (stopped) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      const record = sqsRecord(options.queueArn, body, receiveCount);
-      const handled = options
-        .handler({ Records: [record] })
-        .then(() => true)
-        .catch((error: unknown) => {
-          options.onError?.(error);
-          return false;
-        })
-        .then((ok) => {
-          if (ok) return;
-          if (receiveCount < maxReceiveCount) deliver(body, options.retryDelayMs ?? 200, receiveCount + 1);
-          else options.onError?.(new Error(`a message of ${options.queueArn} failed ${receiveCount} times`));
-        });
-      running.add(handled);
-      void handled.finally(() => running.delete(handled));
-    }, delayMs);
-    timers.add(timer);
-  };
-
   return {
-    send: (body, delayMs) => deliver(body, Math.max(0, delayMs), 1),
+    send(body, delayMs) {
+      if (stopped) return;
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          invoker.invoke({ id: randomUUID(), body, receiveCount: 0 });
+        },
+        Math.max(0, delayMs),
+      );
+      timers.add(timer);
+    },
     async stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      while (running.size > 0) await Promise.all([...running]);
+      await invoker.settled();
     },
   };
 }
 
-function sqsRecord(queueArn: string, body: string, receiveCount: number): SQSRecord {
+function sqsRecord(queueArn: string, message: Message, receiveCount: number): SQSRecord {
   const now = String(Date.now());
   return {
-    messageId: randomUUID(),
+    messageId: message.id,
     receiptHandle: randomUUID(),
-    body,
+    body: message.body,
     attributes: {
       ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: now,

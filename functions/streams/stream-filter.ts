@@ -5,11 +5,13 @@
  *
  * A record passes when it means something: a message created, edited or deleted; a membership ended; a
  * membership, read marker, role, mute or group name changed (the writer stamps `lastChange`, see
- * data/changes.ts); a profile whose old image had a picture, or whose write set the presence setting. What is dropped: inbox entries (their own items,
- * never matched), the read marker a send moves, previews and the member counts of additions (a removal's passes, for its time), typing slots, feed items.
- * A session item removed closes that session's WebSockets. A connection owner item put or deleted registers or
- * forgets the connection (the one write of $connect and $disconnect; see realtime/connections.ts). Lambda allows five patterns per event source mapping
- * (ten on request); this list uses five.
+ * data/changes.ts); a profile whose old image had a picture, or whose write set the presence setting. What is
+ * dropped: inbox entries (their own items, never matched), departed members (`MEMBER!`, never matched), the read
+ * marker a send moves, previews and the member counts of additions (a removal's passes, for its time), typing
+ * slots, feed items. A session item removed closes that session's WebSockets. A connection owner item put or
+ * deleted registers or forgets the connection (the one write of $connect and $disconnect; see
+ * realtime/connections.ts). Lambda allows five patterns per event source mapping (ten on request); this list
+ * uses five.
  */
 import { EVENT_CHANGES, LAST_CHANGE } from '../shared/data/changes';
 import {

@@ -95,8 +95,8 @@ async function handleUserRecord(record: DynamoDBRecord, deps: StreamDeps): Promi
   const { sender } = deps;
   const keys = image(record.dynamodb?.Keys);
   const sortKey = String(keys?.SK ?? '');
+  const userId = String(keys?.PK ?? '').slice('USER#'.length);
   if (record.eventName === SESSION_ENDS.eventName && sortKey.startsWith(SESSION_ENDS.sortKeyPrefix)) {
-    const userId = String(keys?.PK ?? '').slice('USER#'.length);
     const sessionId = sortKey.slice(SESSION_ENDS.sortKeyPrefix.length);
     if (sender && userId && sessionId) await closeConnectionsOf(userId, { sessionId }, { sender });
     return;
@@ -116,10 +116,10 @@ async function handleUserRecord(record: DynamoDBRecord, deps: StreamDeps): Promi
     await onConnectionChanged(record, next, previous, deps);
     return;
   }
-  if ((next?.SK ?? previous?.SK) === PICTURE_CHANGES.sortKey) {
+  if (sortKey === PICTURE_CHANGES.sortKey) {
     // Pictures are deleted where the bucket is: other regions' consumers have no media (and no such filter).
     if (config.media) await onProfileChanged(previous, next);
-    await onPresenceSettingChanged(record, next, previous, deps);
+    if (userId) await onPresenceSettingChanged(userId, record, next, previous, deps);
   }
 }
 
@@ -128,6 +128,7 @@ async function handleUserRecord(record: DynamoDBRecord, deps: StreamDeps): Promi
  * announced, once, by the consumer of the region the request was served in.
  */
 async function onPresenceSettingChanged(
+  userId: string,
   record: DynamoDBRecord,
   next: Record<string, unknown> | undefined,
   previous: Record<string, unknown> | undefined,
@@ -136,8 +137,7 @@ async function onPresenceSettingChanged(
   if (record.eventName !== 'MODIFY' || next?.[PRESENCE_SET_IN] !== (config.region ?? SINGLE_REGION)) return;
   const shown = next.showPresence !== false;
   if (shown === (previous?.showPresence !== false)) return;
-  const userId = String(next.PK ?? '').slice('USER#'.length);
-  if (userId) await announcePresenceSetting(userId, shown, deps);
+  await announcePresenceSetting(userId, shown, deps);
 }
 
 /**

@@ -1,29 +1,20 @@
 /** Muting a conversation and blocking its other person from the conversation's header, in the web app. */
 import { beforeAll, describe, it } from 'vitest';
 import {
+  aliceAndBobChatting,
   eventually,
   messageWithText,
   type Person,
   send,
-  signUp,
-  startChat,
-  uniqueName,
   useWebApp,
 } from '../support/web-app';
 
 const web = useWebApp();
-const names = { alice: uniqueName('alice'), bob: uniqueName('bob') };
 let alice: Person;
 let bob: Person;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([web.newPerson(), web.newPerson()]);
-  await signUp(alice.page, web.webUrl, { username: names.alice, displayName: 'Alice' });
-  await signUp(bob.page, web.webUrl, { username: names.bob, displayName: 'Bob' });
-  await startChat(alice.page, names.bob);
-  await send(alice.page, 'Hi Bob');
-  await bob.page.getByRole('link', { name: /Alice/ }).click();
-  await messageWithText(bob.page, 'Hi Bob').waitFor();
+  ({ alice, bob } = await aliceAndBobChatting(web, 'Hi Bob'));
 });
 
 describe("a conversation's header", () => {

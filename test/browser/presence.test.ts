@@ -3,30 +3,15 @@
  * when they leave, live (presence.changed). The debounce window is 2 s here (30 s by default).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  messageWithText,
-  type Person,
-  send,
-  signUp,
-  startChat,
-  uniqueName,
-  useWebApp,
-} from '../support/web-app';
+import { aliceAndBobChatting, eventually, type Person, useWebApp } from '../support/web-app';
 
 const web = useWebApp({ env: { PRESENCE_NOTICE_INTERVAL_SECONDS: '2' } });
-const names = { alice: uniqueName('alice'), bob: uniqueName('bob') };
+let names: { alice: string; bob: string };
 let alice: Person;
 let bob: Person;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([web.newPerson(), web.newPerson()]);
-  await signUp(alice.page, web.webUrl, { username: names.alice, displayName: 'Alice' });
-  await signUp(bob.page, web.webUrl, { username: names.bob, displayName: 'Bob' });
-  await startChat(alice.page, names.bob);
-  await send(alice.page, 'Are you there?');
-  await bob.page.getByRole('link', { name: /Alice/ }).click();
-  await messageWithText(bob.page, 'Are you there?').waitFor();
+  ({ names, alice, bob } = await aliceAndBobChatting(web, 'Are you there?'));
 });
 
 describe("a direct conversation's header", () => {

@@ -141,6 +141,22 @@ export const messages = (page: Page) => page.getByRole('log', { name: 'Messages'
 export const messageWithText = (page: Page, text: string) =>
   messages(page).getByRole('listitem').filter({ hasText: text });
 
+/**
+ * Alice and Bob, each signed up in a browser of their own, in the direct chat Alice started with `firstMessage`,
+ * both with it open.
+ */
+export async function aliceAndBobChatting(web: WebTestEnvironment, firstMessage: string) {
+  const names = { alice: uniqueName('alice'), bob: uniqueName('bob') };
+  const [alice, bob] = await Promise.all([web.newPerson(), web.newPerson()]);
+  await signUp(alice.page, web.webUrl, { username: names.alice, displayName: 'Alice' });
+  await signUp(bob.page, web.webUrl, { username: names.bob, displayName: 'Bob' });
+  await startChat(alice.page, names.bob);
+  await send(alice.page, firstMessage);
+  await bob.page.getByRole('link', { name: /Alice/ }).click();
+  await messageWithText(bob.page, firstMessage).waitFor();
+  return { names, alice, bob };
+}
+
 /** Fails with the list of serious or critical axe violations on the page as it is now. */
 export async function expectAccessible(page: Page, screen: string) {
   const results = await new AxeBuilder({ page })

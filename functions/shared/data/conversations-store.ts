@@ -93,11 +93,8 @@ export const conversationItem = (conversation: ConversationRecord) => ({
   ...originStamp(),
 });
 
-export const memberItem = (member: MemberRecord) => ({
-  ...memberKey(member.conversationId, member.userId),
-  type: 'Member',
-  [LAST_CHANGE]: MemberChange.joined,
-  ...originStamp(),
+/** A membership's own attributes (what toMember reads back), on a membership and on a departed member. */
+const memberAttributes = (member: MemberRecord) => ({
   conversationId: member.conversationId,
   userId: member.userId,
   role: member.role,
@@ -105,6 +102,14 @@ export const memberItem = (member: MemberRecord) => ({
   ...(member.lastReadMessageId
     ? { lastReadMessageId: member.lastReadMessageId, lastReadAt: member.lastReadAt }
     : {}),
+});
+
+export const memberItem = (member: MemberRecord) => ({
+  ...memberKey(member.conversationId, member.userId),
+  type: 'Member',
+  [LAST_CHANGE]: MemberChange.joined,
+  ...originStamp(),
+  ...memberAttributes(member),
 });
 
 export const putMember = (member: MemberRecord): TransactItem => ({
@@ -145,13 +150,7 @@ export const putDepartedMember = (member: MemberRecord, leftAt: string): Transac
     Item: {
       ...departedMemberKey(member.conversationId, member.userId, leftAt),
       type: 'DepartedMember',
-      conversationId: member.conversationId,
-      userId: member.userId,
-      role: member.role,
-      joinedAt: member.joinedAt,
-      ...(member.lastReadMessageId
-        ? { lastReadMessageId: member.lastReadMessageId, lastReadAt: member.lastReadAt }
-        : {}),
+      ...memberAttributes(member),
       leftAt,
       expiresAt: Math.floor(Date.parse(leftAt) / 1000) + DEPARTED_KEPT_SECONDS,
     },

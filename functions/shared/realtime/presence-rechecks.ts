@@ -8,7 +8,7 @@
  * Costs one SQS message per held change, which only flapping connections make. Locally, the local stack installs
  * a timer in its place (useRecheckScheduler).
  */
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { awsJsonService } from '../aws/json-service';
 import { config } from '../config';
 
 /** Asks for the user's presence to be looked at again at `atMs` (epoch milliseconds). */
@@ -42,18 +42,22 @@ export function recheckScheduler(): RecheckScheduler | undefined {
   if (installed) return installed;
   const queueUrl = config.presenceRecheckQueueUrl;
   if (!queueUrl) return undefined;
-  // The SQS client is loaded at the first held change, not at cold start: most batches never need it.
-  let client: SQSClient | undefined;
+  // SendMessage over SQS's JSON protocol (aws/json-service.ts): no SQS client in the consumer's bundle.
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '';
+  const sqs = awsJsonService({
+    service: 'sqs',
+    region,
+    endpoint: process.env.AWS_ENDPOINT_URL_SQS ?? new URL(queueUrl).origin,
+    targetPrefix: 'AmazonSQS',
+    jsonVersion: '1.0',
+    retryable: ['ThrottlingException', 'RequestThrottled', 'InternalError', 'ServiceUnavailable'],
+  });
   installed = async (userId, atMs) => {
-    const sqs = await import('@aws-sdk/client-sqs');
-    client ??= new sqs.SQSClient({});
-    await client.send(
-      new sqs.SendMessageCommand({
-        QueueUrl: queueUrl,
-        MessageBody: recheckBody(userId),
-        DelaySeconds: recheckDelaySeconds(atMs),
-      }),
-    );
+    await sqs.call('SendMessage', {
+      QueueUrl: queueUrl,
+      MessageBody: recheckBody(userId),
+      DelaySeconds: recheckDelaySeconds(atMs),
+    });
   };
   return installed;
 }
